@@ -1,0 +1,263 @@
+//! Accounts: staff (workbench sign-in, roles, management) and mini-program users with
+//! their bearer tokens.
+
+pub mod model;
+pub mod password;
+pub mod store;
+pub mod throttle;
+pub mod tokens;
+
+use chrono::NaiveDateTime;
+use diesel::Connection as _;
+
+pub use model::{Role, StaffRow, UserRow};
+pub use throttle::LoginThrottle;
+
+use crate::db::{Db, is_unique_violation};
+use crate::error::{AppError, FieldError};
+use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::clock::SharedClock;
+
+/// Input for a new staff account.
+#[derive(Debug, Clone)]
+pub struct NewStaffInput {
+    /// Sign-in name.
+    pub username: String,
+    /// Shown name (defaults to the username).
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Initial password.
+    pub password: String,
+}
+
+/// Creates a staff account; `actor` is the admin doing it (or `System` from the CLI).
+pub async fn create_staff(
+    db: &Db,
+    clock: &SharedClock,
+    input: NewStaffInput,
+    actor: Actor,
+) -> Result<StaffRow, AppError> {
+    let username = input.username.trim().to_owned();
+    let display_name = match input.display_name.trim() {
+        "" => username.clone(),
+        name => name.chars().take(40).collect(),
+    };
+    let errors: Vec<FieldError> =
+        [model::validate_username(&username), model::validate_password(&input.password)]
+            .into_iter()
+            .filter_map(Result::err)
+            .collect();
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let at = clock.now_naive();
+    db.run(move |conn| {
+        let hash = password::hash(&input.password)?;
+        conn.transaction(|conn| {
+            let row = store::insert_staff(
+                conn,
+                &store::NewStaff {
+                    username: &username,
+                    display_name: &display_name,
+                    password_hash: &hash,
+                    role: input.role.as_str(),
+                    active: true,
+                    session_epoch: 0,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::field("username", "该用户名已被使用")
+                } else {
+                    e.into()
+                }
+            })?;
+            let entry = audit_entry(actor, "staff.create", row.id);
+            audit::record(
+                conn,
+                at,
+                &entry,
+                &serde_json::json!({"username": row.username, "role": row.role}),
+            )?;
+            Ok(row)
+        })
+    })
+    .await
+}
+
+fn audit_entry(actor: Actor, action: &str, staff_id: i64) -> AuditEntry<'_> {
+    AuditEntry { actor, action, subject_type: "staff", subject_id: Some(staff_id), ip: None }
+}
+
+/// Checks a username and password, with throttling per account and per address.
+pub async fn sign_in_staff(
+    db: &Db,
+    clock: &SharedClock,
+    throttle: &LoginThrottle,
+    username: &str,
+    password: &str,
+    ip: &str,
+) -> Result<StaffRow, AppError> {
+    let now = clock.now();
+    if let Err(wait) = throttle.check(username, ip, now) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+            message: format!("登录失败次数过多，请 {} 分钟后再试", wait.div_ceil(60)),
+        });
+    }
+    let (name, secret, address) =
+        (username.trim().to_lowercase(), password.to_owned(), ip.to_owned());
+    let at = clock.now_naive();
+    let found = db
+        .run(move |conn| {
+            let row = store::staff_by_username(conn, &name)?;
+            let hash = row.as_ref().map_or(password::DUMMY_HASH, |r| r.password_hash.as_str());
+            let matches = password::verify(&secret, hash);
+            match row {
+                Some(row) if matches && row.active => {
+                    store::touch_staff_login(conn, row.id, at)?;
+                    let entry = AuditEntry {
+                        ip: Some(&address),
+                        ..audit_entry(Actor::Staff(row.id), "staff.sign_in", row.id)
+                    };
+                    audit::record(conn, at, &entry, &serde_json::json!({}))?;
+                    Ok(Some(row))
+                }
+                _ => Ok(None),
+            }
+        })
+        .await?;
+    match found {
+        Some(row) => {
+            throttle.clear_account(&row.username);
+            Ok(row)
+        }
+        None => {
+            throttle.record_failure(username, ip, now);
+            Err(AppError::field("password", "用户名或密码错误，或账号已停用"))
+        }
+    }
+}
+
+/// The staff account behind a session, if it still exists and is active.
+pub async fn active_staff(db: &Db, id: i64) -> Result<Option<StaffRow>, AppError> {
+    let row = db.run(move |conn| store::staff_by_id(conn, id)).await?;
+    Ok(row.filter(|r| r.active))
+}
+
+/// Every staff account.
+pub async fn list_staff(db: &Db) -> Result<Vec<StaffRow>, AppError> {
+    db.run(store::all_staff).await
+}
+
+/// Enables or disables an account (ending its sessions). Admins cannot disable
+/// themselves, and the last active admin cannot be disabled.
+pub async fn set_staff_active(
+    db: &Db,
+    clock: &SharedClock,
+    admin_id: i64,
+    staff_id: i64,
+    active: bool,
+) -> Result<StaffRow, AppError> {
+    let at = clock.now_naive();
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let row =
+                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+            if !active && row.id == admin_id {
+                return Err(AppError::Conflict {
+                    code: "cannot_disable_self",
+                    message: "不能停用自己的账号".into(),
+                });
+            }
+            if !active
+                && row.role() == Role::Admin
+                && store::count_other_active_admins(conn, row.id)? == 0
+            {
+                return Err(AppError::Conflict {
+                    code: "last_admin",
+                    message: "至少保留一个启用的管理员".into(),
+                });
+            }
+            store::set_staff_active(conn, row.id, active, at)?;
+            let action = if active { "staff.enable" } else { "staff.disable" };
+            audit::record(
+                conn,
+                at,
+                &audit_entry(Actor::Staff(admin_id), action, row.id),
+                &serde_json::json!({}),
+            )?;
+            store::staff_by_id(conn, row.id)?.ok_or_else(|| AppError::not_found("账号"))
+        })
+    })
+    .await
+}
+
+/// Sets a new random password (shown once to the admin) and ends the account's sessions.
+pub async fn reset_staff_password(
+    db: &Db,
+    clock: &SharedClock,
+    admin_id: i64,
+    staff_id: i64,
+) -> Result<(StaffRow, String), AppError> {
+    let at = clock.now_naive();
+    let temporary = crate::kernel::tokens::random_token(9);
+    let secret = temporary.clone();
+    let row = db
+        .run(move |conn| {
+            let hash = password::hash(&secret)?;
+            conn.transaction(|conn| {
+                let row = store::staff_by_id(conn, staff_id)?
+                    .ok_or_else(|| AppError::not_found("账号"))?;
+                store::set_staff_password(conn, row.id, &hash, at)?;
+                let entry = audit_entry(Actor::Staff(admin_id), "staff.reset_password", row.id);
+                audit::record(conn, at, &entry, &serde_json::json!({}))?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok((row, temporary))
+}
+
+/// Changes one's own password after checking the current one.
+pub async fn change_own_password(
+    db: &Db,
+    clock: &SharedClock,
+    staff_id: i64,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    model::validate_password(&new)
+        .map_err(|e| AppError::Validation(vec![FieldError::new("new_password", e.message)]))?;
+    let at: NaiveDateTime = clock.now_naive();
+    db.run(move |conn| {
+        let row = store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+        if !password::verify(&current, &row.password_hash) {
+            return Err(AppError::field("current_password", "当前密码不正确"));
+        }
+        let hash = password::hash(&new)?;
+        conn.transaction(|conn| {
+            store::set_staff_password(conn, row.id, &hash, at)?;
+            audit::record(
+                conn,
+                at,
+                &audit_entry(Actor::Staff(row.id), "staff.change_password", row.id),
+                &serde_json::json!({}),
+            )
+        })
+    })
+    .await
+}
+
+/// Creates a bare user (used by sign-in flows and test fixtures).
+pub async fn create_user(
+    db: &Db,
+    clock: &SharedClock,
+    nickname: Option<String>,
+) -> Result<UserRow, AppError> {
+    let at = clock.now_naive();
+    db.run(move |conn| store::insert_user(conn, nickname.as_deref(), at)).await
+}

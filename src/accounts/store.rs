@@ -1,0 +1,194 @@
+//! Queries of `staff`, `users` and `api_tokens`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::{StaffRow, UserRow};
+use crate::db::DbConn;
+use crate::db::schema::{api_tokens, staff, users};
+use crate::error::AppError;
+
+/// A new staff row.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = staff)]
+pub struct NewStaff<'a> {
+    /// Sign-in name.
+    pub username: &'a str,
+    /// Shown name.
+    pub display_name: &'a str,
+    /// argon2id hash.
+    pub password_hash: &'a str,
+    /// Role name.
+    pub role: &'a str,
+    /// Enabled.
+    pub active: bool,
+    /// Starts at 0.
+    pub session_epoch: i32,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts a staff row.
+pub fn insert_staff(
+    conn: &mut DbConn,
+    new: &NewStaff<'_>,
+) -> Result<StaffRow, diesel::result::Error> {
+    crate::per_backend!(conn, |c| diesel::insert_into(staff::table)
+        .values(new)
+        .returning(StaffRow::as_returning())
+        .get_result(c))
+}
+
+/// Staff by id.
+pub fn staff_by_id(conn: &mut DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
+    Ok(staff::table.find(id).select(StaffRow::as_select()).first(conn).optional()?)
+}
+
+/// Staff by username.
+pub fn staff_by_username(conn: &mut DbConn, username: &str) -> Result<Option<StaffRow>, AppError> {
+    Ok(staff::table
+        .filter(staff::username.eq(username))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// All staff, by id.
+pub fn all_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>, AppError> {
+    Ok(staff::table.order(staff::id.asc()).select(StaffRow::as_select()).load(conn)?)
+}
+
+/// Records a successful sign-in.
+pub fn touch_staff_login(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), AppError> {
+    diesel::update(staff::table.find(id)).set(staff::last_login_at.eq(Some(at))).execute(conn)?;
+    Ok(())
+}
+
+/// Enables or disables; every change ends the account's sessions.
+pub fn set_staff_active(
+    conn: &mut DbConn,
+    id: i64,
+    active: bool,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(staff::table.find(id))
+        .set((
+            staff::active.eq(active),
+            staff::session_epoch.eq(staff::session_epoch + 1),
+            staff::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the password hash and ends the account's sessions.
+pub fn set_staff_password(
+    conn: &mut DbConn,
+    id: i64,
+    hash: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(staff::table.find(id))
+        .set((
+            staff::password_hash.eq(hash),
+            staff::session_epoch.eq(staff::session_epoch + 1),
+            staff::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Active admins other than `except`.
+pub fn count_other_active_admins(conn: &mut DbConn, except: i64) -> Result<i64, AppError> {
+    Ok(staff::table
+        .filter(staff::role.eq("admin"))
+        .filter(staff::active.eq(true))
+        .filter(staff::id.ne(except))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Inserts a bare user (nickname only); sign-in flows add phone or openid.
+pub fn insert_user(
+    conn: &mut DbConn,
+    nickname: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<UserRow, AppError> {
+    Ok(crate::per_backend!(conn, |c| diesel::insert_into(users::table)
+        .values((
+            users::nickname.eq(nickname),
+            users::status.eq("active"),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(c))?)
+}
+
+/// User by id.
+pub fn user_by_id(conn: &mut DbConn, id: i64) -> Result<Option<UserRow>, AppError> {
+    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).optional()?)
+}
+
+/// Stores a token hash.
+pub fn insert_token(
+    conn: &mut DbConn,
+    user_id: i64,
+    token_hash: &str,
+    at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::created_at.eq(at),
+            api_tokens::last_used_at.eq(at),
+            api_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A live token's (token id, last use, user).
+pub fn live_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> Result<Option<(i64, NaiveDateTime, UserRow)>, AppError> {
+    Ok(api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now))
+        .filter(users::status.eq("active"))
+        .select((api_tokens::id, api_tokens::last_used_at, UserRow::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
+/// Slides a token's expiry.
+pub fn extend_token(
+    conn: &mut DbConn,
+    id: i64,
+    at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(api_tokens::table.find(id))
+        .set((api_tokens::last_used_at.eq(at), api_tokens::expires_at.eq(expires_at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes a token by hash.
+pub fn revoke_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+    at: NaiveDateTime,
+) -> Result<usize, AppError> {
+    Ok(diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
+        .set(api_tokens::revoked_at.eq(Some(at)))
+        .execute(conn)?)
+}

@@ -1,0 +1,92 @@
+//! Throttling of failed staff sign-ins, per account and per client address. Kept in
+//! memory: one process serves one association, and a restart only forgives early.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use parking_lot::Mutex;
+
+/// Failures allowed per account inside the window.
+pub const MAX_PER_ACCOUNT: usize = 5;
+/// Failures allowed per client address inside the window.
+pub const MAX_PER_IP: usize = 20;
+/// The window, and how long a lock lasts after the last failure.
+pub const WINDOW_MINUTES: i64 = 15;
+
+/// Recent failures by key (`u:<name>` or `ip:<addr>`).
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+}
+
+fn keys(username: &str, ip: &str) -> [(String, usize); 2] {
+    [(format!("u:{}", username.to_lowercase()), MAX_PER_ACCOUNT), (format!("ip:{ip}"), MAX_PER_IP)]
+}
+
+impl LoginThrottle {
+    /// `Err(seconds)` when this account or address must wait before trying again.
+    pub fn check(&self, username: &str, ip: &str, now: DateTime<Utc>) -> Result<(), u64> {
+        let window = Duration::minutes(WINDOW_MINUTES);
+        let map = self.failures.lock();
+        for (key, max) in keys(username, ip) {
+            let Some(times) = map.get(&key) else { continue };
+            let recent: Vec<_> = times.iter().filter(|t| now - **t < window).collect();
+            if recent.len() >= max
+                && let Some(last) = recent.iter().max()
+            {
+                let wait = (**last + window - now).num_seconds().max(1);
+                return Err(u64::try_from(wait).unwrap_or(1));
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts one failure against the account and the address.
+    pub fn record_failure(&self, username: &str, ip: &str, now: DateTime<Utc>) {
+        let window = Duration::minutes(WINDOW_MINUTES);
+        let mut map = self.failures.lock();
+        if map.len() > 50_000 {
+            map.retain(|_, times| times.iter().any(|t| now - *t < window));
+        }
+        for (key, _) in keys(username, ip) {
+            let times = map.entry(key).or_default();
+            times.retain(|t| now - *t < window);
+            times.push(now);
+        }
+    }
+
+    /// Forgets the account's failures after a successful sign-in.
+    pub fn clear_account(&self, username: &str) {
+        self.failures.lock().remove(&format!("u:{}", username.to_lowercase()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_an_account_after_five_failures_for_fifteen_minutes() {
+        let throttle = LoginThrottle::default();
+        let t0 = Utc::now();
+        for i in 0..MAX_PER_ACCOUNT {
+            assert!(throttle.check("wang", "1.1.1.1", t0).is_ok(), "attempt {i}");
+            throttle.record_failure("wang", "1.1.1.1", t0);
+        }
+        let wait = throttle.check("wang", "2.2.2.2", t0).unwrap_err();
+        assert_eq!(wait, 15 * 60);
+        assert!(throttle.check("li", "2.2.2.2", t0).is_ok(), "other accounts are not locked");
+        assert!(throttle.check("wang", "1.1.1.1", t0 + Duration::minutes(16)).is_ok());
+    }
+
+    #[test]
+    fn locks_an_address_trying_many_accounts() {
+        let throttle = LoginThrottle::default();
+        let t0 = Utc::now();
+        for i in 0..MAX_PER_IP {
+            throttle.record_failure(&format!("user{i}"), "9.9.9.9", t0);
+        }
+        assert!(throttle.check("fresh", "9.9.9.9", t0).is_err());
+        assert!(throttle.check("fresh", "8.8.8.8", t0).is_ok());
+    }
+}

@@ -1,0 +1,55 @@
+//! The OpenAPI document, generated from the handlers' annotations, and a page to
+//! browse it (Swagger UI, vendored).
+
+use actix_web::HttpResponse;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use super::error::{ErrorBody, ErrorDetail};
+use super::uploads;
+use crate::error::FieldError;
+
+/// The mini-program API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Guildhall mini-program API",
+        description = "JSON API of the association's WeChat mini-program. Errors always have the \
+                       form `{\"error\":{\"code\",\"message\",\"fields\"}}`; authenticate with \
+                       `Authorization: Bearer <token>`."
+    ),
+    paths(uploads::create_upload),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm)),
+    modifiers(&BearerAuth),
+    tags((name = "uploads", description = "Files sent by users"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`.
+pub async fn show_openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// `GET /api/docs`: Swagger UI over the document.
+pub async fn show_docs() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <title>Guildhall API</title>\
+         <link rel=\"stylesheet\" href=\"/static/vendor/swagger-ui/swagger-ui.css\"></head>\
+         <body><div id=\"swagger-ui\" data-url=\"/api/openapi.json\"></div>\
+         <script src=\"/static/vendor/swagger-ui/swagger-ui-bundle.js\"></script>\
+         <script src=\"/static/docs.js\"></script></body></html>",
+    )
+}

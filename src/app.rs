@@ -1,0 +1,156 @@
+//! The application: shared state, and the server with every surface mounted.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::accounts::LoginThrottle;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::http::metrics::Metrics;
+use crate::kernel::clock::{SharedClock, SystemClock};
+use crate::kernel::media::{MediaLimits, MediaStore};
+use crate::kernel::settings::{self, AssociationSettings};
+use crate::notify::Providers;
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    /// Validated configuration (secrets filled in).
+    pub config: Arc<Config>,
+    /// The database.
+    pub db: Db,
+    /// The clock.
+    pub clock: SharedClock,
+    /// Uploaded files.
+    pub media: MediaStore,
+    /// Failed staff sign-ins.
+    pub throttle: LoginThrottle,
+    /// Prometheus instruments.
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// The association settings, with configured defaults.
+    pub async fn association_settings(&self) -> Result<AssociationSettings, AppError> {
+        let defaults = self.config.association.clone();
+        self.db.run(move |conn| settings::load(conn, &defaults)).await
+    }
+}
+
+/// Outside services and the clock, replaceable by tests.
+#[derive(Debug, Clone)]
+pub struct Dependencies {
+    /// The clock.
+    pub clock: SharedClock,
+    /// Message senders.
+    pub providers: Providers,
+    /// How often the outbox worker looks for due messages.
+    pub outbox_interval: Duration,
+}
+
+impl Default for Dependencies {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            providers: Providers::default(),
+            outbox_interval: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A built server, not yet running.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Prepares the data directory, opens and migrates the database, binds the
+    /// listener and starts the outbox worker.
+    pub async fn build(mut config: Config, deps: Dependencies) -> anyhow::Result<Self> {
+        config.validate()?;
+        config.prepare_data_dir()?;
+        let db =
+            Db::connect(&config.db_url().map_err(anyhow::Error::msg)?, config.server.pool_size)?;
+        let migrate_db = db.clone();
+        let applied = tokio::task::spawn_blocking(move || migrate_db.migrate()).await??;
+        if applied > 0 {
+            tracing::info!(applied, "database migrated");
+        }
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let media = MediaStore::new(
+            config.data_dir.join("files"),
+            MediaLimits {
+                max_bytes: config.media.max_upload_bytes,
+                max_pixels: config.media.max_image_pixels,
+                thumbnail_px: config.media.thumbnail_px,
+            },
+        );
+        let state = web::Data::new(AppState {
+            config: Arc::new(config),
+            db: db.clone(),
+            clock: deps.clock.clone(),
+            media,
+            throttle: LoginThrottle::default(),
+            metrics: Metrics::new()?,
+        });
+        tokio::spawn(crate::notify::run_worker(
+            db,
+            deps.clock,
+            deps.providers,
+            deps.outbox_interval,
+        ));
+        let server = build_server(listener, state.clone())?;
+        Ok(Self { server, port, state })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use its database and clock).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let workers = match state.config.server.workers {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    };
+    let server = HttpServer::new(move || {
+        let config = &state.config;
+        App::new()
+            .app_data(state.clone())
+            .route("/healthz", web::get().to(crate::http::ops::show_health))
+            .route("/metrics", web::get().to(crate::http::metrics::show_metrics))
+            .route("/static/{path:.*}", web::get().to(crate::http::assets::show_asset))
+            .service(crate::api::scope(config.server.max_body_bytes))
+            .service(crate::web::scope(config.clone()))
+            .default_service(web::to(crate::web::error::not_found))
+            .wrap(Compress::default())
+            .wrap(from_fn(crate::http::metrics::record))
+            .wrap(from_fn(crate::http::middleware::finish_response))
+            .wrap(TracingLogger::default())
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,114 @@
+//! The one table map for both backends; `tests/it/schema_drift.rs` proves it matches
+//! `migrations/sqlite` and `migrations/postgres`.
+
+diesel::table! {
+    /// Mini-program users (visitors and members).
+    users (id) {
+        id -> BigInt,
+        nickname -> Nullable<Text>,
+        avatar_file_id -> Nullable<BigInt>,
+        phone -> Nullable<Text>,
+        wechat_openid -> Nullable<Text>,
+        wechat_unionid -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Bearer tokens of mini-program users; only a SHA-256 of the token is kept.
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Workbench accounts.
+    staff (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        session_epoch -> Integer,
+        user_id -> Nullable<BigInt>,
+        last_login_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Who changed what, when.
+    audit_log (id) {
+        id -> BigInt,
+        actor_kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Nullable<BigInt>,
+        details -> Text,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Messages that leave the process, written in the transaction that causes them.
+    outbox (id) {
+        id -> BigInt,
+        channel -> Text,
+        recipient -> Text,
+        template -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Uploaded files; the bytes live under the data directory, named by content hash.
+    files (id) {
+        id -> BigInt,
+        sha256 -> Text,
+        kind -> Text,
+        content_type -> Text,
+        extension -> Text,
+        byte_size -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        has_thumbnail -> Bool,
+        original_name -> Nullable<Text>,
+        uploaded_by_user_id -> Nullable<BigInt>,
+        uploaded_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Association-wide settings the staff edit (name, logo, time zone).
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(staff -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users, api_tokens, staff, audit_log, outbox, files, settings,
+);

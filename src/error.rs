@@ -1,0 +1,169 @@
+//! `AppError`, the one error type of the use cases, with a status and a stable code;
+//! the surfaces (`web::PageError`, `api::ApiError`) decide how it looks.
+
+use actix_web::http::StatusCode;
+use serde::Serialize;
+
+/// A message about one input field, shown next to it (HTML) or in `fields` (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field's name as the client sent it.
+    pub field: String,
+    /// What is wrong, in the user's language.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A message for `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Everything a use case can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input failed validation; nothing was changed.
+    #[error("输入有误")]
+    Validation(Vec<FieldError>),
+    /// The request could not be understood (malformed JSON, form, path, query).
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid session or token.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Signed in, but not allowed.
+    #[error("没有权限执行此操作")]
+    Forbidden,
+    /// A state-changing request without a valid CSRF token.
+    #[error("页面已过期，请刷新后重试")]
+    CsrfRejected,
+    /// Nothing there (or not yours).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (duplicate, already decided…).
+    #[error("{message}")]
+    Conflict {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// Body larger than allowed.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// A file or body of a type we do not accept.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Too many attempts; try again later.
+    #[error("{message}")]
+    RateLimited {
+        /// Seconds until a retry may succeed (`Retry-After`).
+        retry_after_secs: u64,
+        /// Human message.
+        message: String,
+    },
+    /// An outside service (WeChat, SMS) failed or is unreachable.
+    #[error("{0}")]
+    Upstream(String),
+    /// A bug or an unavailable resource; details go to the log only.
+    #[error("服务器内部错误")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// An internal error with a cause for the log.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    /// One field's validation failure.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 404 naming what was not found.
+    pub fn not_found(what: &str) -> Self {
+        Self::NotFound(format!("{what}不存在"))
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden | Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable snake_case code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation_failed",
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::CsrfRejected => "csrf_rejected",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { code, .. } => code,
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Upstream(_) => "upstream_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// Field messages (empty unless `Validation`).
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            Self::Validation(fields) => fields,
+            _ => &[],
+        }
+    }
+
+    /// Logs the cause chain of a 500 (inside the request's span, so with its id).
+    pub fn log_if_internal(&self) {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(err: diesel::result::Error) -> Self {
+        match err {
+            diesel::result::Error::NotFound => Self::NotFound("记录不存在".into()),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(err: std::io::Error) -> Self {
+        Self::internal(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_codes_are_stable() {
+        assert_eq!(AppError::field("x", "bad").status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(AppError::field("x", "bad").fields()[0].field, "x");
+        assert_eq!(AppError::CsrfRejected.code(), "csrf_rejected");
+        assert_eq!(AppError::from(diesel::result::Error::NotFound).code(), "not_found");
+        let conflict = AppError::Conflict { code: "already_decided", message: "x".into() };
+        assert_eq!((conflict.status(), conflict.code()), (StatusCode::CONFLICT, "already_decided"));
+    }
+}

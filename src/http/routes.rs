@@ -1,0 +1,99 @@
+//! Route definitions that both register the route and describe it, so tests can walk
+//! every route of a surface without a hand-kept list.
+
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, Responder, Route, web};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (sign-in pages, public lists, documentation).
+    Public,
+    /// A signed-in staff member (cookie session).
+    Staff,
+    /// A signed-in mini-program user (bearer token).
+    User,
+}
+
+/// One route of a surface.
+pub struct RouteDef {
+    /// HTTP method.
+    pub method: Method,
+    /// Path inside the surface's scope, e.g. `/staff/{id}/disable`.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// The actix route.
+    pub route: Route,
+}
+
+impl RouteDef {
+    fn new<F, Args>(method: Method, path: &'static str, access: Access, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let route = web::route().method(method.clone()).to(handler);
+        Self { method, path, access, route }
+    }
+
+    /// A GET route.
+    pub fn get<F, Args>(path: &'static str, access: Access, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        Self::new(Method::GET, path, access, handler)
+    }
+
+    /// A POST route.
+    pub fn post<F, Args>(path: &'static str, access: Access, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        Self::new(Method::POST, path, access, handler)
+    }
+
+    /// A PATCH route.
+    pub fn patch<F, Args>(path: &'static str, access: Access, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        Self::new(Method::PATCH, path, access, handler)
+    }
+}
+
+/// A route as the route walk sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    /// Method.
+    pub method: Method,
+    /// Full path pattern, e.g. `/admin/staff/{id}/disable`.
+    pub path: String,
+    /// Who may call it.
+    pub access: Access,
+}
+
+/// Registers `defs` in `cfg`.
+pub fn register(cfg: &mut web::ServiceConfig, defs: Vec<RouteDef>) {
+    for def in defs {
+        cfg.route(def.path, def.route);
+    }
+}
+
+/// Describes `defs` under `prefix`.
+pub fn describe(prefix: &str, defs: Vec<RouteDef>) -> Vec<RouteInfo> {
+    defs.into_iter()
+        .map(|d| RouteInfo {
+            method: d.method,
+            path: format!("{prefix}{}", d.path),
+            access: d.access,
+        })
+        .collect()
+}

@@ -1,0 +1,114 @@
+//! The audit writer: who changed what, when — written inside the use case's transaction.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConn;
+use crate::db::schema::audit_log;
+use crate::error::AppError;
+
+/// Who acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A workbench account.
+    Staff(i64),
+    /// A mini-program user.
+    User(i64),
+    /// The server itself (jobs, CLI).
+    System,
+}
+
+impl Actor {
+    fn parts(self) -> (&'static str, Option<i64>) {
+        match self {
+            Self::Staff(id) => ("staff", Some(id)),
+            Self::User(id) => ("user", Some(id)),
+            Self::System => ("system", None),
+        }
+    }
+}
+
+/// One audit entry.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    /// Who.
+    pub actor: Actor,
+    /// What, as `noun.verb` (e.g. `staff.create`).
+    pub action: &'a str,
+    /// The kind of thing changed (a table name).
+    pub subject_type: &'a str,
+    /// Its id, when it has one.
+    pub subject_id: Option<i64>,
+    /// Client address, when a request caused it.
+    pub ip: Option<&'a str>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewAuditRow<'a> {
+    actor_kind: &'a str,
+    actor_id: Option<i64>,
+    action: &'a str,
+    subject_type: &'a str,
+    subject_id: Option<i64>,
+    details: String,
+    ip: Option<&'a str>,
+    created_at: chrono::NaiveDateTime,
+}
+
+/// A stored audit entry, for the workbench.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    /// Row id.
+    pub id: i64,
+    /// `staff`, `user` or `system`.
+    pub actor_kind: String,
+    /// Actor's id.
+    pub actor_id: Option<i64>,
+    /// `noun.verb`.
+    pub action: String,
+    /// Table name of the subject.
+    pub subject_type: String,
+    /// Subject id.
+    pub subject_id: Option<i64>,
+    /// JSON details.
+    pub details: String,
+    /// Client address.
+    pub ip: Option<String>,
+    /// When (UTC).
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Writes one entry with JSON `details`; call it inside the transaction of the change.
+pub fn record(
+    conn: &mut DbConn,
+    at: chrono::NaiveDateTime,
+    entry: &AuditEntry<'_>,
+    details: &impl Serialize,
+) -> Result<(), AppError> {
+    let (actor_kind, actor_id) = entry.actor.parts();
+    let details = serde_json::to_string(details).map_err(AppError::internal)?;
+    diesel::insert_into(audit_log::table)
+        .values(NewAuditRow {
+            actor_kind,
+            actor_id,
+            action: entry.action,
+            subject_type: entry.subject_type,
+            subject_id: entry.subject_id,
+            details,
+            ip: entry.ip,
+            created_at: at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The newest entries, newest first.
+pub fn recent(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditRow>, AppError> {
+    Ok(audit_log::table
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,149 @@
+//! The media pipeline: every upload is checked by content, images re-encoded without
+//! metadata and thumbnailed, bytes stored under the data directory by content hash.
+
+pub mod inspect;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::kernel::clock::SharedClock;
+use crate::kernel::tokens::sha256_hex;
+pub use inspect::{FileKind, MediaLimits};
+pub use store::FileRow;
+
+/// Who uploaded a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uploader {
+    /// A mini-program user.
+    User(i64),
+    /// A staff account.
+    Staff(i64),
+}
+
+/// The directory holding uploaded bytes: `<root>/<aa>/<sha256>.<ext>`.
+#[derive(Debug, Clone)]
+pub struct MediaStore {
+    root: PathBuf,
+    limits: MediaLimits,
+}
+
+impl MediaStore {
+    /// A store under `root` applying `limits`.
+    pub fn new(root: PathBuf, limits: MediaLimits) -> Self {
+        Self { root, limits }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> MediaLimits {
+        self.limits
+    }
+
+    /// Where the bytes of `file` live (or its thumbnail).
+    pub fn path_of(&self, file: &FileRow, thumbnail: bool) -> PathBuf {
+        let name = if thumbnail {
+            format!("{}.thumb.{}", file.sha256, file.extension)
+        } else {
+            format!("{}.{}", file.sha256, file.extension)
+        };
+        self.root.join(&file.sha256[..2]).join(name)
+    }
+
+    /// Checks, normalises and stores `raw`; returns the new record. On any refusal
+    /// nothing is written: no file, no row.
+    pub async fn save(
+        &self,
+        db: &Db,
+        clock: &SharedClock,
+        raw: Vec<u8>,
+        original_name: Option<String>,
+        uploader: Uploader,
+    ) -> Result<FileRow, AppError> {
+        let limits = self.limits;
+        let processed = tokio::task::spawn_blocking(move || inspect::process(&raw, limits))
+            .await
+            .map_err(AppError::internal)??;
+        let sha256 = sha256_hex(&processed.bytes);
+        let dir = self.root.join(&sha256[..2]);
+        let main = dir.join(format!("{sha256}.{}", processed.extension));
+        let thumb = dir.join(format!("{sha256}.thumb.{}", processed.extension));
+        let mut written = Vec::new();
+        tokio::fs::create_dir_all(&dir).await?;
+        write_new(&main, &processed.bytes, &mut written).await?;
+        if let Some(bytes) = &processed.thumbnail {
+            write_new(&thumb, bytes, &mut written).await?;
+        }
+        let at = clock.now_naive();
+        let name = original_name.map(|n| n.chars().take(200).collect::<String>());
+        let (user, staff) = match uploader {
+            Uploader::User(id) => (Some(id), None),
+            Uploader::Staff(id) => (None, Some(id)),
+        };
+        let (width, height) = match processed.dimensions {
+            Some((w, h)) => (i32::try_from(w).ok(), i32::try_from(h).ok()),
+            None => (None, None),
+        };
+        let byte_size = i64::try_from(processed.bytes.len()).unwrap_or(i64::MAX);
+        let kind = processed.kind.as_str();
+        let (content_type, extension) = (processed.content_type, processed.extension);
+        let has_thumbnail = processed.thumbnail.is_some();
+        let hash = sha256.clone();
+        let inserted = db
+            .run(move |conn| {
+                store::insert(
+                    conn,
+                    &store::NewFile {
+                        sha256: &hash,
+                        kind,
+                        content_type,
+                        extension,
+                        byte_size,
+                        width,
+                        height,
+                        has_thumbnail,
+                        original_name: name.as_deref(),
+                        uploaded_by_user_id: user,
+                        uploaded_by_staff_id: staff,
+                        created_at: at,
+                    },
+                )
+            })
+            .await;
+        if inserted.is_err() {
+            for path in written {
+                if let Err(e) = tokio::fs::remove_file(&path).await {
+                    tracing::warn!(path = %path.display(), error = %e, "could not remove orphan upload");
+                }
+            }
+        }
+        inserted
+    }
+
+    /// Reads the bytes of `file` (or its thumbnail).
+    pub async fn read(&self, file: &FileRow, thumbnail: bool) -> Result<Vec<u8>, AppError> {
+        let path = self.path_of(file, thumbnail && file.has_thumbnail);
+        tokio::fs::read(&path).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => AppError::not_found("文件"),
+            _ => AppError::internal(e),
+        })
+    }
+}
+
+/// Writes `bytes` to `path` unless identical bytes are already there (same hash), via a
+/// temporary file and a rename so a reader never sees half a file.
+async fn write_new(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<(), AppError> {
+    if tokio::fs::try_exists(path).await? {
+        return Ok(());
+    }
+    let tmp = path.with_extension(format!("tmp{}", crate::kernel::tokens::random_token(6)));
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, path).await?;
+    written.push(path.to_path_buf());
+    Ok(())
+}
+
+/// Loads a file record.
+pub async fn find(db: &Db, id: i64) -> Result<FileRow, AppError> {
+    db.run(move |conn| store::find(conn, id)?.ok_or_else(|| AppError::not_found("文件"))).await
+}

@@ -1,0 +1,88 @@
+//! Queries of the `files` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::files;
+use crate::error::AppError;
+
+/// A stored file's record.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = files)]
+pub struct FileRow {
+    /// Row id, the "file id" clients send back.
+    pub id: i64,
+    /// SHA-256 of the stored bytes; also the file name.
+    pub sha256: String,
+    /// `image` or `document`.
+    pub kind: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Extension without dot.
+    pub extension: String,
+    /// Stored size.
+    pub byte_size: i64,
+    /// Image width.
+    pub width: Option<i32>,
+    /// Image height.
+    pub height: Option<i32>,
+    /// Whether a thumbnail exists.
+    pub has_thumbnail: bool,
+    /// The name the uploader's file had.
+    pub original_name: Option<String>,
+    /// Uploading user.
+    pub uploaded_by_user_id: Option<i64>,
+    /// Uploading staff.
+    pub uploaded_by_staff_id: Option<i64>,
+    /// When uploaded.
+    pub created_at: NaiveDateTime,
+}
+
+/// A new record.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = files)]
+pub struct NewFile<'a> {
+    /// SHA-256 of the stored bytes.
+    pub sha256: &'a str,
+    /// `image` or `document`.
+    pub kind: &'a str,
+    /// MIME type.
+    pub content_type: &'a str,
+    /// Extension.
+    pub extension: &'a str,
+    /// Size.
+    pub byte_size: i64,
+    /// Width.
+    pub width: Option<i32>,
+    /// Height.
+    pub height: Option<i32>,
+    /// Thumbnail present.
+    pub has_thumbnail: bool,
+    /// Original name.
+    pub original_name: Option<&'a str>,
+    /// User uploader.
+    pub uploaded_by_user_id: Option<i64>,
+    /// Staff uploader.
+    pub uploaded_by_staff_id: Option<i64>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a record and returns it.
+pub fn insert(conn: &mut DbConn, new: &NewFile<'_>) -> Result<FileRow, AppError> {
+    Ok(crate::per_backend!(conn, |c| diesel::insert_into(files::table)
+        .values(new)
+        .returning(FileRow::as_returning())
+        .get_result(c))?)
+}
+
+/// One record.
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<FileRow>, AppError> {
+    Ok(files::table.find(id).select(FileRow::as_select()).first(conn).optional()?)
+}
+
+/// How many records point at the bytes `sha256`.
+pub fn count_by_hash(conn: &mut DbConn, sha256: &str) -> Result<i64, AppError> {
+    Ok(files::table.filter(files::sha256.eq(sha256)).count().get_result(conn)?)
+}

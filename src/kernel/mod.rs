@@ -1,0 +1,10 @@
+//! Pieces every context uses: clock, audit log, outbox, media pipeline, QR codes,
+//! tokens and association settings.
+
+pub mod audit;
+pub mod clock;
+pub mod media;
+pub mod outbox;
+pub mod qr;
+pub mod settings;
+pub mod tokens;

@@ -1,0 +1,168 @@
+//! The outbox: messages that leave the process are rows written in the same
+//! transaction as the change that causes them; `notify::worker` delivers them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConn;
+use crate::db::schema::outbox;
+use crate::error::AppError;
+
+/// Delivery channel of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// Text message to a mainland mobile number.
+    Sms,
+    /// WeChat subscription message to an openid.
+    Wechat,
+    /// E-mail.
+    Email,
+}
+
+impl Channel {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Wechat => "wechat",
+            Self::Email => "email",
+        }
+    }
+}
+
+/// Message states.
+pub mod status {
+    /// Waiting for (another) delivery attempt.
+    pub const PENDING: &str = "pending";
+    /// Delivered.
+    pub const SENT: &str = "sent";
+    /// Gave up after the last attempt.
+    pub const FAILED: &str = "failed";
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+struct NewOutboxRow<'a> {
+    channel: &'a str,
+    recipient: &'a str,
+    template: &'a str,
+    payload: String,
+    status: &'a str,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    /// Row id.
+    pub id: i64,
+    /// `sms`, `wechat`, `email`.
+    pub channel: String,
+    /// Phone, openid or address.
+    pub recipient: String,
+    /// Template name, e.g. `sms_code`.
+    pub template: String,
+    /// JSON parameters of the template.
+    pub payload: String,
+    /// See [`status`].
+    pub status: String,
+    /// Attempts made so far.
+    pub attempts: i32,
+    /// When the next attempt is due.
+    pub next_attempt_at: NaiveDateTime,
+    /// Error of the last failed attempt.
+    pub last_error: Option<String>,
+    /// When written.
+    pub created_at: NaiveDateTime,
+    /// When delivered.
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// Queues a message; call it inside the transaction of the change that causes it.
+pub fn enqueue(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    channel: Channel,
+    recipient: &str,
+    template: &str,
+    payload: &impl Serialize,
+) -> Result<(), AppError> {
+    let payload = serde_json::to_string(payload).map_err(AppError::internal)?;
+    diesel::insert_into(outbox::table)
+        .values(NewOutboxRow {
+            channel: channel.as_str(),
+            recipient,
+            template,
+            payload,
+            status: status::PENDING,
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Pending messages due at `now`, oldest first.
+pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> Result<Vec<OutboxRow>, AppError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(status::PENDING))
+        .filter(outbox::next_attempt_at.le(now))
+        .order(outbox::id.asc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}
+
+/// Records a successful delivery.
+pub fn mark_sent(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), AppError> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(status::PENDING)))
+        .set((
+            outbox::status.eq(status::SENT),
+            outbox::sent_at.eq(Some(at)),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or given up when `None`.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: i64,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> Result<(), AppError> {
+    let target = outbox::table.find(id).filter(outbox::status.eq(status::PENDING));
+    let error: String = error.chars().take(1000).collect();
+    match retry_at {
+        Some(at) => diesel::update(target)
+            .set((
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::next_attempt_at.eq(at),
+                outbox::last_error.eq(Some(error)),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::status.eq(status::FAILED),
+                outbox::last_error.eq(Some(error)),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// All messages to `recipient`, newest first (tests and the workbench).
+pub fn for_recipient(conn: &mut DbConn, recipient: &str) -> Result<Vec<OutboxRow>, AppError> {
+    Ok(outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .order(outbox::id.desc())
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}

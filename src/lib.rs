@@ -1,0 +1,15 @@
+//! Guildhall: the server behind a business association's WeChat mini-program and its
+//! staff workbench. See `SPEC.md` for what it does and `DESIGN.md` for its shape.
+
+pub mod accounts;
+pub mod api;
+pub mod app;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod kernel;
+pub mod notify;
+pub mod telemetry;
+pub mod web;

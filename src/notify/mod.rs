@@ -1,0 +1,131 @@
+//! Delivery of outbox messages: a worker loop and the providers behind traits.
+//! Real SMS, WeChat and SMTP providers plug in here; `LogSender` is the development one.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::kernel::clock::SharedClock;
+use crate::kernel::outbox::{self, OutboxRow};
+
+/// A boxed future returned by senders.
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+/// Sends one message over one channel; `Err` is retried later.
+pub trait Sender: Send + Sync + std::fmt::Debug {
+    /// Delivers `message`.
+    fn send<'a>(&'a self, message: &'a OutboxRow) -> SendFuture<'a>;
+}
+
+/// Writes messages to the log instead of sending them. Development only.
+#[derive(Debug, Default)]
+pub struct LogSender;
+
+impl Sender for LogSender {
+    fn send<'a>(&'a self, message: &'a OutboxRow) -> SendFuture<'a> {
+        Box::pin(async move {
+            tracing::info!(
+                channel = %message.channel,
+                template = %message.template,
+                outbox_id = message.id,
+                "[development provider: not sent] outbox message"
+            );
+            Ok(())
+        })
+    }
+}
+
+/// The sender of each channel.
+#[derive(Debug, Clone)]
+pub struct Providers {
+    /// SMS.
+    pub sms: Arc<dyn Sender>,
+    /// WeChat subscription messages.
+    pub wechat: Arc<dyn Sender>,
+    /// E-mail.
+    pub email: Arc<dyn Sender>,
+}
+
+impl Default for Providers {
+    fn default() -> Self {
+        Self { sms: Arc::new(LogSender), wechat: Arc::new(LogSender), email: Arc::new(LogSender) }
+    }
+}
+
+impl Providers {
+    fn for_channel(&self, channel: &str) -> Option<&Arc<dyn Sender>> {
+        match channel {
+            "sms" => Some(&self.sms),
+            "wechat" => Some(&self.wechat),
+            "email" => Some(&self.email),
+            _ => None,
+        }
+    }
+}
+
+/// Attempts before a message is marked failed.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// Delay before retry number `attempts` (1-based): 30 s doubling, at most an hour.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let exp = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    chrono::Duration::seconds((30_i64 << exp).min(3600))
+}
+
+/// One pass over the due messages; returns how many were delivered.
+pub async fn deliver_due(
+    db: &Db,
+    clock: &SharedClock,
+    providers: &Providers,
+) -> Result<usize, AppError> {
+    let now = clock.now_naive();
+    let due = db.run(move |conn| outbox::due(conn, now, 100)).await?;
+    let mut delivered = 0;
+    for message in due {
+        let result = match providers.for_channel(&message.channel) {
+            Some(sender) => sender.send(&message).await,
+            None => Err(format!("no provider for channel `{}`", message.channel)),
+        };
+        let (id, attempts) = (message.id, message.attempts + 1);
+        let at = clock.now_naive();
+        match result {
+            Ok(()) => {
+                delivered += 1;
+                db.run(move |conn| outbox::mark_sent(conn, id, at)).await?;
+            }
+            Err(error) => {
+                tracing::warn!(outbox_id = id, attempts, %error, "outbox delivery failed");
+                let retry_at = (attempts < MAX_ATTEMPTS).then(|| at + backoff(attempts));
+                db.run(move |conn| outbox::mark_failed(conn, id, &error, retry_at)).await?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+/// Runs [`deliver_due`] every `every` until the process ends.
+pub async fn run_worker(db: Db, clock: SharedClock, providers: Providers, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(e) = deliver_due(&db, &clock, &providers).await {
+            e.log_if_internal();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1).num_seconds(), 30);
+        assert_eq!(backoff(2).num_seconds(), 60);
+        assert_eq!(backoff(8).num_seconds(), 3600);
+    }
+}

@@ -1,0 +1,88 @@
+//! The workbench under `/admin`: staff sessions, CSRF, and one module per area.
+
+pub mod account;
+pub mod auth;
+pub mod csrf;
+pub mod error;
+pub mod files;
+pub mod home;
+pub mod render;
+pub mod session;
+pub mod settings;
+pub mod staff;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::middleware::from_fn;
+use actix_web::web;
+
+use crate::config::Config;
+use crate::http::routes::{Access, RouteDef, RouteInfo, describe, register};
+pub use error::PageError;
+
+/// Where the surface is mounted.
+pub const PREFIX: &str = "/admin";
+
+/// Every route of the workbench.
+pub fn routes() -> Vec<RouteDef> {
+    use Access::{Public, Staff};
+    vec![
+        RouteDef::get("/login", Public, auth::show_login),
+        RouteDef::post("/login", Public, auth::sign_in),
+        RouteDef::post("/logout", Staff, auth::sign_out),
+        RouteDef::get("", Staff, home::show_home),
+        RouteDef::get("/account/password", Staff, account::show_password),
+        RouteDef::post("/account/password", Staff, account::change_password),
+        RouteDef::get("/staff", Staff, staff::list_staff),
+        RouteDef::post("/staff", Staff, staff::create_staff),
+        RouteDef::post("/staff/{id}/disable", Staff, staff::disable_staff),
+        RouteDef::post("/staff/{id}/enable", Staff, staff::enable_staff),
+        RouteDef::post("/staff/{id}/reset-password", Staff, staff::reset_staff_password),
+        RouteDef::get("/settings", Staff, settings::show_settings),
+        RouteDef::post("/settings", Staff, settings::update_settings),
+        RouteDef::get("/files", Staff, files::show_files),
+        RouteDef::post("/files", Staff, files::upload_file),
+        RouteDef::get("/files/{id}", Staff, files::show_file),
+        RouteDef::get("/files/{id}/thumbnail", Staff, files::show_file),
+    ]
+}
+
+/// The route table, for the route walk.
+pub fn route_table() -> Vec<RouteInfo> {
+    describe(PREFIX, routes())
+}
+
+/// Mounts the workbench with its session cookie and CSRF check.
+pub fn scope(
+    config: std::sync::Arc<Config>,
+) -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let key = Key::from(&config.cookie_key());
+    let secure = config.public_base_url.starts_with("https://");
+    let ttl = actix_web::cookie::time::Duration::hours(config.server.staff_session_hours);
+    let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name("guildhall_session".into())
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Strict)
+        .cookie_secure(secure)
+        .cookie_path("/admin".into())
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(PersistentSession::default().session_ttl(ttl))
+        .build();
+    let max_body = config.server.max_body_bytes;
+    web::scope(PREFIX)
+        .configure(|cfg| error::extractor_configs(cfg, max_body))
+        .configure(|cfg| register(cfg, routes()))
+        .default_service(web::to(error::not_found))
+        .wrap(from_fn(csrf::check_csrf))
+        .wrap(sessions)
+}

@@ -1,0 +1,96 @@
+//! Rendering: the workbench chrome (menu, user, CSRF token, flashes) every page gets,
+//! and turning a template into a response.
+
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::error::PageError;
+use super::session::{Flash, StaffSession};
+use crate::accounts::Role;
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// One entry of the left menu.
+#[derive(Debug, Clone)]
+pub struct MenuItem {
+    /// Link.
+    pub href: &'static str,
+    /// zh-CN label.
+    pub label: &'static str,
+    /// Marks the current page.
+    pub active: bool,
+    /// Pending count shown as a badge.
+    pub badge: Option<i64>,
+}
+
+/// What the workbench layout shows around every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The association's name.
+    pub association: String,
+    /// Signed-in staff's name.
+    pub staff_name: String,
+    /// Their role label.
+    pub role_label: &'static str,
+    /// CSRF token for forms and htmx.
+    pub csrf_token: String,
+    /// One-time messages.
+    pub flashes: Vec<Flash>,
+    /// The left menu.
+    pub menu: Vec<MenuItem>,
+    /// Page title.
+    pub title: String,
+}
+
+const MENU: &[(&str, &str, &[Role])] = &[
+    ("/admin", "工作台首页", &[Role::Admin, Role::Secretary, Role::Finance, Role::Editor]),
+    ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/staff", "员工账号", &[Role::Admin]),
+    ("/admin/settings", "协会设置", &[Role::Admin]),
+];
+
+impl Chrome {
+    /// Builds the chrome for `staff` on the page at `current` (a menu href).
+    pub async fn build(
+        state: &AppState,
+        staff: &StaffSession,
+        current: &str,
+        title: &str,
+    ) -> Result<Self, PageError> {
+        let settings = state.association_settings().await?;
+        let role = staff.role();
+        let menu = MENU
+            .iter()
+            .filter(|(_, _, roles)| roles.contains(&role))
+            .map(|(href, label, _)| MenuItem { href, label, active: *href == current, badge: None })
+            .collect();
+        Ok(Self {
+            association: settings.name,
+            staff_name: staff.staff.display_name.clone(),
+            role_label: role.label(),
+            csrf_token: staff.csrf_token.clone(),
+            flashes: staff.take_flashes(),
+            menu,
+            title: title.to_owned(),
+        })
+    }
+}
+
+/// Renders a template as a 200 HTML response.
+pub fn render(template: &impl Template) -> Result<HttpResponse, PageError> {
+    render_with(actix_web::http::StatusCode::OK, template)
+}
+
+/// Renders a template with a status (422 for a form with errors).
+pub fn render_with(
+    status: actix_web::http::StatusCode,
+    template: &impl Template,
+) -> Result<HttpResponse, PageError> {
+    let html = template.render().map_err(|e| PageError::App(AppError::internal(e)))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+}
+
+/// A 303 to `to` (after a successful POST).
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, to)).finish()
+}

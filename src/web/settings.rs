@@ -1,0 +1,99 @@
+//! Association settings (admins): name, time zone, logo.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::error::PageError;
+use super::render::{Chrome, redirect, render_with};
+use super::session::{Admins, RequireRole};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::kernel::settings::{self, AssociationChanges};
+
+/// `GET /admin/settings`.
+#[derive(askama::Template)]
+#[template(path = "web/settings/index.html")]
+pub struct SettingsPage {
+    /// Layout.
+    pub chrome: Chrome,
+    /// Name field.
+    pub name: String,
+    /// Time zone field.
+    pub time_zone: String,
+    /// Logo file id field.
+    pub logo_file_id: String,
+    /// Messages.
+    pub errors: Vec<String>,
+}
+
+/// The form.
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    name: String,
+    time_zone: String,
+    #[serde(default)]
+    logo_file_id: String,
+}
+
+/// `GET /admin/settings`.
+pub async fn show_settings(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+) -> Result<HttpResponse, PageError> {
+    let chrome = Chrome::build(&state, &admin, "/admin/settings", "协会设置").await?;
+    let current = state.association_settings().await?;
+    let page = SettingsPage {
+        chrome,
+        name: current.name,
+        time_zone: current.time_zone.name().to_owned(),
+        logo_file_id: current.logo_file_id.map(|id| id.to_string()).unwrap_or_default(),
+        errors: Vec::new(),
+    };
+    render_with(StatusCode::OK, &page)
+}
+
+/// `POST /admin/settings`.
+pub async fn update_settings(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let logo = match form.logo_file_id.trim() {
+        "" => Ok(None),
+        text => text
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::field("logo_file_id", "标志文件编号须为数字")),
+    };
+    let result = match logo {
+        Ok(logo_file_id) => {
+            let changes = AssociationChanges {
+                name: form.name.clone(),
+                time_zone: form.time_zone.clone(),
+                logo_file_id,
+            };
+            settings::update_association(&state.db, &state.clock, admin.staff.id, changes).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            admin.flash("success", "协会设置已保存");
+            Ok(redirect("/admin/settings"))
+        }
+        Err(AppError::Validation(fields)) => {
+            let chrome = Chrome::build(&state, &admin, "/admin/settings", "协会设置").await?;
+            let page = SettingsPage {
+                chrome,
+                name: form.name,
+                time_zone: form.time_zone,
+                logo_file_id: form.logo_file_id,
+                errors: fields.into_iter().map(|f| f.message).collect(),
+            };
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,175 @@
+//! Staff management (admins): list, add, enable/disable, reset password.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::error::PageError;
+use super::render::{Chrome, redirect, render_with};
+use super::session::{Admins, RequireRole};
+use crate::accounts::{self, NewStaffInput, Role};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::kernel::audit::Actor;
+use crate::kernel::clock::display_minutes;
+
+/// A row of the staff table.
+#[derive(Debug)]
+pub struct StaffListRow {
+    /// Id.
+    pub id: i64,
+    /// Username.
+    pub username: String,
+    /// Name.
+    pub display_name: String,
+    /// Role label.
+    pub role_label: &'static str,
+    /// Enabled.
+    pub active: bool,
+    /// Last sign-in, formatted.
+    pub last_login: String,
+    /// The viewer's own row.
+    pub is_self: bool,
+}
+
+/// `GET /admin/staff`.
+#[derive(askama::Template)]
+#[template(path = "web/staff/index.html")]
+pub struct StaffPage {
+    /// Layout.
+    pub chrome: Chrome,
+    /// Accounts.
+    pub rows: Vec<StaffListRow>,
+    /// Roles for the add form: (value, label).
+    pub roles: Vec<(&'static str, &'static str)>,
+    /// Add form values after an error.
+    pub form: NewStaffForm,
+    /// Add form errors.
+    pub errors: Vec<String>,
+}
+
+/// The add form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewStaffForm {
+    /// Username.
+    #[serde(default)]
+    pub username: String,
+    /// Name.
+    #[serde(default)]
+    pub display_name: String,
+    /// Role value.
+    #[serde(default)]
+    pub role: String,
+}
+
+async fn staff_page(
+    state: &AppState,
+    admin: &RequireRole<Admins>,
+    form: NewStaffForm,
+    errors: Vec<String>,
+) -> Result<StaffPage, PageError> {
+    let chrome = Chrome::build(state, admin, "/admin/staff", "员工账号").await?;
+    let tz = state.association_settings().await?.time_zone;
+    let rows = accounts::list_staff(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| StaffListRow {
+            id: s.id,
+            is_self: s.id == admin.staff.id,
+            role_label: s.role().label(),
+            last_login: s
+                .last_login_at
+                .map(|t| display_minutes(t, tz))
+                .unwrap_or_else(|| "从未登录".into()),
+            username: s.username,
+            display_name: s.display_name,
+            active: s.active,
+        })
+        .collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
+    Ok(StaffPage { chrome, rows, roles, form, errors })
+}
+
+/// `GET /admin/staff`.
+pub async fn list_staff(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+) -> Result<HttpResponse, PageError> {
+    let page = staff_page(&state, &admin, NewStaffForm::default(), Vec::new()).await?;
+    render_with(StatusCode::OK, &page)
+}
+
+/// `POST /admin/staff`: creates an account with a random first password shown once.
+pub async fn create_staff(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    form: web::Form<NewStaffForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let Some(role) = Role::parse(&form.role) else {
+        let page = staff_page(&state, &admin, form, vec!["请选择角色".into()]).await?;
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let password = crate::kernel::tokens::random_token(9);
+    let input = NewStaffInput {
+        username: form.username.trim().to_lowercase(),
+        display_name: form.display_name.clone(),
+        role,
+        password: password.clone(),
+    };
+    match accounts::create_staff(&state.db, &state.clock, input, Actor::Staff(admin.staff.id)).await
+    {
+        Ok(row) => {
+            admin.flash(
+                "success",
+                format!(
+                    "已创建账号 {}，初始密码：{password}（仅显示一次，请转交本人并提醒修改）",
+                    row.username
+                ),
+            );
+            Ok(redirect("/admin/staff"))
+        }
+        Err(AppError::Validation(fields)) => {
+            let errors = fields.into_iter().map(|f| f.message).collect();
+            let page = staff_page(&state, &admin, form, errors).await?;
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/staff/{id}/disable`.
+pub async fn disable_staff(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let row =
+        accounts::set_staff_active(&state.db, &state.clock, admin.staff.id, *id, false).await?;
+    admin.flash("success", format!("已停用 {}", row.username));
+    Ok(redirect("/admin/staff"))
+}
+
+/// `POST /admin/staff/{id}/enable`.
+pub async fn enable_staff(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let row =
+        accounts::set_staff_active(&state.db, &state.clock, admin.staff.id, *id, true).await?;
+    admin.flash("success", format!("已启用 {}", row.username));
+    Ok(redirect("/admin/staff"))
+}
+
+/// `POST /admin/staff/{id}/reset-password`.
+pub async fn reset_staff_password(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let (row, password) =
+        accounts::reset_staff_password(&state.db, &state.clock, admin.staff.id, *id).await?;
+    admin.flash("success", format!("{} 的新密码：{password}（仅显示一次）", row.username));
+    Ok(redirect("/admin/staff"))
+}

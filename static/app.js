@@ -1,0 +1,15 @@
+// Workbench behaviour kept out of the pages (the CSP allows no inline script):
+// the CSRF header on every htmx request, and confirmation of dangerous forms.
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) event.detail.headers["X-CSRF-Token"] = meta.content;
+});
+document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+// Show error fragments (4xx) instead of ignoring them.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (status >= 400 && status < 500) { event.detail.shouldSwap = true; event.detail.isError = false; }
+});
