@@ -51,8 +51,9 @@ pub struct Dependencies {
     pub clock: SharedClock,
     /// Message senders.
     pub providers: Providers,
-    /// How often the outbox worker looks for due messages.
-    pub outbox_interval: Duration,
+    /// How often the outbox worker looks for due messages; `None` runs no worker
+    /// (tests deliver explicitly with `notify::deliver_due`).
+    pub outbox_interval: Option<Duration>,
 }
 
 impl Default for Dependencies {
@@ -60,7 +61,7 @@ impl Default for Dependencies {
         Self {
             clock: Arc::new(SystemClock),
             providers: Providers::default(),
-            outbox_interval: Duration::from_secs(2),
+            outbox_interval: Some(Duration::from_secs(2)),
         }
     }
 }
@@ -103,12 +104,9 @@ impl Application {
             throttle: LoginThrottle::default(),
             metrics: Metrics::new()?,
         });
-        tokio::spawn(crate::notify::run_worker(
-            db,
-            deps.clock,
-            deps.providers,
-            deps.outbox_interval,
-        ));
+        if let Some(every) = deps.outbox_interval {
+            tokio::spawn(crate::notify::run_worker(db, deps.clock, deps.providers, every));
+        }
         let server = build_server(listener, state.clone())?;
         Ok(Self { server, port, state })
     }

@@ -101,7 +101,7 @@ pub async fn update_association(
         conn.transaction(|conn| {
             if let Some(id) = changes.logo_file_id {
                 let file = crate::kernel::media::store::find(conn, id)?;
-                if !file.is_some_and(|f| f.kind == "image") {
+                if file.is_none_or(|f| f.kind != "image") {
                     return Err(AppError::field("logo_file_id", "标志须为已上传的图片"));
                 }
             }

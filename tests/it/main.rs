@@ -1,0 +1,13 @@
+//! Integration tests: the real server over HTTP, on SQLite or (with
+//! `TEST_DATABASE_URL`) PostgreSQL.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod cli;
+mod errors;
+mod ops;
+mod outbox;
+mod schema_drift;
+mod staff_admin;
+mod support;
+mod uploads;
+mod workbench_auth;

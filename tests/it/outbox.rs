@@ -1,0 +1,84 @@
+//! The outbox worker: delivery, retries with back-off, giving up, never twice.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use guildhall::kernel::outbox::{self, Channel};
+use guildhall::notify::{self, Providers, SendFuture, Sender};
+
+use crate::support::TestApp;
+
+/// Fails the first `failures` sends, then succeeds; counts every call.
+#[derive(Debug, Default)]
+struct FlakySender {
+    failures: usize,
+    calls: AtomicUsize,
+}
+
+impl Sender for FlakySender {
+    fn send<'a>(&'a self, _message: &'a outbox::OutboxRow) -> SendFuture<'a> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            if n < self.failures { Err("provider down".into()) } else { Ok(()) }
+        })
+    }
+}
+
+async fn enqueue(app: &TestApp, recipient: &'static str) {
+    let at = app.state.clock.now_naive();
+    app.state
+        .db
+        .run(move |conn| {
+            outbox::enqueue(conn, at, Channel::Sms, recipient, "test", &serde_json::json!({"n": 1}))
+        })
+        .await
+        .unwrap();
+}
+
+async fn rows(app: &TestApp, recipient: &'static str) -> Vec<outbox::OutboxRow> {
+    app.state.db.run(move |conn| outbox::for_recipient(conn, recipient)).await.unwrap()
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_backoff_then_sent_once() {
+    let app = TestApp::spawn().await;
+    let sender = Arc::new(FlakySender { failures: 2, ..FlakySender::default() });
+    let providers = Providers { sms: sender.clone(), ..Providers::default() };
+    enqueue(&app, "13800000001").await;
+
+    assert_eq!(notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap(), 0);
+    let row = &rows(&app, "13800000001").await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+    assert_eq!(row.next_attempt_at - app.state.clock.now_naive(), chrono::Duration::seconds(30));
+    assert_eq!(row.last_error.as_deref(), Some("provider down"));
+
+    // Not due yet: nothing is tried.
+    notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap();
+    assert_eq!(sender.calls.load(Ordering::SeqCst), 1);
+
+    app.clock.advance(chrono::Duration::seconds(30));
+    notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap();
+    app.clock.advance(chrono::Duration::seconds(60));
+    assert_eq!(notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap(), 1);
+    let row = &rows(&app, "13800000001").await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("sent", 3));
+
+    app.clock.advance(chrono::Duration::hours(2));
+    notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap();
+    assert_eq!(sender.calls.load(Ordering::SeqCst), 3, "never sent twice");
+}
+
+#[tokio::test]
+async fn messages_fail_for_good_after_the_last_attempt() {
+    let app = TestApp::spawn().await;
+    let sender = Arc::new(FlakySender { failures: usize::MAX, ..FlakySender::default() });
+    let providers = Providers { sms: sender.clone(), ..Providers::default() };
+    enqueue(&app, "13800000002").await;
+    for _ in 0..notify::MAX_ATTEMPTS + 2 {
+        notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap();
+        app.clock.advance(chrono::Duration::hours(1));
+    }
+    let row = &rows(&app, "13800000002").await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("failed", notify::MAX_ATTEMPTS));
+    assert_eq!(sender.calls.load(Ordering::SeqCst), usize::try_from(notify::MAX_ATTEMPTS).unwrap());
+}

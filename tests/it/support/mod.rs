@@ -1,0 +1,229 @@
+//! `TestApp`: the real server on port 0 with a fresh database (a temp SQLite file, or a
+//! fresh PostgreSQL database when `TEST_DATABASE_URL` is set), a manual clock, and
+//! HTTP clients signed in as staff of a role or as a mini-program user.
+
+pub mod html;
+
+use std::sync::Arc;
+
+use chrono::TimeZone as _;
+use diesel::Connection as _;
+use diesel::RunQueryDsl as _;
+use guildhall::accounts::{self, NewStaffInput, Role, StaffRow, UserRow};
+use guildhall::app::{AppState, Application, Dependencies};
+use guildhall::config::Config;
+use guildhall::kernel::audit::Actor;
+use guildhall::kernel::clock::{ManualClock, SharedClock};
+use guildhall::kernel::tokens::random_token;
+use reqwest::redirect::Policy;
+
+/// A running server for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// Shared state: database, config.
+    pub state: actix_web::web::Data<AppState>,
+    /// The injectable clock.
+    pub clock: ManualClock,
+    /// The data directory (temp).
+    pub data_dir: tempfile::TempDir,
+    pg: Option<PgDatabase>,
+}
+
+/// A PostgreSQL database made for one test, dropped afterwards.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+            let _ = diesel::sql_query(sql).execute(&mut conn);
+        }
+    }
+}
+
+/// The password every test staff account gets.
+pub const STAFF_PASSWORD: &str = "test-password-42";
+
+/// Which database tests run against.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
+fn fresh_pg_database(admin_url: &str) -> PgDatabase {
+    let name = format!("gh_test_{}", random_token(9).to_lowercase().replace(['-', '_'], "x"));
+    let mut conn = diesel::PgConnection::establish(admin_url)
+        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .expect("create database");
+    PgDatabase { admin_url: admin_url.to_owned(), name }
+}
+
+fn with_database(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+impl TestApp {
+    /// Starts a server with default test settings.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server after `tweak` adjusts the configuration.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let pg = test_database_url().map(|url| fresh_pg_database(&url));
+        let mut config = Config {
+            bind: "127.0.0.1:0".into(),
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: pg
+                .as_ref()
+                .map(|d| with_database(&d.admin_url, &d.name))
+                .unwrap_or_default(),
+            ..Config::default()
+        };
+        config.server.workers = 1;
+        config.server.pool_size = 4;
+        config.log.level = "warn".into();
+        tweak(&mut config);
+        guildhall::telemetry::init(&config.log);
+        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 24, 6, 30, 0).unwrap());
+        let shared: SharedClock = Arc::new(clock.clone());
+        let deps = Dependencies { clock: shared, outbox_interval: None, ..Dependencies::default() };
+        let app = Application::build(config, deps).await.expect("server builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state();
+        tokio::spawn(app.run_until_stopped());
+        Self { address, state, clock, data_dir, pg }
+    }
+
+    /// An absolute URL for `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A fresh anonymous client that keeps cookies and does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Creates a staff account of `role` with [`STAFF_PASSWORD`].
+    pub async fn create_staff(&self, role: Role) -> StaffRow {
+        let username =
+            format!("{}{}", role.as_str(), random_token(4).to_lowercase().replace(['-', '_'], "x"));
+        let input = NewStaffInput {
+            username,
+            display_name: format!("测试{}", role.label()),
+            role,
+            password: STAFF_PASSWORD.into(),
+        };
+        accounts::create_staff(&self.state.db, &self.state.clock, input, Actor::System)
+            .await
+            .expect("staff created")
+    }
+
+    /// The CSRF token on the page at `path`, as the browser would see it.
+    pub async fn csrf_token(&self, client: &reqwest::Client, path: &str) -> String {
+        let body = client.get(self.url(path)).send().await.unwrap().text().await.unwrap();
+        html::csrf_token(&body).unwrap_or_else(|| panic!("no CSRF token on {path}"))
+    }
+
+    /// Signs `client` in through the login form; returns the response to the POST.
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.csrf_token(client, "/admin/login").await;
+        client
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+                ("next", "/admin"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A client signed in as a new staff member of `role`.
+    pub async fn staff_client(&self, role: Role) -> (reqwest::Client, StaffRow) {
+        let staff = self.create_staff(role).await;
+        let client = self.client();
+        let res = self.sign_in(&client, &staff.username, STAFF_PASSWORD).await;
+        assert_eq!(res.status(), 303, "sign-in should redirect");
+        (client, staff)
+    }
+
+    /// A client carrying a bearer token of a new mini-program user.
+    pub async fn user_client(&self) -> (reqwest::Client, UserRow, String) {
+        let user =
+            accounts::create_user(&self.state.db, &self.state.clock, Some("测试用户".into()))
+                .await
+                .unwrap();
+        let issued =
+            accounts::tokens::issue(&self.state.db, &self.state.clock, user.id).await.unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", issued.token).parse().unwrap(),
+        );
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        (client, user, issued.token)
+    }
+
+    /// Counts rows of `table` (test-side check that nothing was written).
+    pub async fn count_rows(&self, table: &'static str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        self.state
+            .db
+            .run(move |conn| {
+                let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+                let row: Count =
+                    guildhall::per_backend!(conn, |c| diesel::sql_query(&sql).get_result(c))?;
+                Ok(row.n)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Files stored under the data directory's `files/` (recursively).
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() { walk(&path, out) } else { out.push(path) }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.data_dir.path().join("files"), &mut out);
+        out
+    }
+
+    /// Whether this run is on PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+}
