@@ -8,7 +8,6 @@ pub mod throttle;
 pub mod tokens;
 
 use chrono::NaiveDateTime;
-use diesel::Connection as _;
 
 pub use model::{Role, StaffRow, UserRow};
 pub use throttle::LoginThrottle;
@@ -54,7 +53,7 @@ pub async fn create_staff(
     let at = clock.now_naive();
     db.run(move |conn| {
         let hash = password::hash(&input.password)?;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let row = store::insert_staff(
                 conn,
                 &store::NewStaff {
@@ -164,7 +163,7 @@ pub async fn set_staff_active(
 ) -> Result<StaffRow, AppError> {
     let at = clock.now_naive();
     db.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let row =
                 store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
             if !active && row.id == admin_id {
@@ -209,7 +208,7 @@ pub async fn reset_staff_password(
     let row = db
         .run(move |conn| {
             let hash = password::hash(&secret)?;
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let row = store::staff_by_id(conn, staff_id)?
                     .ok_or_else(|| AppError::not_found("账号"))?;
                 store::set_staff_password(conn, row.id, &hash, at)?;
@@ -239,7 +238,7 @@ pub async fn change_own_password(
             return Err(AppError::field("current_password", "当前密码不正确"));
         }
         let hash = password::hash(&new)?;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             store::set_staff_password(conn, row.id, &hash, at)?;
             audit::record(
                 conn,

@@ -176,6 +176,37 @@ impl Db {
     }
 }
 
+/// Runs `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, taking
+/// the write lock up front: a deferred transaction that reads and then writes would fail
+/// with `SQLITE_BUSY` under concurrency instead of waiting its turn. Nested
+/// `conn.transaction` calls inside `f` become savepoints.
+pub fn write_transaction<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
+    let DbConn::Sqlite(inner) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConn::Sqlite(inner) = conn else {
+        unreachable!("the connection cannot change backend");
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(inner) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+
 /// True when `err` is a unique-constraint violation (a lost race or a duplicate).
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(

@@ -106,9 +106,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// What a user owes: dues, event fees, course fees (integer cents).
+    orders (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        amount_cents -> BigInt,
+        status -> Text,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<BigInt>,
+        period -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        paid_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(staff -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users, api_tokens, staff, audit_log, outbox, files, settings,
+    users, api_tokens, staff, audit_log, outbox, files, settings, orders,
 );

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod clock;
 pub mod media;
+pub mod money;
 pub mod outbox;
 pub mod qr;
 pub mod settings;

@@ -98,7 +98,7 @@ pub async fn update_association(
     }
     let at = clock.now_naive();
     db.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             if let Some(id) = changes.logo_file_id {
                 let file = crate::kernel::media::store::find(conn, id)?;
                 if file.is_none_or(|f| f.kind != "image") {
