@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod kernel;
+pub mod membership;
 pub mod notify;
 pub mod telemetry;
 pub mod web;

@@ -125,10 +125,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Members: users whose join application was approved.
+    members (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        member_number -> Text,
+        status -> Text,
+        joined_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(members -> users (user_id));
 diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(staff -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users, api_tokens, staff, audit_log, outbox, files, settings, orders,
+    users, api_tokens, staff, audit_log, outbox, files, settings, orders, members,
 );

@@ -1,0 +1,18 @@
+//! Queries of the membership tables.
+
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::members;
+
+/// The status of `user_id`'s membership, if they ever were a member.
+pub fn member_status(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<String>, diesel::result::Error> {
+    members::table
+        .filter(members::user_id.eq(user_id))
+        .select(members::status)
+        .first(conn)
+        .optional()
+}
