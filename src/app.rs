@@ -10,12 +10,14 @@ use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::accounts::LoginThrottle;
+use crate::accounts::wechat::WechatClient;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::http::metrics::Metrics;
 use crate::kernel::clock::{SharedClock, SystemClock};
 use crate::kernel::media::{MediaLimits, MediaStore};
+use crate::kernel::rate_limit::RateLimiter;
 use crate::kernel::settings::{self, AssociationSettings};
 use crate::notify::Providers;
 
@@ -34,6 +36,10 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// Prometheus instruments.
     pub metrics: Metrics,
+    /// WeChat's API.
+    pub wechat: WechatClient,
+    /// SMS code requests per client address.
+    pub sms_ip_limiter: RateLimiter,
 }
 
 impl AppState {
@@ -96,6 +102,7 @@ impl Application {
                 thumbnail_px: config.media.thumbnail_px,
             },
         );
+        let wechat = WechatClient::new(&config.wechat)?;
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             db: db.clone(),
@@ -103,6 +110,11 @@ impl Application {
             media,
             throttle: LoginThrottle::default(),
             metrics: Metrics::new()?,
+            wechat,
+            sms_ip_limiter: RateLimiter::new(
+                crate::accounts::sms::MAX_PER_IP_HOUR,
+                chrono::Duration::hours(1),
+            ),
         });
         if let Some(every) = deps.outbox_interval {
             tokio::spawn(crate::notify::run_worker(db, deps.clock, deps.providers, every));

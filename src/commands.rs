@@ -21,7 +21,11 @@ pub async fn serve(config_file: Option<&Path>) -> anyhow::Result<()> {
     let config = load(config_file)?;
     crate::telemetry::init(&config.log);
     let bind = config.bind.clone();
-    let app = Application::build(config, Dependencies::default()).await?;
+    let clock: SharedClock = std::sync::Arc::new(SystemClock);
+    let providers = crate::notify::Providers::from_config(&config, clock.clone())
+        .map_err(anyhow::Error::msg)?;
+    let deps = Dependencies { clock, providers, ..Dependencies::default() };
+    let app = Application::build(config, deps).await?;
     tracing::info!(%bind, "guildhall listening");
     app.run_until_stopped().await?;
     Ok(())

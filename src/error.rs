@@ -29,6 +29,15 @@ pub enum AppError {
     /// The request could not be understood (malformed JSON, form, path, query).
     #[error("{0}")]
     BadRequest(String),
+    /// The request was understood but refused for a reason with its own code
+    /// (e.g. `wechat_code_invalid`).
+    #[error("{message}")]
+    Invalid {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// No valid session or token.
     #[error("请先登录")]
     Unauthenticated,
@@ -91,7 +100,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden | Self::CsrfRejected => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -109,6 +118,7 @@ impl AppError {
         match self {
             Self::Validation(_) => "validation_failed",
             Self::BadRequest(_) => "bad_request",
+            Self::Invalid { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
             Self::CsrfRejected => "csrf_rejected",

@@ -3,9 +3,13 @@
 
 pub mod model;
 pub mod password;
+pub mod profile;
+pub mod sign_in;
+pub mod sms;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod wechat;
 
 use chrono::NaiveDateTime;
 
@@ -259,4 +263,68 @@ pub async fn create_user(
 ) -> Result<UserRow, AppError> {
     let at = clock.now_naive();
     db.run(move |conn| store::insert_user(conn, nickname.as_deref(), at)).await
+}
+
+/// Links a staff account to a mini-program user, named by phone or user id, so that
+/// the staff member can also review from the mini-program. One user, one staff account.
+pub async fn link_staff_user(
+    db: &Db,
+    clock: &SharedClock,
+    admin_id: i64,
+    staff_id: i64,
+    user_ref: &str,
+) -> Result<StaffRow, AppError> {
+    let user_ref = user_ref.trim().trim_start_matches('#').to_owned();
+    let at = clock.now_naive();
+    db.run(move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            let row =
+                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+            let user = match crate::kernel::phone::normalize_mobile(&user_ref) {
+                Some(phone) => store::user_by_phone(conn, &phone)?,
+                None => match user_ref.parse::<i64>() {
+                    Ok(id) => store::user_by_id(conn, id)?,
+                    Err(_) => return Err(AppError::field("user", "请输入用户的手机号或用户编号")),
+                },
+            };
+            let user =
+                user.ok_or_else(|| AppError::field("user", "找不到该用户（须先在小程序登录过）"))?;
+            if store::staff_of_user(conn, user.id)?.is_some_and(|other| other.id != row.id) {
+                return Err(AppError::Conflict {
+                    code: "user_linked",
+                    message: "该用户已关联其他员工账号".into(),
+                });
+            }
+            store::set_staff_user(conn, row.id, Some(user.id), at)?;
+            let entry = audit_entry(Actor::Staff(admin_id), "staff.link_user", row.id);
+            audit::record(conn, at, &entry, &serde_json::json!({"user_id": user.id}))?;
+            store::staff_by_id(conn, row.id)?.ok_or_else(|| AppError::not_found("账号"))
+        })
+    })
+    .await
+}
+
+/// Removes a staff account's link to a user.
+pub async fn unlink_staff_user(
+    db: &Db,
+    clock: &SharedClock,
+    admin_id: i64,
+    staff_id: i64,
+) -> Result<StaffRow, AppError> {
+    let at = clock.now_naive();
+    db.run(move |conn| {
+        crate::db::write_transaction(conn, |conn| {
+            let row =
+                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+            store::set_staff_user(conn, row.id, None, at)?;
+            audit::record(
+                conn,
+                at,
+                &audit_entry(Actor::Staff(admin_id), "staff.unlink_user", row.id),
+                &serde_json::json!({}),
+            )?;
+            Ok(row)
+        })
+    })
+    .await
 }

@@ -3,7 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, ResponseError as _, web};
 
 use super::error::ApiError;
 use crate::accounts::{self, UserRow};
@@ -28,18 +31,48 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
         .then(|| token.to_owned())
 }
 
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+) -> Result<BearerUser, ApiError> {
+    let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
+    let token = token.ok_or(AppError::Unauthenticated)?;
+    let user = accounts::tokens::authenticate(&state.db, &state.clock, &token).await?;
+    Ok(BearerUser { user, token })
+}
+
+/// Middleware on routes that need a user: authenticates before anything reads the body,
+/// so a request without a valid token is a 401 whatever else is wrong with it.
+pub async fn require_user(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    match authenticate(state, bearer_token(req.request())).await {
+        Ok(user) => {
+            req.extensions_mut().insert(user);
+            next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        }
+        Err(error) => {
+            let (req, _) = req.into_parts();
+            Ok(ServiceResponse::new(req, error.error_response()))
+        }
+    }
+}
+
 impl FromRequest for BearerUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let known = req.extensions().get::<BearerUser>().cloned();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
-            let token = token.ok_or(AppError::Unauthenticated)?;
-            let user = accounts::tokens::authenticate(&state.db, &state.clock, &token).await?;
-            Ok(BearerUser { user, token })
+            match known {
+                Some(user) => Ok(user),
+                None => authenticate(state, token).await,
+            }
         })
     }
 }

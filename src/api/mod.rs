@@ -3,12 +3,17 @@
 
 pub mod auth;
 pub mod error;
+pub mod me;
 pub mod openapi;
+pub mod sign_in;
 pub mod uploads;
+pub mod views;
 
 use actix_web::web;
 
-use crate::http::routes::{Access, RouteDef, RouteInfo, describe, register};
+use actix_web::middleware::from_fn;
+
+use crate::http::routes::{Access, RouteDef, RouteInfo, describe};
 pub use auth::BearerUser;
 pub use error::ApiError;
 
@@ -21,7 +26,39 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/openapi.json", Access::Public, openapi::show_openapi),
         RouteDef::get("/docs", Access::Public, openapi::show_docs),
         RouteDef::post("/v1/uploads", Access::User, uploads::create_upload),
+        RouteDef::post("/v1/auth/wechat", Access::Public, sign_in::sign_in_wechat),
+        RouteDef::post("/v1/auth/sms-code", Access::Public, sign_in::send_sms_code),
+        RouteDef::post("/v1/auth/sms", Access::Public, sign_in::sign_in_sms),
+        RouteDef::post("/v1/auth/logout", Access::User, sign_in::sign_out),
+        RouteDef::get("/v1/me", Access::User, me::show_me),
+        RouteDef::patch("/v1/me", Access::User, me::update_me),
+        RouteDef::post("/v1/me/phone", Access::User, me::bind_phone),
+        RouteDef::post("/v1/me/wechat", Access::User, me::bind_wechat),
     ]
+}
+
+/// Registers the routes one resource per path; paths with a user route authenticate
+/// (middleware) before any extractor reads the body.
+fn register(cfg: &mut web::ServiceConfig, defs: Vec<RouteDef>) {
+    let mut paths: Vec<(&'static str, Vec<RouteDef>)> = Vec::new();
+    for def in defs {
+        match paths.iter_mut().find(|(path, _)| *path == def.path) {
+            Some((_, group)) => group.push(def),
+            None => paths.push((def.path, vec![def])),
+        }
+    }
+    for (path, group) in paths {
+        let needs_user = group.iter().any(|d| d.access == Access::User);
+        let mut resource = web::resource(path);
+        for def in group {
+            resource = resource.route(def.route);
+        }
+        if needs_user {
+            cfg.service(resource.wrap(from_fn(auth::require_user)));
+        } else {
+            cfg.service(resource);
+        }
+    }
 }
 
 /// The route table, for the route walk.

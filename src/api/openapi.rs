@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::uploads;
+use super::{me, sign_in, uploads};
 use crate::error::FieldError;
 
 /// The mini-program API.
@@ -18,10 +18,24 @@ use crate::error::FieldError;
                        form `{\"error\":{\"code\",\"message\",\"fields\"}}`; authenticate with \
                        `Authorization: Bearer <token>`."
     ),
-    paths(uploads::create_upload),
+    paths(
+        uploads::create_upload,
+        sign_in::sign_in_wechat,
+        sign_in::send_sms_code,
+        sign_in::sign_in_sms,
+        sign_in::sign_out,
+        me::show_me,
+        me::update_me,
+        me::bind_phone,
+        me::bind_wechat,
+    ),
     components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm)),
     modifiers(&BearerAuth),
-    tags((name = "uploads", description = "Files sent by users"))
+    tags(
+        (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
+        (name = "me", description = "The signed-in user: profile, membership, bindings"),
+        (name = "uploads", description = "Files sent by users"),
+    )
 )]
 pub struct ApiDoc;
 

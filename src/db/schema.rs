@@ -139,11 +139,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The current SMS sign-in code of each phone (hashed) and its sending counters.
+    sms_codes (phone) {
+        phone -> Text,
+        code_hash -> Text,
+        expires_at -> Timestamp,
+        failed_attempts -> Integer,
+        used -> Bool,
+        last_sent_at -> Timestamp,
+        sent_day -> Text,
+        sent_today -> Integer,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(members -> users (user_id));
 diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(staff -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users, api_tokens, staff, audit_log, outbox, files, settings, orders, members,
+    users, api_tokens, staff, audit_log, outbox, files, settings, orders, members, sms_codes,
 );

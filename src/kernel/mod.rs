@@ -6,6 +6,8 @@ pub mod clock;
 pub mod media;
 pub mod money;
 pub mod outbox;
+pub mod phone;
 pub mod qr;
+pub mod rate_limit;
 pub mod settings;
 pub mod tokens;

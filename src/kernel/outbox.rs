@@ -118,11 +118,13 @@ pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> Result<Vec<Outb
         .load(conn)?)
 }
 
-/// Records a successful delivery.
+/// Records a successful delivery. The payload (which may hold a sign-in code) is
+/// cleared: once sent it is not needed, and the audit log keeps the business record.
 pub fn mark_sent(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), AppError> {
     diesel::update(outbox::table.find(id).filter(outbox::status.eq(status::PENDING)))
         .set((
             outbox::status.eq(status::SENT),
+            outbox::payload.eq("{}"),
             outbox::sent_at.eq(Some(at)),
             outbox::attempts.eq(outbox::attempts + 1),
         ))

@@ -24,6 +24,13 @@ pub fn sign(key: &[u8], message: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
+/// Raw HMAC-SHA256 of `message` under `key`.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut mac = mac(key);
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
 /// Checks a signature from [`sign`] in constant time.
 pub fn verify(key: &[u8], message: &[u8], signature: &str) -> bool {
     let Ok(raw) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature) else {

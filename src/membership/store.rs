@@ -16,3 +16,15 @@ pub fn member_status(
         .first(conn)
         .optional()
 }
+
+/// Number, status and join time of `user_id`'s membership.
+pub fn member_of(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<(String, String, chrono::NaiveDateTime)>, diesel::result::Error> {
+    members::table
+        .filter(members::user_id.eq(user_id))
+        .select((members::member_number, members::status, members::joined_at))
+        .first(conn)
+        .optional()
+}

@@ -1,6 +1,8 @@
 //! Delivery of outbox messages: a worker loop and the providers behind traits.
 //! Real SMS, WeChat and SMTP providers plug in here; `LogSender` is the development one.
 
+pub mod tencent;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -38,6 +40,25 @@ impl Sender for LogSender {
     }
 }
 
+/// The development SMS provider: writes phone and text to the log, sends nothing.
+/// `Config::validate` refuses it in production.
+#[derive(Debug, Default)]
+pub struct DevSmsSender;
+
+impl Sender for DevSmsSender {
+    fn send<'a>(&'a self, message: &'a OutboxRow) -> SendFuture<'a> {
+        Box::pin(async move {
+            tracing::warn!(
+                phone = %message.recipient,
+                template = %message.template,
+                payload = %message.payload,
+                "[DEVELOPMENT SMS PROVIDER — NOT SENT] configure sms.provider for real delivery"
+            );
+            Ok(())
+        })
+    }
+}
+
 /// The sender of each channel.
 #[derive(Debug, Clone)]
 pub struct Providers {
@@ -56,6 +77,15 @@ impl Default for Providers {
 }
 
 impl Providers {
+    /// The providers the configuration names.
+    pub fn from_config(config: &crate::config::Config, clock: SharedClock) -> Result<Self, String> {
+        let sms: Arc<dyn Sender> = match config.sms.provider.as_str() {
+            "tencent" => Arc::new(tencent::TencentSms::new(&config.sms.tencent, clock)?),
+            _ => Arc::new(DevSmsSender),
+        };
+        Ok(Self { sms, ..Self::default() })
+    }
+
     fn for_channel(&self, channel: &str) -> Option<&Arc<dyn Sender>> {
         match channel {
             "sms" => Some(&self.sms),

@@ -40,6 +40,8 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/staff/{id}/disable", Staff, staff::disable_staff),
         RouteDef::post("/staff/{id}/enable", Staff, staff::enable_staff),
         RouteDef::post("/staff/{id}/reset-password", Staff, staff::reset_staff_password),
+        RouteDef::post("/staff/{id}/link-user", Staff, staff::link_user),
+        RouteDef::post("/staff/{id}/unlink-user", Staff, staff::unlink_user),
         RouteDef::get("/settings", Staff, settings::show_settings),
         RouteDef::post("/settings", Staff, settings::update_settings),
         RouteDef::get("/files", Staff, files::show_files),

@@ -30,6 +30,8 @@ pub struct StaffListRow {
     pub last_login: String,
     /// The viewer's own row.
     pub is_self: bool,
+    /// Linked mini-program user, e.g. `#12`.
+    pub linked_user: Option<String>,
 }
 
 /// `GET /admin/staff`.
@@ -81,6 +83,7 @@ async fn staff_page(
                 .last_login_at
                 .map(|t| display_minutes(t, tz))
                 .unwrap_or_else(|| "从未登录".into()),
+            linked_user: s.user_id.map(|id| format!("#{id}")),
             username: s.username,
             display_name: s.display_name,
             active: s.active,
@@ -171,5 +174,44 @@ pub async fn reset_staff_password(
     let (row, password) =
         accounts::reset_staff_password(&state.db, &state.clock, admin.staff.id, *id).await?;
     admin.flash("success", format!("{} 的新密码：{password}（仅显示一次）", row.username));
+    Ok(redirect("/admin/staff"))
+}
+
+/// The link form.
+#[derive(Debug, Deserialize)]
+pub struct LinkUserForm {
+    user: String,
+}
+
+/// `POST /admin/staff/{id}/link-user`.
+pub async fn link_user(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    id: web::Path<i64>,
+    form: web::Form<LinkUserForm>,
+) -> Result<HttpResponse, PageError> {
+    match accounts::link_staff_user(&state.db, &state.clock, admin.staff.id, *id, &form.user).await
+    {
+        Ok(row) => admin.flash("success", format!("{} 已关联小程序用户", row.username)),
+        Err(AppError::Validation(fields)) => {
+            admin.flash(
+                "error",
+                fields.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；"),
+            );
+        }
+        Err(AppError::Conflict { message, .. }) => admin.flash("error", message),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(redirect("/admin/staff"))
+}
+
+/// `POST /admin/staff/{id}/unlink-user`.
+pub async fn unlink_user(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let row = accounts::unlink_staff_user(&state.db, &state.clock, admin.staff.id, *id).await?;
+    admin.flash("success", format!("{} 已取消关联", row.username));
     Ok(redirect("/admin/staff"))
 }

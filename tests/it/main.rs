@@ -5,10 +5,15 @@
 mod billing;
 mod cli;
 mod errors;
+mod me;
 mod ops;
 mod outbox;
+mod route_walk;
 mod schema_drift;
+mod sign_in;
+mod sms_limits;
 mod staff_admin;
 mod support;
+mod tokens;
 mod uploads;
 mod workbench_auth;

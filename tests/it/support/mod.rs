@@ -2,6 +2,7 @@
 //! fresh PostgreSQL database when `TEST_DATABASE_URL` is set), a manual clock, and
 //! HTTP clients signed in as staff of a role or as a mini-program user.
 
+pub mod fakes;
 pub mod html;
 
 use std::sync::Arc;
@@ -73,6 +74,18 @@ impl TestApp {
     /// Starts a server with default test settings.
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server that talks to `wechat` (a fake) for `jscode2session`.
+    pub async fn spawn_with_wechat(wechat: &fakes::FakeWechat) -> Self {
+        let url = wechat.url.clone();
+        Self::spawn_with(move |c| {
+            c.wechat.app_id = fakes::WECHAT_APP_ID.into();
+            c.wechat.app_secret = guildhall::config::Secret::new(fakes::WECHAT_SECRET);
+            c.wechat.api_base = url;
+            c.wechat.timeout_ms = 500;
+        })
+        .await
     }
 
     /// Starts a server after `tweak` adjusts the configuration.
@@ -220,6 +233,20 @@ impl TestApp {
         let mut out = Vec::new();
         walk(&self.data_dir.path().join("files"), &mut out);
         out
+    }
+
+    /// The newest SMS code queued for `phone` (read from the outbox, as the SMS provider
+    /// would).
+    pub async fn sms_code(&self, phone: &'static str) -> String {
+        let rows = self
+            .state
+            .db
+            .run(move |conn| guildhall::kernel::outbox::for_recipient(conn, phone))
+            .await
+            .unwrap();
+        let row = rows.first().unwrap_or_else(|| panic!("no message to {phone}"));
+        let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap();
+        payload["code"].as_str().unwrap().to_owned()
     }
 
     /// Whether this run is on PostgreSQL.

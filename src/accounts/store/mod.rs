@@ -1,4 +1,6 @@
-//! Queries of `staff`, `users` and `api_tokens`.
+//! Queries of `staff`, `users` and `api_tokens` (and, in `sms`, of `sms_codes`).
+
+pub mod sms;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -125,6 +127,117 @@ pub fn insert_user(
         ))
         .returning(UserRow::as_returning())
         .get_result(c))?)
+}
+
+/// User by phone.
+pub fn user_by_phone(conn: &mut DbConn, phone: &str) -> Result<Option<UserRow>, AppError> {
+    Ok(users::table
+        .filter(users::phone.eq(phone))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// User by WeChat openid.
+pub fn user_by_openid(conn: &mut DbConn, openid: &str) -> Result<Option<UserRow>, AppError> {
+    Ok(users::table
+        .filter(users::wechat_openid.eq(openid))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts a user identified by phone or by WeChat.
+pub fn insert_user_with(
+    conn: &mut DbConn,
+    phone: Option<&str>,
+    openid: Option<&str>,
+    unionid: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<UserRow, diesel::result::Error> {
+    crate::per_backend!(conn, |c| diesel::insert_into(users::table)
+        .values((
+            users::phone.eq(phone),
+            users::wechat_openid.eq(openid),
+            users::wechat_unionid.eq(unionid),
+            users::status.eq("active"),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(c))
+}
+
+/// Sets a user's phone.
+pub fn set_user_phone(
+    conn: &mut DbConn,
+    id: i64,
+    phone: &str,
+    at: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    diesel::update(users::table.find(id))
+        .set((users::phone.eq(Some(phone)), users::updated_at.eq(at)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Sets a user's WeChat identity (unionid only replaced when WeChat sent one).
+pub fn set_user_wechat(
+    conn: &mut DbConn,
+    id: i64,
+    openid: &str,
+    unionid: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    diesel::update(users::table.find(id))
+        .set((users::wechat_openid.eq(Some(openid)), users::updated_at.eq(at)))
+        .execute(conn)?;
+    if let Some(unionid) = unionid {
+        diesel::update(users::table.find(id))
+            .set(users::wechat_unionid.eq(Some(unionid)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Updates nickname and avatar.
+pub fn set_user_profile(
+    conn: &mut DbConn,
+    id: i64,
+    nickname: Option<&str>,
+    avatar_file_id: Option<i64>,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::nickname.eq(nickname),
+            users::avatar_file_id.eq(avatar_file_id),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The staff account linked to a user.
+pub fn staff_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<StaffRow>, AppError> {
+    Ok(staff::table
+        .filter(staff::user_id.eq(user_id))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Links (or with `None` unlinks) a staff account to a user.
+pub fn set_staff_user(
+    conn: &mut DbConn,
+    staff_id: i64,
+    user_id: Option<i64>,
+    at: NaiveDateTime,
+) -> Result<(), diesel::result::Error> {
+    diesel::update(staff::table.find(staff_id))
+        .set((staff::user_id.eq(user_id), staff::updated_at.eq(at)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// User by id.

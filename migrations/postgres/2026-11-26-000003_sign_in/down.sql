@@ -1,0 +1,2 @@
+DROP INDEX staff_user_id;
+DROP TABLE sms_codes;

@@ -1,0 +1,172 @@
+//! Mini-program sign-in (WeChat code, phone + SMS code) and binding the other identity
+//! to a signed-in user. Never merges two existing accounts: that is a 409.
+
+use super::model::UserRow;
+use super::sms::{self, CodeCheck};
+use super::store;
+use super::wechat::{WechatClient, WechatIdentity};
+use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::error::AppError;
+use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::clock::SharedClock;
+
+fn audit_user(
+    conn: &mut DbConn,
+    at: chrono::NaiveDateTime,
+    user_id: i64,
+    action: &str,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        actor: Actor::User(user_id),
+        action,
+        subject_type: "users",
+        subject_id: Some(user_id),
+        ip: None,
+    };
+    audit::record(conn, at, &entry, &serde_json::json!({}))
+}
+
+fn find_or_create_by_openid(
+    conn: &mut DbConn,
+    who: &WechatIdentity,
+    at: chrono::NaiveDateTime,
+) -> Result<UserRow, AppError> {
+    if let Some(user) = store::user_by_openid(conn, &who.openid)? {
+        return Ok(user);
+    }
+    let user = store::insert_user_with(conn, None, Some(&who.openid), who.unionid.as_deref(), at)?;
+    audit_user(conn, at, user.id, "user.register_wechat")?;
+    Ok(user)
+}
+
+/// Signs in (or registers a visitor) by a `wx.login` code.
+pub async fn sign_in_wechat(
+    db: &Db,
+    clock: &SharedClock,
+    wechat: &WechatClient,
+    code: &str,
+) -> Result<UserRow, AppError> {
+    let who = wechat.code_to_session(code).await?;
+    let at = clock.now_naive();
+    let first = who.clone();
+    let result = db
+        .run(move |conn| write_transaction(conn, |conn| find_or_create_by_openid(conn, &first, at)))
+        .await;
+    match result {
+        // A parallel sign-in with the same new openid registered it first.
+        Err(AppError::Internal(e))
+            if e.downcast_ref::<diesel::result::Error>().is_some_and(is_unique_violation) =>
+        {
+            db.run(move |conn| {
+                store::user_by_openid(conn, &who.openid)?.ok_or(AppError::Unauthenticated)
+            })
+            .await
+        }
+        other => other,
+    }
+}
+
+/// Signs in (or registers a visitor) by phone and SMS code.
+pub async fn sign_in_sms(
+    db: &Db,
+    clock: &SharedClock,
+    key: &[u8],
+    phone: String,
+    code: String,
+) -> Result<UserRow, AppError> {
+    let at = clock.now_naive();
+    let key = key.to_vec();
+    let (check, user) = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let check = sms::check_code(conn, &key, &phone, &code, at)?;
+                if check != CodeCheck::Valid {
+                    return Ok((check, None));
+                }
+                let user = match store::user_by_phone(conn, &phone)? {
+                    Some(user) => user,
+                    None => {
+                        let user = store::insert_user_with(conn, Some(&phone), None, None, at)?;
+                        audit_user(conn, at, user.id, "user.register_phone")?;
+                        user
+                    }
+                };
+                Ok((check, Some(user)))
+            })
+        })
+        .await?;
+    check.into_result()?;
+    user.ok_or(AppError::Unauthenticated)
+}
+
+fn taken(code: &'static str, message: &str) -> AppError {
+    AppError::Conflict { code, message: message.into() }
+}
+
+/// Binds a verified phone to the signed-in user; 409 when another account has it.
+pub async fn bind_phone(
+    db: &Db,
+    clock: &SharedClock,
+    key: &[u8],
+    user_id: i64,
+    phone: String,
+    code: String,
+) -> Result<UserRow, AppError> {
+    let at = clock.now_naive();
+    let key = key.to_vec();
+    let (check, user) = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let check = sms::check_code(conn, &key, &phone, &code, at)?;
+                if check != CodeCheck::Valid {
+                    return Ok((check, None));
+                }
+                if store::user_by_phone(conn, &phone)?.is_some_and(|other| other.id != user_id) {
+                    return Err(taken("phone_taken", "该手机号已绑定其他账号，请用该手机号登录"));
+                }
+                store::set_user_phone(conn, user_id, &phone, at).map_err(|e| {
+                    if is_unique_violation(&e) {
+                        taken("phone_taken", "该手机号已绑定其他账号")
+                    } else {
+                        e.into()
+                    }
+                })?;
+                audit_user(conn, at, user_id, "user.bind_phone")?;
+                Ok((check, store::user_by_id(conn, user_id)?))
+            })
+        })
+        .await?;
+    check.into_result()?;
+    user.ok_or_else(|| AppError::not_found("用户"))
+}
+
+/// Binds the WeChat identity of a `wx.login` code to the signed-in user; 409 when
+/// another account has it.
+pub async fn bind_wechat(
+    db: &Db,
+    clock: &SharedClock,
+    wechat: &WechatClient,
+    user_id: i64,
+    code: &str,
+) -> Result<UserRow, AppError> {
+    let who = wechat.code_to_session(code).await?;
+    let at = clock.now_naive();
+    db.run(move |conn| {
+        write_transaction(conn, |conn| {
+            if store::user_by_openid(conn, &who.openid)?.is_some_and(|other| other.id != user_id) {
+                return Err(taken("wechat_taken", "该微信已绑定其他账号，请用微信登录"));
+            }
+            store::set_user_wechat(conn, user_id, &who.openid, who.unionid.as_deref(), at)
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        taken("wechat_taken", "该微信已绑定其他账号")
+                    } else {
+                        e.into()
+                    }
+                })?;
+            audit_user(conn, at, user_id, "user.bind_wechat")?;
+            store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))
+        })
+    })
+    .await
+}

@@ -1,0 +1,60 @@
+//! JSON shapes shared by several endpoints.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+
+use crate::accounts::UserRow;
+use crate::accounts::tokens::IssuedToken;
+
+/// The signed-in user's own account (never shown to other users).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    /// User id.
+    pub id: i64,
+    /// Nickname.
+    pub nickname: Option<String>,
+    /// Avatar file id.
+    pub avatar_file_id: Option<i64>,
+    /// The user's own bound phone.
+    pub phone: Option<String>,
+    /// Whether a WeChat identity is bound.
+    pub wechat_bound: bool,
+    /// Registered at (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&UserRow> for UserView {
+    fn from(user: &UserRow) -> Self {
+        Self {
+            id: user.id,
+            nickname: user.nickname.clone(),
+            avatar_file_id: user.avatar_file_id,
+            phone: user.phone.clone(),
+            wechat_bound: user.wechat_openid.is_some(),
+            created_at: utc(user.created_at),
+        }
+    }
+}
+
+/// Every sign-in answers with this.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SignInAnswer {
+    /// Bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    /// When the token expires unless used (each use slides it by 30 days).
+    pub expires_at: DateTime<Utc>,
+    /// The user.
+    pub user: UserView,
+}
+
+impl SignInAnswer {
+    /// Builds the answer.
+    pub fn new(issued: IssuedToken, user: &UserRow) -> Self {
+        Self { token: issued.token, expires_at: utc(issued.expires_at), user: UserView::from(user) }
+    }
+}
+
+/// A stored UTC time as an RFC 3339 instant.
+pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}

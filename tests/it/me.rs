@@ -1,0 +1,269 @@
+//! `/me`: profile, membership, bindings (never a silent merge), staff link.
+
+use guildhall::accounts::Role;
+use serde_json::{Value, json};
+
+use crate::support::fakes::FakeWechat;
+use crate::support::{TestApp, html};
+
+fn png() -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(40, 40).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn upload(app: &TestApp, client: &reqwest::Client) -> i64 {
+    let part =
+        reqwest::multipart::Part::bytes(png()).file_name("a.png").mime_str("image/png").unwrap();
+    let res = client
+        .post(app.url("/api/v1/uploads"))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn patch(app: &TestApp, client: &reqwest::Client, body: Value) -> (u16, Value) {
+    let res = client.patch(app.url("/api/v1/me")).json(&body).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+async fn sign_in_by_sms(app: &TestApp, phone: &'static str) -> Value {
+    let http = reqwest::Client::new();
+    http.post(app.url("/api/v1/auth/sms-code"))
+        .json(&json!({"phone": phone}))
+        .send()
+        .await
+        .unwrap();
+    let code = app.sms_code(phone).await;
+    http.post(app.url("/api/v1/auth/sms"))
+        .json(&json!({"phone": phone, "code": code}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn users_edit_their_nickname_and_avatar() {
+    let app = TestApp::spawn().await;
+    let (client, _, _) = app.user_client().await;
+    let (other, _, _) = app.user_client().await;
+    let mine = upload(&app, &client).await;
+    let theirs = upload(&app, &other).await;
+
+    let (status, view) =
+        patch(&app, &client, json!({"nickname": "  王总 ", "avatar_file_id": mine})).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(
+        (view["user"]["nickname"].as_str(), view["user"]["avatar_file_id"].as_i64()),
+        (Some("王总"), Some(mine))
+    );
+
+    let (status, body) = patch(&app, &client, json!({"avatar_file_id": theirs})).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (422, Some("avatar_file_id"))
+    );
+    let (status, body) = patch(&app, &client, json!({"nickname": "名".repeat(21)})).await;
+    assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("nickname")));
+    let (status, body) = patch(&app, &client, json!({"nickname": "x", "is_admin": true})).await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (422, Some("is_admin")),
+        "unknown fields are refused"
+    );
+
+    let (_, view) = patch(&app, &client, json!({"avatar_file_id": null})).await;
+    assert_eq!(
+        (view["user"]["nickname"].as_str(), view["user"]["avatar_file_id"].as_i64()),
+        (Some("王总"), None),
+        "absent stays, null clears"
+    );
+}
+
+#[tokio::test]
+async fn a_wechat_user_binds_a_phone_unless_another_account_has_it() {
+    let wechat = FakeWechat::start();
+    let app = TestApp::spawn_with_wechat(&wechat).await;
+    let http = reqwest::Client::new();
+    let signed: Value = http
+        .post(app.url("/api/v1/auth/wechat"))
+        .json(&json!({"code": "code-li"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed["token"].as_str().unwrap().to_owned();
+
+    http.post(app.url("/api/v1/auth/sms-code"))
+        .json(&json!({"phone": "13500135000"}))
+        .send()
+        .await
+        .unwrap();
+    let code = app.sms_code("13500135000").await;
+    let res = http
+        .post(app.url("/api/v1/me/phone"))
+        .bearer_auth(&token)
+        .json(&json!({"phone": "13500135000", "code": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let view: Value = res.json().await.unwrap();
+    assert_eq!(
+        (view["user"]["phone"].as_str(), view["user"]["wechat_bound"].as_bool()),
+        (Some("13500135000"), Some(true))
+    );
+
+    // Another account already signed in with a second phone; binding it is refused.
+    let phone_user = sign_in_by_sms(&app, "13400134000").await;
+    app.clock.advance(chrono::Duration::seconds(61));
+    http.post(app.url("/api/v1/auth/sms-code"))
+        .json(&json!({"phone": "13400134000"}))
+        .send()
+        .await
+        .unwrap();
+    let code = app.sms_code("13400134000").await;
+    let res = http
+        .post(app.url("/api/v1/me/phone"))
+        .bearer_auth(&token)
+        .json(&json!({"phone": "13400134000", "code": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "phone_taken");
+    assert_eq!(app.count_rows("users").await, 2, "nothing merged");
+    let (user, _) = guildhall::accounts::profile::user_with_staff(
+        &app.state.db,
+        phone_user["user"]["id"].as_i64().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(user.phone.as_deref(), Some("13400134000"));
+}
+
+#[tokio::test]
+async fn a_phone_user_binds_wechat_unless_another_account_has_it() {
+    let wechat = FakeWechat::start();
+    let app = TestApp::spawn_with_wechat(&wechat).await;
+    let http = reqwest::Client::new();
+    let signed = sign_in_by_sms(&app, "13300133000").await;
+    let token = signed["token"].as_str().unwrap().to_owned();
+    let res = http
+        .post(app.url("/api/v1/me/wechat"))
+        .bearer_auth(&token)
+        .json(&json!({"code": "code-zhao"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["user"]["wechat_bound"], true);
+    // Signing in by WeChat now finds the same account.
+    let again: Value = http
+        .post(app.url("/api/v1/auth/wechat"))
+        .json(&json!({"code": "code-zhao"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["user"]["id"], signed["user"]["id"]);
+
+    http.post(app.url("/api/v1/auth/wechat"))
+        .json(&json!({"code": "code-qian"}))
+        .send()
+        .await
+        .unwrap();
+    let res = http
+        .post(app.url("/api/v1/me/wechat"))
+        .bearer_auth(&token)
+        .json(&json!({"code": "code-qian"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "wechat_taken");
+    let res = http
+        .post(app.url("/api/v1/me/wechat"))
+        .bearer_auth(&token)
+        .json(&json!({"code": "bad"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn me_shows_membership_once_a_member() {
+    let app = TestApp::spawn().await;
+    let (client, user, _) = app.user_client().await;
+    let view: Value = client.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(view["membership"], Value::Null);
+    let at = app.state.clock.now_naive();
+    app.state
+        .db
+        .run(move |conn| {
+            use diesel::prelude::*;
+            use guildhall::db::schema::members;
+            diesel::insert_into(members::table)
+                .values((
+                    members::user_id.eq(user.id),
+                    members::member_number.eq("HY000001"),
+                    members::status.eq("active"),
+                    members::joined_at.eq(at),
+                    members::created_at.eq(at),
+                    members::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let view: Value = client.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(view["membership"]["member_number"], "HY000001");
+    assert_eq!(view["membership"]["status"], "active");
+    assert_eq!(view["membership"]["joined_on"], "2026-11-24");
+}
+
+#[tokio::test]
+async fn admins_link_a_staff_account_to_a_user() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.staff_client(Role::Admin).await;
+    let secretary = app.create_staff(Role::Secretary).await;
+    let user = sign_in_by_sms(&app, "13200132000").await;
+    let token = app.csrf_token(&admin, "/admin/staff").await;
+    let link = |user_ref: &'static str| {
+        admin
+            .post(app.url(&format!("/admin/staff/{}/link-user", secretary.id)))
+            .form(&[("csrf_token", token.as_str()), ("user", user_ref)])
+            .send()
+    };
+    assert_eq!(link("13900000000").await.unwrap().status(), 303);
+    let page = admin.get(app.url("/admin/staff")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(html::texts(&page, ".flash-error"), vec!["找不到该用户（须先在小程序登录过）"]);
+
+    assert_eq!(link("13200132000").await.unwrap().status(), 303);
+    let page = admin.get(app.url("/admin/staff")).send().await.unwrap().text().await.unwrap();
+    let linked = format!("#{}", user["user"]["id"]);
+    assert!(html::texts(&page, "td.link-user span").contains(&linked), "{page}");
+
+    let me: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(user["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["staff"]["role"], "secretary");
+}

@@ -1,0 +1,104 @@
+//! Walks every route of both surfaces: nothing that needs a session or a token answers
+//! without one. New routes are covered automatically.
+
+use guildhall::http::routes::{Access, RouteInfo};
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.starts_with('{') { "1" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+async fn send(app: &TestApp, route: &RouteInfo, token: Option<&str>) -> reqwest::Response {
+    let client = app.client();
+    let mut req =
+        client.request(route.method.as_str().parse().unwrap(), app.url(&concrete(&route.path)));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.header("content-type", "application/json").body("{}").send().await.unwrap()
+}
+
+#[tokio::test]
+async fn every_workbench_route_but_sign_in_needs_a_staff_session() {
+    let app = TestApp::spawn().await;
+    let routes = guildhall::web::route_table();
+    assert!(routes.len() > 10);
+    for route in routes {
+        if route.access == Access::Public {
+            assert!(route.path == "/admin/login", "public workbench route {route:?}");
+            continue;
+        }
+        let res = send(&app, &route, None).await;
+        assert_eq!(res.status(), 303, "{} {}", route.method, route.path);
+        assert!(
+            res.headers()["location"].to_str().unwrap().starts_with("/admin/login"),
+            "{route:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_but_sign_in_lists_and_docs_needs_a_token() {
+    let app = TestApp::spawn().await;
+    let (_, _, revoked) = app.user_client().await;
+    guildhall::accounts::tokens::revoke(&app.state.db, &app.state.clock, &revoked).await.unwrap();
+    for route in guildhall::api::route_table() {
+        if route.access == Access::Public {
+            let allowed = route.path.starts_with("/api/v1/auth/")
+                || route.method == actix_web::http::Method::GET;
+            assert!(allowed, "only sign-in and read-only lists may be public: {route:?}");
+            continue;
+        }
+        assert_eq!(route.access, Access::User, "{route:?}");
+        for token in [None, Some("not-a-token"), Some(revoked.as_str())] {
+            let res = send(&app, &route, token).await;
+            assert_eq!(res.status(), 401, "{} {} with {token:?}", route.method, route.path);
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "unauthenticated");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::spawn().await;
+    let doc: Value =
+        reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    for route in guildhall::api::route_table() {
+        if matches!(route.path.as_str(), "/api/openapi.json" | "/api/docs") {
+            continue;
+        }
+        let method = route.method.as_str().to_lowercase();
+        let op = &doc["paths"][&route.path][&method];
+        assert!(op.is_object(), "{method} {} is not documented", route.path);
+        let responses = op["responses"].as_object().unwrap();
+        assert!(
+            responses.keys().any(|k| k.starts_with('2')),
+            "{method} {}: no success response",
+            route.path
+        );
+        let errors: Vec<_> =
+            responses.iter().filter(|(k, _)| k.starts_with('4') || k.starts_with('5')).collect();
+        assert!(!errors.is_empty(), "{method} {}: no error responses", route.path);
+        for (status, response) in errors {
+            let schema = &response["content"]["application/json"]["schema"]["$ref"];
+            assert_eq!(
+                schema, "#/components/schemas/ErrorBody",
+                "{method} {} {status}",
+                route.path
+            );
+        }
+        if route.access == Access::User {
+            assert!(
+                op["security"].is_array(),
+                "{method} {} must declare bearer security",
+                route.path
+            );
+        }
+    }
+}
