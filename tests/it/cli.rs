@@ -76,3 +76,16 @@ async fn check_config_names_bad_settings_and_never_prints_secrets() {
     assert!(err.contains("GUILDHALL_BIND"), "{err}");
     child.stdout.clear();
 }
+
+#[test]
+fn production_refuses_the_development_sms_provider() {
+    let out = Command::new(env!("CARGO_BIN_EXE_guildhall"))
+        .arg("check-config")
+        .env_clear()
+        .env("GUILDHALL_ENVIRONMENT", "production")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("sms.provider") && err.contains("development"), "{err}");
+}
