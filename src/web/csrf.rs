@@ -12,11 +12,11 @@ use actix_web::{Error, HttpMessage as _, ResponseError as _, web};
 use futures_util::StreamExt as _;
 
 use super::error::PageError;
+use super::session::STAFF_ID;
 use crate::error::AppError;
 use crate::kernel::tokens::{constant_time_eq, random_token};
 
 const KEY: &str = "csrf";
-const STAFF_ID: &str = "staff_id";
 /// Paths that accept a POST from someone not yet signed in.
 const OPEN_POSTS: &[&str] = &["/admin/login"];
 

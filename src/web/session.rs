@@ -16,7 +16,8 @@ use crate::accounts::{self, Role, StaffRow};
 use crate::app::AppState;
 use crate::error::AppError;
 
-const STAFF_ID: &str = "staff_id";
+/// Session key of the signed-in staff id (read by the CSRF check too).
+pub(crate) const STAFF_ID: &str = "staff_id";
 const EPOCH: &str = "epoch";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const FLASH: &str = "flash";
