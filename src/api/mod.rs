@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod membership;
 pub mod openapi;
 pub mod uploads;
 
@@ -21,6 +22,18 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/openapi.json", Access::Public, openapi::show_openapi),
         RouteDef::get("/docs", Access::Public, openapi::show_docs),
         RouteDef::post("/v1/uploads", Access::User, uploads::create_upload),
+        // membership
+        RouteDef::get("/v1/member-types", Access::User, membership::list_member_types),
+        RouteDef::get("/v1/positions", Access::User, membership::list_positions),
+        RouteDef::get("/v1/industries", Access::User, membership::list_industries),
+        RouteDef::post("/v1/applications", Access::User, membership::create_application),
+        RouteDef::get("/v1/applications", Access::User, membership::list_applications),
+        RouteDef::get("/v1/applications/{id}", Access::User, membership::show_application),
+        RouteDef::post(
+            "/v1/applications/{id}/withdraw",
+            Access::User,
+            membership::withdraw_application,
+        ),
     ]
 }
 

@@ -6,6 +6,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
+use super::membership as ms;
 use super::uploads;
 use crate::error::FieldError;
 
@@ -18,10 +19,17 @@ use crate::error::FieldError;
                        form `{\"error\":{\"code\",\"message\",\"fields\"}}`; authenticate with \
                        `Authorization: Bearer <token>`."
     ),
-    paths(uploads::create_upload),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm)),
+    paths(uploads::create_upload,
+        ms::list_member_types, ms::list_positions, ms::list_industries, ms::create_application,
+        ms::list_applications, ms::show_application, ms::withdraw_application),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm,
+        ms::MemberTypeItem, ms::PositionItem, ms::IndustryItem, ms::MemberTypeList, ms::PositionList,
+        ms::IndustryList, ms::ApplicationList, crate::membership::ApplicationInput,
+        crate::membership::ApplicationView, crate::membership::MembershipView,
+        crate::membership::members::NamedRef, crate::membership::members::PositionView)),
     modifiers(&BearerAuth),
-    tags((name = "uploads", description = "Files sent by users"))
+    tags((name = "uploads", description = "Files sent by users"),
+        (name = "membership", description = "Member types, positions, industries and applications"))
 )]
 pub struct ApiDoc;
 

@@ -7,5 +7,6 @@ pub mod media;
 pub mod money;
 pub mod outbox;
 pub mod qr;
+pub mod review;
 pub mod settings;
 pub mod tokens;

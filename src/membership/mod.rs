@@ -1,19 +1,21 @@
 //! Membership: member types, positions, industries, applications and members.
 
+pub mod applications;
+pub mod catalog;
+pub mod decide;
+pub mod excel;
+pub mod import;
+pub mod members;
+pub mod model;
+pub mod queue;
 pub mod store;
 
 use crate::db::DbConn;
 use crate::error::AppError;
 
-/// Member states.
-pub mod status {
-    /// A member in good standing.
-    pub const ACTIVE: &str = "active";
-    /// Dues lapsed past the grace period.
-    pub const EXPIRED: &str = "expired";
-    /// Left the association.
-    pub const RESIGNED: &str = "resigned";
-}
+pub use applications::{ApplicationInput, ApplicationView};
+pub use members::{MembershipView, membership_of};
+pub use model::status;
 
 /// Whether `user_id` is an active member now (for member prices and members-only
 /// content in other contexts).

@@ -5,6 +5,7 @@
 mod billing;
 mod cli;
 mod errors;
+mod membership;
 mod ops;
 mod outbox;
 mod schema_drift;
