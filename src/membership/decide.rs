@@ -137,7 +137,7 @@ fn admit(
             id
         }
         None => {
-            let numbers = super::catalog::allocate_numbers(conn, 1, &Default::default())?;
+            let numbers = super::numbering::allocate_numbers(conn, 1, &Default::default())?;
             fields.member_number = numbers.into_iter().next().unwrap_or_default();
             store::members::insert(conn, &fields)?.id
         }

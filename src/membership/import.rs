@@ -73,6 +73,27 @@ fn name_map<'a>(pairs: impl Iterator<Item = (i64, &'a str)>) -> HashMap<String, 
     pairs.map(|(id, name)| (name.to_owned(), id)).collect()
 }
 
+/// A status by code or label; blank is active.
+fn parse_status(text: &str) -> Option<&'static str> {
+    if text.is_empty() {
+        return Some(status::ACTIVE);
+    }
+    status::ALL.into_iter().find(|s| *s == text || status::label(s) == text)
+}
+
+/// A join date (`2026-11-24` or `2026/11/24`, midnight in the association's zone) as
+/// UTC; blank is `Some(None)` (today), unreadable is `None`.
+fn parse_joined(text: &str, tz: chrono_tz::Tz) -> Option<Option<NaiveDateTime>> {
+    if text.is_empty() {
+        return Some(None);
+    }
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y/%m/%d"))
+        .ok()?;
+    let local = date.and_hms_opt(0, 0, 0)?;
+    Some(Some(local.and_local_timezone(tz).earliest()?.naive_utc()))
+}
+
 /// Checks one row; pushes its problems into `errors`.
 fn check_row(
     row: &SheetRow,
@@ -105,28 +126,14 @@ fn check_row(
     let member_type_id = pick(Column::MemberType, &maps[0], true);
     let position_id = pick(Column::Position, &maps[1], true);
     let industry_id = pick(Column::Industry, &maps[2], false);
-    let status_text = text(Column::Status);
-    let member_status = if status_text.is_empty() {
-        Some(status::ACTIVE)
-    } else {
-        status::ALL.into_iter().find(|s| *s == status_text || status::label(s) == status_text)
-    };
+    let member_status = parse_status(row.get(Column::Status));
     if member_status.is_none() {
         errors.push(issue(line, Column::Status, "状态须为 正常、已过期 或 已退会"));
     }
-    let joined_text = text(Column::JoinedOn);
-    let joined_at = if joined_text.is_empty() {
-        None
-    } else {
-        let date = chrono::NaiveDate::parse_from_str(&joined_text, "%Y-%m-%d")
-            .or_else(|_| chrono::NaiveDate::parse_from_str(&joined_text, "%Y/%m/%d"));
-        let local = date.ok().and_then(|d| d.and_hms_opt(0, 0, 0));
-        let utc = local.and_then(|l| l.and_local_timezone(tz).earliest()).map(|t| t.naive_utc());
-        if utc.is_none() {
-            errors.push(issue(line, Column::JoinedOn, "日期格式应为 2026-11-24"));
-        }
-        utc
-    };
+    let joined_at = parse_joined(row.get(Column::JoinedOn), tz);
+    if joined_at.is_none() {
+        errors.push(issue(line, Column::JoinedOn, "日期格式应为 2026-11-24"));
+    }
     let number = Some(text(Column::Number)).filter(|n| !n.is_empty());
     if number.as_ref().is_some_and(|n| n.chars().count() > 32) {
         errors.push(issue(line, Column::Number, "会员编号过长"));
@@ -149,7 +156,7 @@ fn check_row(
         company,
         title,
         status: member_status?,
-        joined_at,
+        joined_at: joined_at?,
     })
 }
 
@@ -276,7 +283,7 @@ fn write(
         import::insert_users(conn, &new_people, at)?.into_iter().map(|(id, p)| (p, id)).collect();
     let blanks = fresh.iter().filter(|(c, _)| c.number.is_none()).count();
     let given: HashSet<String> = fresh.iter().filter_map(|(c, _)| c.number.clone()).collect();
-    let mut numbers = super::catalog::allocate_numbers(conn, blanks, &given)?.into_iter();
+    let mut numbers = super::numbering::allocate_numbers(conn, blanks, &given)?.into_iter();
     let mut rows = Vec::with_capacity(fresh.len());
     for (c, user) in fresh {
         let user_id = user.or_else(|| created.get(&c.phone).copied()).ok_or_else(|| {

@@ -7,6 +7,7 @@ pub mod excel;
 pub mod import;
 pub mod members;
 pub mod model;
+pub mod numbering;
 pub mod queue;
 pub mod store;
 

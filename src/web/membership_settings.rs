@@ -12,9 +12,9 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::kernel::money::format_cents;
 use crate::membership::catalog::{
-    self, Catalogue, CatalogueChange, Entry, IndustryInput, MemberTypeInput, Numbering,
-    PositionInput,
+    self, Catalogue, CatalogueChange, Entry, IndustryInput, MemberTypeInput, PositionInput,
 };
+use crate::membership::numbering::{self, Numbering};
 
 const PATH: &str = "/admin/membership-settings";
 
@@ -53,7 +53,7 @@ async fn page(
             )
         })
         .collect();
-    let numbering = catalog::numbering(&state.db).await?;
+    let numbering = numbering::numbering(&state.db).await?;
     render_with(status, &MembershipSettingsPage { chrome, catalogue, dues, numbering, errors })
 }
 
@@ -202,7 +202,7 @@ pub async fn update_numbering(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let result =
-        catalog::set_numbering(&state.db, &state.clock, staff.staff.id, form.prefix, form.width)
+        numbering::set_numbering(&state.db, &state.clock, staff.staff.id, form.prefix, form.width)
             .await;
     answer(&state, &staff, result, "已保存会员编号规则").await
 }

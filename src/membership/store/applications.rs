@@ -135,13 +135,16 @@ fn filtered(filter: &QueueFilter) -> applications::BoxedQuery<'static, Backend> 
     query
 }
 
+/// An application with its applicant's (nickname, phone).
+pub type QueueRow = (ApplicationRow, Option<String>, Option<String>);
+
 /// One page of the queue with the applicant's (nickname, phone), oldest pending first.
 pub fn queue(
     conn: &mut DbConn,
     filter: &QueueFilter,
     offset: i64,
     limit: i64,
-) -> Result<Vec<(ApplicationRow, Option<String>, Option<String>)>, Error> {
+) -> Result<Vec<QueueRow>, Error> {
     let rows: Vec<ApplicationRow> = filtered(filter)
         .order(applications::id.desc())
         .offset(offset)

@@ -222,11 +222,11 @@ pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error
     roll_query!(filter).count().get_result(conn)
 }
 
+/// (nickname, phone, WeChat openid) of a user.
+pub type Contact = (Option<String>, Option<String>, Option<String>);
+
 /// The applicant's contact for notices: (nickname, phone, WeChat openid).
-pub fn contact(
-    conn: &mut DbConn,
-    user_id: i64,
-) -> Result<Option<(Option<String>, Option<String>, Option<String>)>, Error> {
+pub fn contact(conn: &mut DbConn, user_id: i64) -> Result<Option<Contact>, Error> {
     users::table
         .find(user_id)
         .select((users::nickname, users::phone, users::wechat_openid))
