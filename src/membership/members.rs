@@ -65,7 +65,7 @@ pub fn member_filter(
 
 /// One page (1-based) of the roll.
 pub async fn roll(db: &Db, filter: MemberFilter, page: i64) -> Result<RollPage, AppError> {
-    let offset = (page.max(1) - 1) * PAGE_SIZE;
+    let offset = (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE;
     db.run(move |conn| {
         let rows = store::members::roll(conn, &filter, offset, Some(PAGE_SIZE))?;
         let total = store::members::roll_count(conn, &filter)?;

@@ -43,7 +43,7 @@ pub fn queue_filter(kind: Option<&str>, status: Option<&str>) -> QueueFilter {
 
 /// One page (1-based) of the queue.
 pub async fn queue(db: &Db, filter: QueueFilter, page: i64) -> Result<QueuePage, AppError> {
-    let offset = (page.max(1) - 1) * PAGE_SIZE;
+    let offset = (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE;
     db.run(move |conn| {
         let cat = load_catalogue(conn)?;
         let rows = store::applications::queue(conn, &filter, offset, PAGE_SIZE)?;

@@ -245,3 +245,53 @@ async fn only_secretaries_and_admins_review_and_forms_need_csrf() {
             .await;
     assert_eq!(res.status(), 404);
 }
+
+fn png() -> Vec<u8> {
+    let img = image::DynamicImage::new_rgb8(40, 30);
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn the_queue_filters_counts_and_shows_the_letter_and_audit() {
+    let app = TestApp::spawn().await;
+    let (client, _, _) = app.user_client().await;
+    let part = reqwest::multipart::Part::bytes(png()).file_name("申请书.png");
+    let res = client
+        .post(app.url("/api/v1/uploads"))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    let file_id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let mut body = super::join_body(&app, &client).await;
+    body["letter_file_id"] = json!(file_id);
+    let (status, view) = apply(&app, &client, &body).await;
+    assert_eq!(status, 201, "{view}");
+    let id = view["id"].as_i64().unwrap();
+    let (_, _, other) = applicant(&app).await;
+    let (staff, _) = app.staff_client(Role::Secretary).await;
+    approve(&app, &staff, other, false).await;
+
+    let pending = page(&app, &staff, "/admin/applications").await;
+    assert_eq!(html::count(&pending, "#applications tbody tr"), 1);
+    assert_eq!(html::texts(&pending, "#status-tabs a[data-status=pending] .count"), vec!["1"]);
+    assert_eq!(html::texts(&pending, "#status-tabs a[data-status=approved] .count"), vec!["1"]);
+    let all = page(&app, &staff, "/admin/applications?status=all").await;
+    assert_eq!(html::count(&all, "#applications tbody tr"), 2);
+    let resignations = page(&app, &staff, "/admin/applications?kind=resign&status=all").await;
+    assert_eq!(html::count(&resignations, "#applications tbody tr"), 0);
+    assert_eq!(staff.get(app.url("/admin/applications?page=abc")).send().await.unwrap().status(), 400);
+    let far = staff.get(app.url("/admin/applications?page=9223372036854775807")).send().await.unwrap();
+    assert_eq!(far.status(), 200);
+
+    let detail = page(&app, &staff, &format!("/admin/applications/{id}")).await;
+    assert_eq!(html::attr(&detail, "#letter img", "src"), Some(format!("/admin/files/{file_id}")));
+    assert_eq!(html::count(&detail, "#decide-form button[value=approve]"), 1);
+
+    let entries = app.state.db.run(|c| guildhall::kernel::audit::recent(c, 50)).await.unwrap();
+    let approval = entries.iter().find(|e| e.action == "application.approve").unwrap();
+    assert_eq!((approval.subject_id, approval.actor_kind.as_str()), (Some(other), "staff"));
+    assert!(entries.iter().any(|e| e.action == "application.submit" && e.subject_id == Some(id)));
+}
