@@ -55,8 +55,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 
 async fn me_view(state: &AppState, user_id: i64) -> Result<MeView, ApiError> {
     let (user, staff) = profile::user_with_staff(&state.db, user_id).await?;
-    let tz = state.association_settings().await?.time_zone;
-    let membership = membership::membership_of(&state.db, user_id, tz).await?;
+    let membership = membership::membership_of(&state.db, user_id).await?;
     Ok(MeView {
         user: UserView::from(&user),
         membership,

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod me;
+pub mod membership;
 pub mod openapi;
 pub mod sign_in;
 pub mod uploads;
@@ -34,6 +35,18 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::patch("/v1/me", Access::User, me::update_me),
         RouteDef::post("/v1/me/phone", Access::User, me::bind_phone),
         RouteDef::post("/v1/me/wechat", Access::User, me::bind_wechat),
+        // membership
+        RouteDef::get("/v1/member-types", Access::User, membership::list_member_types),
+        RouteDef::get("/v1/positions", Access::User, membership::list_positions),
+        RouteDef::get("/v1/industries", Access::User, membership::list_industries),
+        RouteDef::post("/v1/applications", Access::User, membership::create_application),
+        RouteDef::get("/v1/applications", Access::User, membership::list_applications),
+        RouteDef::get("/v1/applications/{id}", Access::User, membership::show_application),
+        RouteDef::post(
+            "/v1/applications/{id}/withdraw",
+            Access::User,
+            membership::withdraw_application,
+        ),
     ]
 }
 

@@ -6,6 +6,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
+use super::membership as ms;
 use super::{me, sign_in, uploads};
 use crate::error::FieldError;
 
@@ -28,12 +29,38 @@ use crate::error::FieldError;
         me::update_me,
         me::bind_phone,
         me::bind_wechat,
+        ms::list_member_types,
+        ms::list_positions,
+        ms::list_industries,
+        ms::create_application,
+        ms::list_applications,
+        ms::show_application,
+        ms::withdraw_application,
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm)),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        FieldError,
+        uploads::UploadedFileView,
+        uploads::UploadForm,
+        ms::MemberTypeItem,
+        ms::PositionItem,
+        ms::IndustryItem,
+        ms::MemberTypeList,
+        ms::PositionList,
+        ms::IndustryList,
+        ms::ApplicationList,
+        crate::membership::ApplicationInput,
+        crate::membership::ApplicationView,
+        crate::membership::MembershipView,
+        crate::membership::members::NamedRef,
+        crate::membership::members::PositionView,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
+        (name = "membership", description = "Member types, positions, industries and applications"),
         (name = "uploads", description = "Files sent by users"),
     )
 )]

@@ -126,12 +126,18 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Members: users whose join application was approved.
+    /// Members: users whose join application was approved (or who were imported).
     members (id) {
         id -> BigInt,
         user_id -> BigInt,
         member_number -> Text,
         status -> Text,
+        name -> Text,
+        member_type_id -> BigInt,
+        position_id -> BigInt,
+        industry_id -> Nullable<BigInt>,
+        company -> Text,
+        title -> Text,
         joined_at -> Timestamp,
         ended_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
@@ -153,11 +159,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Member types (个人会员, 企业会员…): yearly dues and whether enterprise profiles apply.
+    member_types (id) {
+        id -> BigInt,
+        name -> Text,
+        dues_cents -> BigInt,
+        enterprise_profiles -> Bool,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Positions (会长, 副会长…) with their rank and permissions.
+    positions (id) {
+        id -> BigInt,
+        name -> Text,
+        rank -> Integer,
+        can_review -> Bool,
+        can_view_contacts -> Bool,
+        can_read_members_only -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Industries (GB/T 4754-2017 sections by default).
+    industries (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Member numbering: one row (prefix, width, next sequence number).
+    membership_settings (id) {
+        id -> BigInt,
+        number_prefix -> Text,
+        number_width -> Integer,
+        next_number -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Join, position and resignation applications with their review.
+    applications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        open_key -> Nullable<Text>,
+        member_type_id -> Nullable<BigInt>,
+        company -> Text,
+        title -> Text,
+        industry_id -> Nullable<BigInt>,
+        position_id -> Nullable<BigInt>,
+        referrer_name -> Text,
+        referrer_phone -> Text,
+        letter_file_id -> Nullable<BigInt>,
+        reason -> Text,
+        decision_note -> Text,
+        reviewer_staff_id -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        dues_order_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Positions a member held, with dates.
+    member_positions (id) {
+        id -> BigInt,
+        member_id -> BigInt,
+        position_id -> BigInt,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(members -> users (user_id));
 diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(staff -> users (user_id));
+diesel::joinable!(members -> member_types (member_type_id));
+diesel::joinable!(members -> positions (position_id));
+diesel::joinable!(members -> industries (industry_id));
+diesel::joinable!(applications -> users (user_id));
+diesel::joinable!(member_positions -> members (member_id));
+diesel::joinable!(member_positions -> positions (position_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users, api_tokens, staff, audit_log, outbox, files, settings, orders, members, sms_codes,
+    sms_codes,
+    users,
+    api_tokens,
+    staff,
+    audit_log,
+    outbox,
+    files,
+    settings,
+    orders,
+    members,
+    member_types,
+    positions,
+    industries,
+    membership_settings,
+    applications,
+    member_positions,
 );

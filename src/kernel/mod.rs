@@ -9,5 +9,6 @@ pub mod outbox;
 pub mod phone;
 pub mod qr;
 pub mod rate_limit;
+pub mod review;
 pub mod settings;
 pub mod tokens;

@@ -1,11 +1,15 @@
 //! The workbench under `/admin`: staff sessions, CSRF, and one module per area.
 
 pub mod account;
+pub mod applications;
 pub mod auth;
 pub mod csrf;
 pub mod error;
 pub mod files;
 pub mod home;
+pub mod members;
+pub mod membership_settings;
+pub mod pager;
 pub mod render;
 pub mod session;
 pub mod settings;
@@ -48,6 +52,33 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/files", Staff, files::upload_file),
         RouteDef::get("/files/{id}", Staff, files::show_file),
         RouteDef::get("/files/{id}/thumbnail", Staff, files::show_file),
+        // membership
+        RouteDef::get("/applications", Staff, applications::list_applications),
+        RouteDef::get("/applications/{id}", Staff, applications::show_application),
+        RouteDef::post("/applications/{id}/decide", Staff, applications::decide_application),
+        RouteDef::get("/members", Staff, members::list_members),
+        RouteDef::get("/members/export.xlsx", Staff, members::export_members),
+        RouteDef::get("/members/template.xlsx", Staff, members::download_template),
+        RouteDef::get("/members/import", Staff, members::show_import),
+        RouteDef::post("/members/import", Staff, members::import_members),
+        RouteDef::get("/members/{id}", Staff, members::show_member),
+        RouteDef::get("/membership-settings", Staff, membership_settings::show_membership_settings),
+        RouteDef::post(
+            "/membership-settings/numbering",
+            Staff,
+            membership_settings::update_numbering,
+        ),
+        RouteDef::post("/membership-settings/{entry}", Staff, membership_settings::create_entry),
+        RouteDef::post(
+            "/membership-settings/{entry}/{id}",
+            Staff,
+            membership_settings::update_entry,
+        ),
+        RouteDef::post(
+            "/membership-settings/{entry}/{id}/delete",
+            Staff,
+            membership_settings::delete_entry,
+        ),
     ]
 }
 

@@ -47,7 +47,21 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
+    // membership
+    ("/admin/applications", "会员申请审核", &[Role::Admin, Role::Secretary]),
+    ("/admin/members", "会员管理", &[Role::Admin, Role::Secretary]),
+    ("/admin/membership-settings", "会员设置", &[Role::Admin, Role::Secretary]),
 ];
+
+/// Pending counts shown as menu badges: (href, count), zero counts left out.
+async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>, PageError> {
+    let mut out = Vec::new();
+    if matches!(role, Role::Admin | Role::Secretary) {
+        let pending = crate::membership::queue::pending_count(&state.db).await?;
+        out.push(("/admin/applications", pending));
+    }
+    Ok(out.into_iter().filter(|(_, n)| *n > 0).collect())
+}
 
 impl Chrome {
     /// Builds the chrome for `staff` on the page at `current` (a menu href).
@@ -59,10 +73,17 @@ impl Chrome {
     ) -> Result<Self, PageError> {
         let settings = state.association_settings().await?;
         let role = staff.role();
+        let badges = badges(state, role).await?;
+        let badge = |href: &str| badges.iter().find(|(h, _)| *h == href).map(|(_, n)| *n);
         let menu = MENU
             .iter()
             .filter(|(_, _, roles)| roles.contains(&role))
-            .map(|(href, label, _)| MenuItem { href, label, active: *href == current, badge: None })
+            .map(|(href, label, _)| MenuItem {
+                href,
+                label,
+                active: *href == current,
+                badge: badge(href),
+            })
             .collect();
         Ok(Self {
             association: settings.name,

@@ -6,6 +6,7 @@ mod billing;
 mod cli;
 mod errors;
 mod me;
+mod membership;
 mod ops;
 mod outbox;
 mod route_walk;

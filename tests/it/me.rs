@@ -203,35 +203,21 @@ async fn a_phone_user_binds_wechat_unless_another_account_has_it() {
 }
 
 #[tokio::test]
-async fn me_shows_membership_once_a_member() {
+async fn me_shows_membership_once_a_secretary_approves_the_join_application() {
     let app = TestApp::spawn().await;
-    let (client, user, _) = app.user_client().await;
+    let (client, _, application) = crate::membership::applicant(&app).await;
     let view: Value = client.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(view["membership"], Value::Null);
-    let at = app.state.clock.now_naive();
-    app.state
-        .db
-        .run(move |conn| {
-            use diesel::prelude::*;
-            use guildhall::db::schema::members;
-            diesel::insert_into(members::table)
-                .values((
-                    members::user_id.eq(user.id),
-                    members::member_number.eq("HY000001"),
-                    members::status.eq("active"),
-                    members::joined_at.eq(at),
-                    members::created_at.eq(at),
-                    members::updated_at.eq(at),
-                ))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
+    assert_eq!(view["membership"], Value::Null, "a visitor until approved");
+
+    let (secretary, _) = app.staff_client(Role::Secretary).await;
+    let res = crate::membership::approve(&app, &secretary, application, false).await;
+    assert_eq!(res.status(), 303);
     let view: Value = client.get(app.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(view["membership"]["member_number"], "HY000001");
-    assert_eq!(view["membership"]["status"], "active");
-    assert_eq!(view["membership"]["joined_on"], "2026-11-24");
+    let membership = &view["membership"];
+    assert_eq!(membership["status"], "active", "{view}");
+    assert!(membership["member_number"].as_str().is_some_and(|n| !n.is_empty()));
+    assert!(membership["member_type"]["name"].is_string());
+    assert!(membership["position"]["name"].is_string());
 }
 
 #[tokio::test]

@@ -1,0 +1,4 @@
+DELETE FROM industries;
+DELETE FROM positions;
+DELETE FROM member_types;
+DROP TABLE membership_settings;

@@ -1,0 +1,2 @@
+DROP TABLE member_positions;
+DROP TABLE applications;

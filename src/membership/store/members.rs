@@ -1,0 +1,244 @@
+//! Queries of `members` and `member_positions` (and the few `users` columns the roll
+//! shows: phone, nickname — read here so the list can search and sort in one query).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::Error;
+
+use crate::db::DbConn;
+use crate::db::schema::{industries, member_positions, member_types, members, positions, users};
+use crate::membership::model::{MemberPositionRow, MemberRow, status};
+
+type Backend = <DbConn as diesel::Connection>::Backend;
+
+/// A new member.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = members)]
+pub struct NewMemberRow {
+    /// User.
+    pub user_id: i64,
+    /// Number.
+    pub member_number: String,
+    /// Status.
+    pub status: String,
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub member_type_id: i64,
+    /// Position.
+    pub position_id: i64,
+    /// Industry.
+    pub industry_id: Option<i64>,
+    /// Company.
+    pub company: String,
+    /// Title.
+    pub title: String,
+    /// Joined.
+    pub joined_at: NaiveDateTime,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Updated.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A member by user.
+pub fn by_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRow>, Error> {
+    members::table
+        .filter(members::user_id.eq(user_id))
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A member by id.
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<MemberRow>, Error> {
+    members::table.find(id).select(MemberRow::as_select()).first(conn).optional()
+}
+
+/// Inserts a member.
+pub fn insert(conn: &mut DbConn, new: &NewMemberRow) -> Result<MemberRow, Error> {
+    crate::per_backend!(conn, |c| diesel::insert_into(members::table)
+        .values(new)
+        .returning(MemberRow::as_returning())
+        .get_result(c))
+}
+
+/// Brings a former member back (number kept, `ended_at` cleared).
+pub fn rejoin(conn: &mut DbConn, id: i64, fields: &NewMemberRow) -> Result<usize, Error> {
+    diesel::update(members::table.find(id))
+        .set((
+            members::status.eq(status::ACTIVE),
+            members::name.eq(&fields.name),
+            members::member_type_id.eq(fields.member_type_id),
+            members::position_id.eq(fields.position_id),
+            members::industry_id.eq(fields.industry_id),
+            members::company.eq(&fields.company),
+            members::title.eq(&fields.title),
+            members::joined_at.eq(fields.joined_at),
+            members::ended_at.eq(None::<NaiveDateTime>),
+            members::updated_at.eq(fields.updated_at),
+        ))
+        .execute(conn)
+}
+
+/// Closes the member's open position and opens `position_id` from `at`.
+pub fn change_position(
+    conn: &mut DbConn,
+    member_id: i64,
+    position_id: i64,
+    at: NaiveDateTime,
+) -> Result<(), Error> {
+    end_positions(conn, member_id, at)?;
+    diesel::update(members::table.find(member_id))
+        .set((members::position_id.eq(position_id), members::updated_at.eq(at)))
+        .execute(conn)?;
+    diesel::insert_into(member_positions::table)
+        .values((
+            member_positions::member_id.eq(member_id),
+            member_positions::position_id.eq(position_id),
+            member_positions::started_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Closes open position rows.
+pub fn end_positions(conn: &mut DbConn, member_id: i64, at: NaiveDateTime) -> Result<usize, Error> {
+    diesel::update(
+        member_positions::table
+            .filter(member_positions::member_id.eq(member_id))
+            .filter(member_positions::ended_at.is_null()),
+    )
+    .set(member_positions::ended_at.eq(Some(at)))
+    .execute(conn)
+}
+
+/// Ends a membership (history kept).
+pub fn resign(conn: &mut DbConn, member_id: i64, at: NaiveDateTime) -> Result<usize, Error> {
+    end_positions(conn, member_id, at)?;
+    diesel::update(members::table.find(member_id))
+        .set((
+            members::status.eq(status::RESIGNED),
+            members::ended_at.eq(Some(at)),
+            members::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// The positions a member held, newest first, with the position's name.
+pub fn position_history(
+    conn: &mut DbConn,
+    member_id: i64,
+) -> Result<Vec<(MemberPositionRow, String)>, Error> {
+    member_positions::table
+        .inner_join(positions::table)
+        .filter(member_positions::member_id.eq(member_id))
+        .order(member_positions::id.desc())
+        .select((MemberPositionRow::as_select(), positions::name))
+        .load(conn)
+}
+
+/// Filters of the member list.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Name, company, phone or number contains this.
+    pub q: Option<String>,
+    /// Type.
+    pub member_type_id: Option<i64>,
+    /// Position.
+    pub position_id: Option<i64>,
+    /// Industry.
+    pub industry_id: Option<i64>,
+    /// Status.
+    pub status: Option<String>,
+}
+
+/// One row of the roll: member, phone, type, position and industry names.
+pub type RollRow = (MemberRow, Option<String>, String, String, Option<String>);
+
+fn like_pattern(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+macro_rules! roll_query {
+    ($filter:expr) => {{
+        let filter: &MemberFilter = $filter;
+        let mut query = members::table
+            .inner_join(users::table)
+            .inner_join(member_types::table)
+            .inner_join(positions::table)
+            .left_join(industries::table)
+            .into_boxed::<Backend>();
+        if let Some(q) = filter.q.as_deref() {
+            let p = like_pattern(q);
+            query = query.filter(
+                members::name
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(members::company.like(p.clone()).escape('\\'))
+                    .or(members::member_number.like(p.clone()).escape('\\'))
+                    .or(users::phone.like(p).escape('\\').assume_not_null()),
+            );
+        }
+        if let Some(id) = filter.member_type_id {
+            query = query.filter(members::member_type_id.eq(id));
+        }
+        if let Some(id) = filter.position_id {
+            query = query.filter(members::position_id.eq(id));
+        }
+        if let Some(id) = filter.industry_id {
+            query = query.filter(members::industry_id.eq(id));
+        }
+        if let Some(s) = filter.status.clone() {
+            query = query.filter(members::status.eq(s));
+        }
+        query
+    }};
+}
+
+/// A page of the roll (all rows when `limit` is `None`), by member number.
+pub fn roll(
+    conn: &mut DbConn,
+    filter: &MemberFilter,
+    offset: i64,
+    limit: Option<i64>,
+) -> Result<Vec<RollRow>, Error> {
+    let mut query = roll_query!(filter).order(members::id.asc()).select((
+        MemberRow::as_select(),
+        users::phone,
+        member_types::name,
+        positions::name,
+        industries::name.nullable(),
+    ));
+    if let Some(limit) = limit {
+        query = query.offset(offset).limit(limit);
+    }
+    query.load(conn)
+}
+
+/// How many members match.
+pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error> {
+    roll_query!(filter).count().get_result(conn)
+}
+
+/// (nickname, phone, WeChat openid) of a user.
+pub type Contact = (Option<String>, Option<String>, Option<String>);
+
+/// The applicant's contact for notices: (nickname, phone, WeChat openid).
+pub fn contact(conn: &mut DbConn, user_id: i64) -> Result<Option<Contact>, Error> {
+    users::table
+        .find(user_id)
+        .select((users::nickname, users::phone, users::wechat_openid))
+        .first(conn)
+        .optional()
+}
+
+/// A staff member's display name (for "reviewed by").
+pub fn staff_name(conn: &mut DbConn, staff_id: i64) -> Result<Option<String>, Error> {
+    crate::db::schema::staff::table
+        .find(staff_id)
+        .select(crate::db::schema::staff::display_name)
+        .first(conn)
+        .optional()
+}
