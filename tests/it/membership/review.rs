@@ -282,8 +282,12 @@ async fn the_queue_filters_counts_and_shows_the_letter_and_audit() {
     assert_eq!(html::count(&all, "#applications tbody tr"), 2);
     let resignations = page(&app, &staff, "/admin/applications?kind=resign&status=all").await;
     assert_eq!(html::count(&resignations, "#applications tbody tr"), 0);
-    assert_eq!(staff.get(app.url("/admin/applications?page=abc")).send().await.unwrap().status(), 400);
-    let far = staff.get(app.url("/admin/applications?page=9223372036854775807")).send().await.unwrap();
+    assert_eq!(
+        staff.get(app.url("/admin/applications?page=abc")).send().await.unwrap().status(),
+        400
+    );
+    let far =
+        staff.get(app.url("/admin/applications?page=9223372036854775807")).send().await.unwrap();
     assert_eq!(far.status(), 200);
 
     let detail = page(&app, &staff, &format!("/admin/applications/{id}")).await;
