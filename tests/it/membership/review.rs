@@ -293,6 +293,7 @@ async fn the_queue_filters_counts_and_shows_the_letter_and_audit() {
     let detail = page(&app, &staff, &format!("/admin/applications/{id}")).await;
     assert_eq!(html::attr(&detail, "#letter img", "src"), Some(format!("/admin/files/{file_id}")));
     assert_eq!(html::count(&detail, "#decide-form button[value=approve]"), 1);
+    assert!(html::texts(&detail, "#decide-form label.check")[0].contains("¥2000.00"));
 
     let entries = app.state.db.run(|c| guildhall::kernel::audit::recent(c, 50)).await.unwrap();
     let approval = entries.iter().find(|e| e.action == "application.approve").unwrap();
