@@ -215,6 +215,15 @@ async fn position_and_resignation_take_effect_at_once_and_keep_history() {
     let (status, body) =
         apply(&app, &client, &json!({"kind": "position", "position_id": vice})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("not_a_member")));
+
+    // A former member may join again and keeps their number.
+    let (status, view) = apply(&app, &client, &super::join_body(&app, &client).await).await;
+    assert_eq!(status, 201, "{view}");
+    assert_eq!(approve(&app, &staff, view["id"].as_i64().unwrap(), false).await.status(), 303);
+    let back = membership::membership_of(&app.state.db, user_id).await.unwrap().unwrap();
+    assert_eq!((back.status.as_str(), back.member_number.as_str()), ("active", "HY00001"));
+    assert_eq!((back.position.name.as_str(), back.ended_at), ("理事", None));
+    assert_eq!(app.count_rows("members").await, 1);
 }
 
 #[tokio::test]
