@@ -311,3 +311,21 @@ fn write(
     import::insert_members(conn, &rows, at)?;
     Ok(rows.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_dates_read_as_staff_type_them() {
+        assert_eq!(parse_status(""), Some(status::ACTIVE));
+        assert_eq!(parse_status("已退会"), Some(status::RESIGNED));
+        assert_eq!(parse_status("expired"), Some(status::EXPIRED));
+        assert_eq!(parse_status("休眠"), None);
+        let tz = chrono_tz::Asia::Shanghai;
+        assert_eq!(parse_joined("", tz), Some(None));
+        let at = parse_joined("2026/11/24", tz).unwrap().unwrap();
+        assert_eq!(at.to_string(), "2026-11-23 16:00:00");
+        assert_eq!(parse_joined("24.11.2026", tz), None);
+    }
+}

@@ -88,6 +88,8 @@ pub struct ApplicationDetail {
     pub reviewer: Option<String>,
     /// Dues order created on approval.
     pub dues_order_id: Option<i64>,
+    /// Yearly dues of the requested member type (joins), for the approval checkbox.
+    pub dues_cents: Option<i64>,
 }
 
 /// The detail of application `id`.
@@ -113,12 +115,25 @@ pub async fn detail(db: &Db, id: i64) -> Result<ApplicationDetail, AppError> {
             None => None,
         };
         let (user_id, dues_order_id) = (row.user_id, row.dues_order_id);
+        let dues_cents = row
+            .member_type_id
+            .and_then(|id| cat.member_types.iter().find(|t| t.id == id))
+            .map(|t| t.dues_cents);
         let item = QueueItem {
             application: ApplicationView::new(row, &cat),
             applicant: contact.0.unwrap_or_default(),
             phone: contact.1.unwrap_or_default(),
         };
-        Ok(ApplicationDetail { item, user_id, letter, member, history, reviewer, dues_order_id })
+        Ok(ApplicationDetail {
+            item,
+            user_id,
+            letter,
+            member,
+            history,
+            reviewer,
+            dues_order_id,
+            dues_cents,
+        })
     })
     .await
 }

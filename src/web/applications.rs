@@ -170,6 +170,8 @@ pub struct ApplicationPage {
     pub letter_is_image: bool,
     /// Error of a failed decision.
     pub error: Option<String>,
+    /// The dues a join approval would charge, e.g. ¥2000.00.
+    pub dues: String,
 }
 
 async fn application_page(
@@ -199,6 +201,7 @@ async fn application_page(
         row: queue_row(detail.item.clone(), tz),
         decided: app.decided_at.map(|t| display_minutes(t, tz)).unwrap_or_default(),
         letter_is_image: detail.letter.as_ref().is_some_and(|f| f.kind == "image"),
+        dues: detail.dues_cents.map(crate::kernel::money::format_cents).unwrap_or_default(),
         history,
         app,
         detail,

@@ -68,9 +68,19 @@ async fn bad_applications_get_field_messages_and_write_nothing() {
     let (status, body) = apply(&app, &client, &json!({"kind": "promote"})).await;
     assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("kind")));
 
-    // A letter must be one of the applicant's own uploads.
+    // A letter must be one of the applicant's own uploads, not someone else's.
+    let (stranger, _, _) = app.user_client().await;
+    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("x.pdf");
+    let res = stranger
+        .post(app.url("/api/v1/uploads"))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let theirs = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let mut foreign = join_body(&app, &client).await;
-    foreign["letter_file_id"] = json!(424_242);
+    foreign["letter_file_id"] = json!(theirs);
     let (status, body) = apply(&app, &client, &foreign).await;
     assert_eq!(
         (status, body["error"]["fields"][0]["field"].as_str()),

@@ -215,6 +215,15 @@ async fn position_and_resignation_take_effect_at_once_and_keep_history() {
     let (status, body) =
         apply(&app, &client, &json!({"kind": "position", "position_id": vice})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("not_a_member")));
+
+    // A former member may join again and keeps their number.
+    let (status, view) = apply(&app, &client, &super::join_body(&app, &client).await).await;
+    assert_eq!(status, 201, "{view}");
+    assert_eq!(approve(&app, &staff, view["id"].as_i64().unwrap(), false).await.status(), 303);
+    let back = membership::membership_of(&app.state.db, user_id).await.unwrap().unwrap();
+    assert_eq!((back.status.as_str(), back.member_number.as_str()), ("active", "HY00001"));
+    assert_eq!((back.position.name.as_str(), back.ended_at), ("理事", None));
+    assert_eq!(app.count_rows("members").await, 1);
 }
 
 #[tokio::test]
@@ -282,13 +291,18 @@ async fn the_queue_filters_counts_and_shows_the_letter_and_audit() {
     assert_eq!(html::count(&all, "#applications tbody tr"), 2);
     let resignations = page(&app, &staff, "/admin/applications?kind=resign&status=all").await;
     assert_eq!(html::count(&resignations, "#applications tbody tr"), 0);
-    assert_eq!(staff.get(app.url("/admin/applications?page=abc")).send().await.unwrap().status(), 400);
-    let far = staff.get(app.url("/admin/applications?page=9223372036854775807")).send().await.unwrap();
+    assert_eq!(
+        staff.get(app.url("/admin/applications?page=abc")).send().await.unwrap().status(),
+        400
+    );
+    let far =
+        staff.get(app.url("/admin/applications?page=9223372036854775807")).send().await.unwrap();
     assert_eq!(far.status(), 200);
 
     let detail = page(&app, &staff, &format!("/admin/applications/{id}")).await;
     assert_eq!(html::attr(&detail, "#letter img", "src"), Some(format!("/admin/files/{file_id}")));
     assert_eq!(html::count(&detail, "#decide-form button[value=approve]"), 1);
+    assert!(html::texts(&detail, "#decide-form label.check")[0].contains("¥2000.00"));
 
     let entries = app.state.db.run(|c| guildhall::kernel::audit::recent(c, 50)).await.unwrap();
     let approval = entries.iter().find(|e| e.action == "application.approve").unwrap();
