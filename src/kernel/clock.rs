@@ -66,6 +66,23 @@ pub fn display_minutes(at: NaiveDateTime, tz: chrono_tz::Tz) -> String {
     at.and_utc().with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Serialises a stored UTC time as RFC 3339 with `Z` (`#[serde(serialize_with = …)]`),
+/// so API clients never see a time without its offset.
+pub fn serialize_utc<S: serde::Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
+/// [`serialize_utc`] for optional times.
+pub fn serialize_utc_opt<S: serde::Serializer>(
+    at: &Option<NaiveDateTime>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => serialize_utc(at, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

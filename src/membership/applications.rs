@@ -88,8 +88,10 @@ pub struct ApplicationView {
     /// The reviewer's note (why it was rejected, or a word on approval).
     pub decision_note: String,
     /// When decided (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     /// When submitted (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
     pub submitted_at: NaiveDateTime,
 }
 

@@ -184,8 +184,10 @@ pub struct MembershipView {
     /// Title in the company.
     pub title: String,
     /// When the membership began (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
     pub joined_at: NaiveDateTime,
     /// When it ended (UTC), for former members.
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc_opt")]
     pub ended_at: Option<NaiveDateTime>,
 }
 

@@ -218,6 +218,7 @@ async fn me_shows_membership_once_a_secretary_approves_the_join_application() {
     assert!(membership["member_number"].as_str().is_some_and(|n| !n.is_empty()));
     assert!(membership["member_type"]["name"].is_string());
     assert!(membership["position"]["name"].is_string());
+    assert_eq!(membership["joined_at"], "2026-11-24T06:30:00Z", "UTC with its offset");
 }
 
 #[tokio::test]
