@@ -97,6 +97,13 @@ impl Chrome {
     }
 }
 
+impl Chrome {
+    /// Menu entries with something waiting (their badge), for the home page.
+    pub fn pending_queues(&self) -> Vec<&MenuItem> {
+        self.menu.iter().filter(|item| item.badge.is_some()).collect()
+    }
+}
+
 /// Renders a template as a 200 HTML response.
 pub fn render(template: &impl Template) -> Result<HttpResponse, PageError> {
     render_with(actix_web::http::StatusCode::OK, template)

@@ -5,6 +5,7 @@
 mod billing;
 mod cli;
 mod errors;
+mod home;
 mod me;
 mod membership;
 mod ops;
