@@ -260,3 +260,9 @@ pub async fn create_user(
     let at = clock.now_naive();
     db.run(move |conn| store::insert_user(conn, nickname.as_deref(), at)).await
 }
+
+/// A user by id inside the caller's transaction (other contexts use it, e.g. to address
+/// a notification).
+pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow>, AppError> {
+    store::user_by_id(conn, id)
+}

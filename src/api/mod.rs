@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod events;
 pub mod openapi;
 pub mod uploads;
 
@@ -21,6 +22,13 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/openapi.json", Access::Public, openapi::show_openapi),
         RouteDef::get("/docs", Access::Public, openapi::show_docs),
         RouteDef::post("/v1/uploads", Access::User, uploads::create_upload),
+        // events (issue 5)
+        RouteDef::get("/v1/events", Access::User, events::list_events),
+        RouteDef::get("/v1/events/{id}", Access::User, events::show_event),
+        RouteDef::post("/v1/events/{id}/registrations", Access::User, events::create_registration),
+        RouteDef::get("/v1/registrations", Access::User, events::list_my_registrations),
+        RouteDef::post("/v1/registrations/{id}/cancel", Access::User, events::cancel_registration),
+        RouteDef::post("/v1/scans", Access::User, events::create_scan),
     ]
 }
 

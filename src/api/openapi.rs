@@ -6,6 +6,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
+use super::events;
 use super::uploads;
 use crate::error::FieldError;
 
@@ -18,10 +19,22 @@ use crate::error::FieldError;
                        form `{\"error\":{\"code\",\"message\",\"fields\"}}`; authenticate with \
                        `Authorization: Bearer <token>`."
     ),
-    paths(uploads::create_upload),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm)),
+    paths(
+        uploads::create_upload,
+        // events (issue 5)
+        events::list_events, events::show_event, events::create_registration,
+        events::list_my_registrations, events::cancel_registration, events::create_scan,
+    ),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm,
+        // events (issue 5)
+        events::EventView, events::EventPageView, events::EventDetailView, events::RegistrationView,
+        events::MyRegistrationView, events::ScanRequest, events::ScanView, crate::events::scans::Outcome,
+    )),
     modifiers(&BearerAuth),
-    tags((name = "uploads", description = "Files sent by users"))
+    tags(
+        (name = "uploads", description = "Files sent by users"),
+        (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
+    )
 )]
 pub struct ApiDoc;
 

@@ -47,6 +47,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
+    ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
 ];
 
 impl Chrome {

@@ -5,6 +5,9 @@
 mod billing;
 mod cli;
 mod errors;
+mod events;
+mod events_scans;
+mod events_web;
 mod ops;
 mod outbox;
 mod schema_drift;
