@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod events;
+pub mod events_lottery;
 pub mod openapi;
 pub mod uploads;
 
@@ -29,6 +30,8 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/v1/registrations", Access::User, events::list_my_registrations),
         RouteDef::post("/v1/registrations/{id}/cancel", Access::User, events::cancel_registration),
         RouteDef::post("/v1/scans", Access::User, events::create_scan),
+        RouteDef::post("/v1/lottery-entries", Access::User, events_lottery::create_lottery_entry),
+        RouteDef::get("/v1/lottery-wins", Access::User, events_lottery::list_lottery_wins),
     ]
 }
 

@@ -7,6 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::events;
+use super::events_lottery;
 use super::uploads;
 use crate::error::FieldError;
 
@@ -24,11 +25,13 @@ use crate::error::FieldError;
         // events (issue 5)
         events::list_events, events::show_event, events::create_registration,
         events::list_my_registrations, events::cancel_registration, events::create_scan,
+        events_lottery::create_lottery_entry, events_lottery::list_lottery_wins,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldError, uploads::UploadedFileView, uploads::UploadForm,
         // events (issue 5)
         events::EventView, events::EventPageView, events::EventDetailView, events::RegistrationView,
         events::MyRegistrationView, events::ScanRequest, events::ScanView, crate::events::scans::Outcome,
+        events_lottery::LotterySignInRequest, events_lottery::LotterySignInView, events_lottery::LotteryWinView,
     )),
     modifiers(&BearerAuth),
     tags(

@@ -213,3 +213,64 @@ diesel::joinable!(event_registrations -> users (user_id));
 diesel::joinable!(event_scans -> event_registrations (registration_id));
 diesel::allow_tables_to_appear_in_same_query!(events, event_registrations, event_scans, users);
 // --- end events ---
+
+// --- lotteries (issue 5) ---
+diesel::table! {
+    /// Lotteries (抽奖), optionally tied to an event; the seed stays secret until drawn.
+    lotteries (id) {
+        id -> BigInt,
+        title -> Text,
+        event_id -> Nullable<BigInt>,
+        seed_hex -> Text,
+        commitment -> Text,
+        token_version -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Prizes of a lottery, drawn in `position` order.
+    lottery_prizes (id) {
+        id -> BigInt,
+        lottery_id -> BigInt,
+        name -> Text,
+        quantity -> Integer,
+        position -> Integer,
+        drawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Users who signed in to a lottery by scanning its code.
+    lottery_entries (id) {
+        id -> BigInt,
+        lottery_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Winners: one win per user per lottery.
+    lottery_wins (id) {
+        id -> BigInt,
+        lottery_id -> BigInt,
+        prize_id -> BigInt,
+        user_id -> BigInt,
+        draw_index -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(lottery_wins -> lottery_prizes (prize_id));
+diesel::joinable!(lottery_wins -> lotteries (lottery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    lotteries,
+    lottery_prizes,
+    lottery_entries,
+    lottery_wins,
+    users
+);
+// --- end lotteries ---

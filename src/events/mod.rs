@@ -4,6 +4,9 @@
 
 pub mod codes;
 pub mod export;
+pub mod lottery;
+pub mod lottery_model;
+pub mod lottery_store;
 pub mod model;
 pub mod registrations;
 pub mod scans;

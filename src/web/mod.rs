@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod error;
 pub mod events;
 pub mod events_detail;
+pub mod events_lottery;
 pub mod events_qr;
 pub mod files;
 pub mod home;
@@ -91,6 +92,11 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/events/{id}/screen", Staff, events_qr::show_screen),
         RouteDef::get("/events/{id}/screen/code", Staff, events_qr::show_screen_code),
         RouteDef::get("/events/{id}/screen/qr.svg", Staff, events_qr::show_screen_qr),
+        RouteDef::get("/lotteries", Staff, events_lottery::list_lotteries),
+        RouteDef::post("/lotteries", Staff, events_lottery::create_lottery),
+        RouteDef::get("/lotteries/{id}", Staff, events_lottery::show_lottery),
+        RouteDef::get("/lotteries/{id}/qr.png", Staff, events_lottery::show_lottery_qr),
+        RouteDef::post("/lotteries/{id}/prizes/{pid}/draw", Staff, events_lottery::draw_prize),
     ]
 }
 

@@ -48,6 +48,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
     ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
+    ("/admin/lotteries", "抽奖", &[Role::Admin, Role::Secretary]),
 ];
 
 impl Chrome {
