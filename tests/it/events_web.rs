@@ -251,3 +251,50 @@ async fn codes_come_as_png_svg_poster_and_screen() {
     let qr = client.get(app.url(&format!("{base}/screen/qr.svg"))).send().await.unwrap();
     assert_eq!(qr.headers()["content-type"], "image/svg+xml");
 }
+
+#[tokio::test]
+async fn every_events_route_needs_a_session_or_a_token() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.client();
+    let ours =
+        |p: &str| ["/events", "/lotter", "/registrations", "/scans"].iter().any(|s| p.contains(s));
+    let concrete = |p: &str| {
+        p.replace("{id}", "1")
+            .replace("{rid}", "1")
+            .replace("{pid}", "1")
+            .replace("{action}", "checkin")
+    };
+    let mut walked = 0;
+    for route in guildhall::web::route_table().into_iter().filter(|r| ours(&r.path)) {
+        assert_eq!(route.access, guildhall::http::routes::Access::Staff, "{}", route.path);
+        let res = anonymous
+            .request(method(&route.method), app.url(&concrete(&route.path)))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(res.status().as_u16(), 303 | 403),
+            "{} {} answered {}",
+            route.method,
+            route.path,
+            res.status()
+        );
+        walked += 1;
+    }
+    for route in guildhall::api::route_table().into_iter().filter(|r| ours(&r.path)) {
+        assert_eq!(route.access, guildhall::http::routes::Access::User, "{}", route.path);
+        let res = anonymous
+            .request(method(&route.method), app.url(&concrete(&route.path)))
+            .json(&serde_json::json!({"qr": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{} {}", route.method, route.path);
+        walked += 1;
+    }
+    assert!(walked >= 30, "walked {walked} routes");
+}
+
+fn method(m: &actix_web::http::Method) -> reqwest::Method {
+    reqwest::Method::from_bytes(m.as_str().as_bytes()).unwrap()
+}
