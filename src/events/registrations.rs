@@ -51,7 +51,7 @@ pub async fn register(
     event_id: i64,
 ) -> Result<RegistrationRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| write_transaction(conn, |conn| register_in(conn, at, user_id, event_id)))
+    db.run(move |conn| super::exclusive(conn, |conn| register_in(conn, at, user_id, event_id)))
         .await
 }
 

@@ -80,26 +80,45 @@ pub async fn scan(
     let (event_id, ..) = codes::parse(&token).ok_or_else(invalid_code)?;
     let now = clock.now();
     let at = clock.now_naive();
+    // Reads and checks run outside the write transaction; only recording takes the
+    // write lock, so refusals and repeats never queue behind writers.
     db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let event = store::event(conn, event_id)?.ok_or_else(invalid_code)?;
-            let claim = codes::verify(&key, &token, event.token_version, now.timestamp())
-                .ok_or_else(invalid_code)?;
-            check_event(&event, claim.action, at)?;
-            let row = store::registration_of(conn, event.id, user_id)?
-                .filter(|r| r.status != reg::CANCELLED && r.status != reg::WAITING)
-                .ok_or_else(|| refuse("not_registered", "您未报名本活动"))?;
-            if row.status != reg::REGISTERED {
-                return Err(refuse("registration_not_approved", "您的报名尚未通过审核"));
-            }
-            let via = if claim.action == Action::ScreenCheckIn { "screen" } else { "qr" };
-            let outcome = record(conn, at, &row, claim.action, via, None)?;
-            let registration =
-                store::registration(conn, row.id)?.ok_or_else(|| AppError::not_found("报名"))?;
-            Ok(ScanResult { outcome, event, registration })
-        })
+        let event = store::event(conn, event_id)?.ok_or_else(invalid_code)?;
+        let claim = codes::verify(&key, &token, event.token_version, now.timestamp())
+            .ok_or_else(invalid_code)?;
+        check_event(&event, claim.action, at)?;
+        let mut row = store::registration_of(conn, event.id, user_id)?
+            .filter(|r| r.status != reg::CANCELLED && r.status != reg::WAITING)
+            .ok_or_else(|| refuse("not_registered", "您未报名本活动"))?;
+        if row.status != reg::REGISTERED {
+            return Err(refuse("registration_not_approved", "您的报名尚未通过审核"));
+        }
+        let via = if claim.action == Action::ScreenCheckIn { "screen" } else { "qr" };
+        let outcome = match repeat_of(&row, claim.action)? {
+            Some(repeat) => repeat,
+            None => super::exclusive(conn, |conn| record(conn, at, &row, claim.action, via, None))?,
+        };
+        match outcome {
+            Outcome::CheckedIn => row.checked_in_at = Some(at),
+            Outcome::CheckedOut => row.checked_out_at = Some(at),
+            Outcome::AlreadyCheckedIn | Outcome::AlreadyCheckedOut => {}
+        }
+        Ok(ScanResult { outcome, event, registration: row })
     })
     .await
+}
+
+/// The harmless answer when the registration already has what the scan asks for.
+fn repeat_of(row: &RegistrationRow, action: Action) -> Result<Option<Outcome>, AppError> {
+    Ok(match action {
+        Action::CheckOut if row.checked_in_at.is_none() => {
+            return Err(refuse("not_checked_in", "请先签到再签退"));
+        }
+        Action::CheckOut => row.checked_out_at.map(|_| Outcome::AlreadyCheckedOut),
+        Action::CheckIn | Action::ScreenCheckIn => {
+            row.checked_in_at.map(|_| Outcome::AlreadyCheckedIn)
+        }
+    })
 }
 
 fn check_event(event: &EventRow, action: Action, at: NaiveDateTime) -> Result<(), AppError> {
