@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod error;
 pub mod events;
 pub mod events_detail;
+pub mod events_form;
 pub mod events_lottery;
 pub mod events_qr;
 pub mod files;
