@@ -153,6 +153,7 @@ fn build_server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Re
             .route("/static/{path:.*}", web::get().to(crate::http::assets::show_asset))
             .service(crate::api::scope(config.server.max_body_bytes))
             .service(crate::web::scope(config.clone()))
+            .configure(crate::public::configure)
             .default_service(web::to(crate::web::error::not_found))
             .wrap(Compress::default())
             .wrap(from_fn(crate::http::metrics::record))

@@ -328,3 +328,9 @@ pub async fn unlink_staff_user(
     })
     .await
 }
+
+/// A user by id inside the caller's transaction (other contexts use it, e.g. to address
+/// a notification).
+pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow>, AppError> {
+    store::user_by_id(conn, id)
+}

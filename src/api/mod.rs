@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod error;
+pub mod events;
+pub mod events_lottery;
 pub mod me;
 pub mod membership;
 pub mod openapi;
@@ -47,6 +49,15 @@ pub fn routes() -> Vec<RouteDef> {
             Access::User,
             membership::withdraw_application,
         ),
+        // events (issue 5)
+        RouteDef::get("/v1/events", Access::User, events::list_events),
+        RouteDef::get("/v1/events/{id}", Access::User, events::show_event),
+        RouteDef::post("/v1/events/{id}/registrations", Access::User, events::create_registration),
+        RouteDef::get("/v1/registrations", Access::User, events::list_my_registrations),
+        RouteDef::post("/v1/registrations/{id}/cancel", Access::User, events::cancel_registration),
+        RouteDef::post("/v1/scans", Access::User, events::create_scan),
+        RouteDef::post("/v1/lottery-entries", Access::User, events_lottery::create_lottery_entry),
+        RouteDef::get("/v1/lottery-wins", Access::User, events_lottery::list_lottery_wins),
     ]
 }
 

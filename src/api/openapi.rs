@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
-use super::{me, sign_in, uploads};
+use super::{events, events_lottery, me, sign_in, uploads};
 use crate::error::FieldError;
 
 /// The mini-program API.
@@ -36,6 +36,14 @@ use crate::error::FieldError;
         ms::list_applications,
         ms::show_application,
         ms::withdraw_application,
+        events::list_events,
+        events::show_event,
+        events::create_registration,
+        events::list_my_registrations,
+        events::cancel_registration,
+        events::create_scan,
+        events_lottery::create_lottery_entry,
+        events_lottery::list_lottery_wins,
     ),
     components(schemas(
         ErrorBody,
@@ -55,10 +63,22 @@ use crate::error::FieldError;
         crate::membership::MembershipView,
         crate::membership::members::NamedRef,
         crate::membership::members::PositionView,
+        events::EventView,
+        events::EventPageView,
+        events::EventDetailView,
+        events::RegistrationView,
+        events::MyRegistrationView,
+        events::ScanRequest,
+        events::ScanView,
+        crate::events::scans::Outcome,
+        events_lottery::LotterySignInRequest,
+        events_lottery::LotterySignInView,
+        events_lottery::LotteryWinView,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
+        (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "membership", description = "Member types, positions, industries and applications"),
         (name = "uploads", description = "Files sent by users"),

@@ -274,3 +274,130 @@ diesel::allow_tables_to_appear_in_same_query!(
     applications,
     member_positions,
 );
+
+// --- events (issue 5) ---
+diesel::table! {
+    /// Events staff publish; users register for them.
+    events (id) {
+        id -> BigInt,
+        title -> Text,
+        cover_file_id -> Nullable<BigInt>,
+        description_html -> Text,
+        place -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        registration_opens_at -> Timestamp,
+        registration_closes_at -> Timestamp,
+        capacity -> Integer,
+        member_fee_cents -> BigInt,
+        non_member_fee_cents -> BigInt,
+        needs_approval -> Bool,
+        check_in_enabled -> Bool,
+        check_out_enabled -> Bool,
+        audience -> Text,
+        checkin_opens_minutes -> Integer,
+        screen_only -> Bool,
+        token_version -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A user's registration for an event (one per user and event), or their place on
+    /// its waiting list.
+    event_registrations (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        fee_cents -> BigInt,
+        order_id -> Nullable<BigInt>,
+        queued_at -> Timestamp,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_out_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The scan log: one row per recorded check-in or check-out of a registration.
+    event_scans (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        registration_id -> BigInt,
+        kind -> Text,
+        via -> Text,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(event_registrations -> events (event_id));
+diesel::joinable!(event_registrations -> users (user_id));
+diesel::joinable!(event_scans -> event_registrations (registration_id));
+diesel::allow_tables_to_appear_in_same_query!(events, event_registrations, event_scans, users);
+// --- end events ---
+
+// --- lotteries (issue 5) ---
+diesel::table! {
+    /// Lotteries (抽奖), optionally tied to an event; the seed stays secret until drawn.
+    lotteries (id) {
+        id -> BigInt,
+        title -> Text,
+        event_id -> Nullable<BigInt>,
+        seed_hex -> Text,
+        commitment -> Text,
+        token_version -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Prizes of a lottery, drawn in `position` order.
+    lottery_prizes (id) {
+        id -> BigInt,
+        lottery_id -> BigInt,
+        name -> Text,
+        quantity -> Integer,
+        position -> Integer,
+        drawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Users who signed in to a lottery by scanning its code.
+    lottery_entries (id) {
+        id -> BigInt,
+        lottery_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Winners: one win per user per lottery.
+    lottery_wins (id) {
+        id -> BigInt,
+        lottery_id -> BigInt,
+        prize_id -> BigInt,
+        user_id -> BigInt,
+        draw_index -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(lottery_wins -> lottery_prizes (prize_id));
+diesel::joinable!(lottery_wins -> lotteries (lottery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    lotteries,
+    lottery_prizes,
+    lottery_entries,
+    lottery_wins,
+    users
+);
+// --- end lotteries ---

@@ -5,6 +5,11 @@ pub mod applications;
 pub mod auth;
 pub mod csrf;
 pub mod error;
+pub mod events;
+pub mod events_detail;
+pub mod events_form;
+pub mod events_lottery;
+pub mod events_qr;
 pub mod files;
 pub mod home;
 pub mod members;
@@ -79,6 +84,53 @@ pub fn routes() -> Vec<RouteDef> {
             Staff,
             membership_settings::delete_entry,
         ),
+        // events (issue 5)
+        RouteDef::get("/events", Staff, events::list_events),
+        RouteDef::post("/events", Staff, events::create_event),
+        RouteDef::get("/events/new", Staff, events::new_event),
+        RouteDef::get("/events/{id}", Staff, events_detail::show_event),
+        RouteDef::post("/events/{id}", Staff, events::update_event),
+        RouteDef::get("/events/{id}/edit", Staff, events::edit_event),
+        RouteDef::post("/events/{id}/publish", Staff, events::publish_event),
+        RouteDef::post("/events/{id}/cancel", Staff, events::cancel_event),
+        RouteDef::post("/events/{id}/rotate-codes", Staff, events::rotate_codes),
+        RouteDef::get("/events/{id}/counts", Staff, events_detail::show_counts),
+        RouteDef::post(
+            "/events/{id}/registrations/{rid}/approve",
+            Staff,
+            events_detail::approve_registration,
+        ),
+        RouteDef::post(
+            "/events/{id}/registrations/{rid}/reject",
+            Staff,
+            events_detail::reject_registration,
+        ),
+        RouteDef::post(
+            "/events/{id}/registrations/{rid}/check-in",
+            Staff,
+            events_detail::check_in_registration,
+        ),
+        RouteDef::get(
+            "/events/{id}/export/registrations.xlsx",
+            Staff,
+            events_detail::export_registrations,
+        ),
+        RouteDef::get(
+            "/events/{id}/export/attendance.xlsx",
+            Staff,
+            events_detail::export_attendance,
+        ),
+        RouteDef::get("/events/{id}/qr/{action}.png", Staff, events_qr::show_qr_png),
+        RouteDef::get("/events/{id}/qr/{action}.svg", Staff, events_qr::show_qr_svg),
+        RouteDef::get("/events/{id}/poster/{action}", Staff, events_qr::show_poster),
+        RouteDef::get("/events/{id}/screen", Staff, events_qr::show_screen),
+        RouteDef::get("/events/{id}/screen/code", Staff, events_qr::show_screen_code),
+        RouteDef::get("/events/{id}/screen/qr.svg", Staff, events_qr::show_screen_qr),
+        RouteDef::get("/lotteries", Staff, events_lottery::list_lotteries),
+        RouteDef::post("/lotteries", Staff, events_lottery::create_lottery),
+        RouteDef::get("/lotteries/{id}", Staff, events_lottery::show_lottery),
+        RouteDef::get("/lotteries/{id}/qr.png", Staff, events_lottery::show_lottery_qr),
+        RouteDef::post("/lotteries/{id}/prizes/{pid}/draw", Staff, events_lottery::draw_prize),
     ]
 }
 

@@ -51,6 +51,8 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/applications", "会员申请审核", &[Role::Admin, Role::Secretary]),
     ("/admin/members", "会员管理", &[Role::Admin, Role::Secretary]),
     ("/admin/membership-settings", "会员设置", &[Role::Admin, Role::Secretary]),
+    ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
+    ("/admin/lotteries", "抽奖", &[Role::Admin, Role::Secretary]),
 ];
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.

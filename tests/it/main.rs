@@ -5,6 +5,10 @@
 mod billing;
 mod cli;
 mod errors;
+mod events;
+mod events_lottery;
+mod events_scans;
+mod events_web;
 mod home;
 mod me;
 mod membership;

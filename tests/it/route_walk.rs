@@ -6,11 +6,22 @@ use serde_json::Value;
 
 use crate::support::TestApp;
 
+/// `/events/{id}/qr/{action}.png` → `/events/1/qr/1.png`.
 fn concrete(path: &str) -> String {
-    path.split('/')
-        .map(|seg| if seg.starts_with('{') { "1" } else { seg })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_param = true,
+            '}' => {
+                in_param = false;
+                out.push('1');
+            }
+            _ if !in_param => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 async fn send(app: &TestApp, route: &RouteInfo, token: Option<&str>) -> reqwest::Response {

@@ -55,6 +55,18 @@ pub async fn applicant(app: &TestApp) -> (reqwest::Client, i64, i64) {
     (client, user.id, view["id"].as_i64().unwrap())
 }
 
+/// Makes the existing user `user_id` an active member the way it happens for real: a
+/// join application through the API, approved by a secretary in the workbench.
+pub async fn make_member(app: &TestApp, user_id: i64) {
+    let client = app.client_of(user_id).await;
+    let body = join_body(app, &client).await;
+    let (status, view) = apply(app, &client, &body).await;
+    assert_eq!(status, 201, "{view}");
+    let (secretary, _) = app.staff_client(guildhall::accounts::Role::Secretary).await;
+    let res = approve(app, &secretary, view["id"].as_i64().unwrap(), false).await;
+    assert_eq!(res.status(), 303);
+}
+
 /// Posts a workbench form with the CSRF token of `/admin`.
 pub async fn post_form(
     app: &TestApp,

@@ -181,6 +181,22 @@ impl TestApp {
         (client, staff)
     }
 
+    /// A client carrying a new bearer token of the existing user `user_id`.
+    pub async fn client_of(&self, user_id: i64) -> reqwest::Client {
+        let issued =
+            accounts::tokens::issue(&self.state.db, &self.state.clock, user_id).await.unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", issued.token).parse().unwrap(),
+        );
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
     /// A client carrying a bearer token of a new mini-program user.
     pub async fn user_client(&self) -> (reqwest::Client, UserRow, String) {
         let user =

@@ -1,0 +1,3 @@
+DROP TABLE event_scans;
+DROP TABLE event_registrations;
+DROP TABLE events;

@@ -1,0 +1,58 @@
+//! Public pages for anyone with the link, mobile-first: the QR landing page `/q/{token}`
+//! (opened by a phone's camera instead of the mini-program).
+
+use actix_web::{HttpResponse, web};
+
+use crate::app::AppState;
+use crate::events::{self, codes};
+use crate::http::routes::{Access, RouteDef, RouteInfo, describe, register};
+use crate::web::PageError;
+use crate::web::render::render;
+
+/// Every public route.
+pub fn routes() -> Vec<RouteDef> {
+    vec![RouteDef::get("/q/{token}", Access::Public, show_qr_landing)]
+}
+
+/// The route table, for the route walk.
+pub fn route_table() -> Vec<RouteInfo> {
+    describe("", routes())
+}
+
+/// Mounts the public pages at the root.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    register(cfg, routes());
+}
+
+/// `GET /q/{token}`.
+#[derive(askama::Template)]
+#[template(path = "public/qr.html")]
+pub struct QrLandingPage {
+    /// Association name.
+    pub association: String,
+    /// The event's title, when the code is valid.
+    pub event_title: Option<String>,
+    /// 签到 / 签退, when the code is valid.
+    pub action_label: Option<&'static str>,
+}
+
+/// `GET /q/{token}`: says to scan the code with the mini-program; names the event
+/// when the code is current (it records nothing).
+pub async fn show_qr_landing(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let association = state.association_settings().await?.name;
+    let mut page = QrLandingPage { association, event_title: None, action_label: None };
+    if let Some((event_id, ..)) = codes::parse(&token)
+        && let Ok(event) = events::find_event(&state.db, event_id).await
+    {
+        let key = state.config.hmac_key();
+        let now = state.clock.now().timestamp();
+        if let Some(claim) = codes::verify(&key, &token, event.token_version, now) {
+            page.event_title = Some(event.title);
+            page.action_label = Some(claim.action.label());
+        }
+    }
+    render(&page)
+}
