@@ -10,8 +10,9 @@ PORT=${PORT:-18600}
 WORK=$(mktemp -d /tmp/guildhall-load.XXXXXX)
 BASE="http://127.0.0.1:$PORT"
 cargo build --release --bin guildhall --example events_load >/dev/null
-SERVER=target/release/guildhall
-LOAD=target/release/examples/events_load
+TARGET=${CARGO_TARGET_DIR:-target}
+SERVER=$TARGET/release/guildhall
+LOAD=$TARGET/release/examples/events_load
 export GUILDHALL_DATA_DIR="$WORK/data" GUILDHALL_BIND="127.0.0.1:$PORT" GUILDHALL_LOG__LEVEL=warn
 start_server() {
   "$SERVER" >>"$WORK/server.log" 2>&1 &

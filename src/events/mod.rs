@@ -22,26 +22,6 @@ use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
-/// Serialises this process's SQLite writers on a mutex before `BEGIN IMMEDIATE`, so
-/// they queue in memory instead of in SQLite's sleeping busy handler (which adds
-/// milliseconds of latency under load). PostgreSQL needs no such help.
-static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::const_mutex(());
-
-/// Runs `f` in a write transaction, queued behind this process's other event writers
-/// on SQLite. Never nest it.
-pub(crate) fn exclusive<T>(
-    conn: &mut DbConn,
-    f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    match conn {
-        DbConn::Sqlite(_) => {
-            let _queue = SQLITE_WRITER.lock();
-            write_transaction(conn, f)
-        }
-        DbConn::Pg(_) => write_transaction(conn, f),
-    }
-}
-
 /// Rows per page in lists.
 pub const PAGE_SIZE: i64 = 20;
 

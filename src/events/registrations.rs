@@ -51,8 +51,10 @@ pub async fn register(
     event_id: i64,
 ) -> Result<RegistrationRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| super::exclusive(conn, |conn| register_in(conn, at, user_id, event_id)))
-        .await
+    db.run(move |conn| {
+        crate::db::write_transaction(conn, |conn| register_in(conn, at, user_id, event_id))
+    })
+    .await
 }
 
 fn register_in(

@@ -96,7 +96,9 @@ pub async fn scan(
         let via = if claim.action == Action::ScreenCheckIn { "screen" } else { "qr" };
         let outcome = match repeat_of(&row, claim.action)? {
             Some(repeat) => repeat,
-            None => super::exclusive(conn, |conn| record(conn, at, &row, claim.action, via, None))?,
+            None => crate::db::write_transaction(conn, |conn| {
+                record(conn, at, &row, claim.action, via, None)
+            })?,
         };
         match outcome {
             Outcome::CheckedIn => row.checked_in_at = Some(at),
