@@ -66,6 +66,32 @@ pub async fn sign_in_wechat(
     }
 }
 
+/// Runs `then` in one write transaction with the use of a right `code` for `phone`.
+/// A wrong or unusable code is recorded (the transaction commits) and answered after.
+async fn with_code<T: Send + 'static>(
+    db: &Db,
+    key: &[u8],
+    phone: String,
+    code: String,
+    at: chrono::NaiveDateTime,
+    then: impl FnOnce(&mut DbConn, &str) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let key = key.to_vec();
+    let (check, value) = db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let check = sms::check_code(conn, &key, &phone, &code, at)?;
+                if check != CodeCheck::Valid {
+                    return Ok((check, None));
+                }
+                Ok((check, Some(then(conn, &phone)?)))
+            })
+        })
+        .await?;
+    check.into_result()?;
+    value.ok_or(AppError::Unauthenticated)
+}
+
 /// Signs in (or registers a visitor) by phone and SMS code.
 pub async fn sign_in_sms(
     db: &Db,
@@ -75,28 +101,17 @@ pub async fn sign_in_sms(
     code: String,
 ) -> Result<UserRow, AppError> {
     let at = clock.now_naive();
-    let key = key.to_vec();
-    let (check, user) = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let check = sms::check_code(conn, &key, &phone, &code, at)?;
-                if check != CodeCheck::Valid {
-                    return Ok((check, None));
-                }
-                let user = match store::user_by_phone(conn, &phone)? {
-                    Some(user) => user,
-                    None => {
-                        let user = store::insert_user_with(conn, Some(&phone), None, None, at)?;
-                        audit_user(conn, at, user.id, "user.register_phone")?;
-                        user
-                    }
-                };
-                Ok((check, Some(user)))
-            })
-        })
-        .await?;
-    check.into_result()?;
-    user.ok_or(AppError::Unauthenticated)
+    with_code(db, key, phone, code, at, move |conn, phone| {
+        match store::user_by_phone(conn, phone)? {
+            Some(user) => Ok(user),
+            None => {
+                let user = store::insert_user_with(conn, Some(phone), None, None, at)?;
+                audit_user(conn, at, user.id, "user.register_phone")?;
+                Ok(user)
+            }
+        }
+    })
+    .await
 }
 
 fn taken(code: &'static str, message: &str) -> AppError {
@@ -113,31 +128,21 @@ pub async fn bind_phone(
     code: String,
 ) -> Result<UserRow, AppError> {
     let at = clock.now_naive();
-    let key = key.to_vec();
-    let (check, user) = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let check = sms::check_code(conn, &key, &phone, &code, at)?;
-                if check != CodeCheck::Valid {
-                    return Ok((check, None));
-                }
-                if store::user_by_phone(conn, &phone)?.is_some_and(|other| other.id != user_id) {
-                    return Err(taken("phone_taken", "该手机号已绑定其他账号，请用该手机号登录"));
-                }
-                store::set_user_phone(conn, user_id, &phone, at).map_err(|e| {
-                    if is_unique_violation(&e) {
-                        taken("phone_taken", "该手机号已绑定其他账号")
-                    } else {
-                        e.into()
-                    }
-                })?;
-                audit_user(conn, at, user_id, "user.bind_phone")?;
-                Ok((check, store::user_by_id(conn, user_id)?))
-            })
-        })
-        .await?;
-    check.into_result()?;
-    user.ok_or_else(|| AppError::not_found("用户"))
+    with_code(db, key, phone, code, at, move |conn, phone| {
+        if store::user_by_phone(conn, phone)?.is_some_and(|other| other.id != user_id) {
+            return Err(taken("phone_taken", "该手机号已绑定其他账号，请用该手机号登录"));
+        }
+        store::set_user_phone(conn, user_id, phone, at).map_err(|e| {
+            if is_unique_violation(&e) {
+                taken("phone_taken", "该手机号已绑定其他账号")
+            } else {
+                e.into()
+            }
+        })?;
+        audit_user(conn, at, user_id, "user.bind_phone")?;
+        store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))
+    })
+    .await
 }
 
 /// Binds the WeChat identity of a `wx.login` code to the signed-in user; 409 when
