@@ -40,6 +40,8 @@ pub struct AppState {
     pub wechat: WechatClient,
     /// SMS code requests per client address.
     pub sms_ip_limiter: RateLimiter,
+    /// Recently checked bearer tokens.
+    pub tokens: crate::accounts::tokens::TokenCache,
 }
 
 impl AppState {
@@ -111,6 +113,7 @@ impl Application {
             throttle: LoginThrottle::default(),
             metrics: Metrics::new()?,
             wechat,
+            tokens: crate::accounts::tokens::TokenCache::default(),
             sms_ip_limiter: RateLimiter::new(
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),

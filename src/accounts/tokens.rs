@@ -34,24 +34,87 @@ pub async fn issue(db: &Db, clock: &SharedClock, user_id: i64) -> Result<IssuedT
     Ok(IssuedToken { token, expires_at })
 }
 
-/// The user behind a live token, sliding its expiry.
-pub async fn authenticate(db: &Db, clock: &SharedClock, token: &str) -> Result<UserRow, AppError> {
-    let hash = sha256_hex(token.as_bytes());
-    let now = clock.now_naive();
-    db.run(move |conn| {
-        let (id, last_used, user) =
-            store::live_token(conn, &hash, now)?.ok_or(AppError::Unauthenticated)?;
-        if now - last_used > Duration::minutes(SLIDE_AFTER_MINUTES) {
-            store::extend_token(conn, id, now, now + Duration::days(TOKEN_DAYS))?;
-        }
-        Ok(user)
-    })
-    .await
+/// Seconds a successful token check is remembered.
+const CACHE_SECONDS: i64 = 60;
+/// Entries kept at most (then the cache starts afresh).
+const CACHE_ENTRIES: usize = 100_000;
+
+/// Recently checked tokens, so that a burst of requests (400 members checking in at
+/// 8:55) does not cost each one a database trip. An entry lives at most
+/// [`CACHE_SECONDS`] and never past the token's expiry; [`revoke`] removes it at once.
+/// Keyed by the token's hash, like the database.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    entries: parking_lot::Mutex<std::collections::HashMap<String, CachedToken>>,
 }
 
-/// Revokes a token (logout). Unknown tokens are ignored.
-pub async fn revoke(db: &Db, clock: &SharedClock, token: &str) -> Result<(), AppError> {
+#[derive(Debug, Clone)]
+struct CachedToken {
+    user: UserRow,
+    checked_at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+}
+
+impl TokenCache {
+    fn get(&self, hash: &str, now: NaiveDateTime) -> Option<UserRow> {
+        let entries = self.entries.lock();
+        let entry = entries.get(hash)?;
+        let fresh =
+            now - entry.checked_at < Duration::seconds(CACHE_SECONDS) && now < entry.expires_at;
+        fresh.then(|| entry.user.clone())
+    }
+
+    fn put(&self, hash: String, entry: CachedToken) {
+        let mut entries = self.entries.lock();
+        if entries.len() >= CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(hash, entry);
+    }
+
+    fn forget(&self, hash: &str) {
+        self.entries.lock().remove(hash);
+    }
+}
+
+/// The user behind a live token, sliding its expiry.
+pub async fn authenticate(
+    db: &Db,
+    clock: &SharedClock,
+    cache: &TokenCache,
+    token: &str,
+) -> Result<UserRow, AppError> {
     let hash = sha256_hex(token.as_bytes());
+    let now = clock.now_naive();
+    if let Some(user) = cache.get(&hash, now) {
+        return Ok(user);
+    }
+    let key = hash.clone();
+    let (user, expires_at) = db
+        .run(move |conn| {
+            let (id, last_used, expires_at, user) =
+                store::live_token(conn, &key, now)?.ok_or(AppError::Unauthenticated)?;
+            if now - last_used > Duration::minutes(SLIDE_AFTER_MINUTES) {
+                let slid = now + Duration::days(TOKEN_DAYS);
+                store::extend_token(conn, id, now, slid)?;
+                return Ok((user, slid));
+            }
+            Ok((user, expires_at))
+        })
+        .await?;
+    cache.put(hash, CachedToken { user: user.clone(), checked_at: now, expires_at });
+    Ok(user)
+}
+
+/// Revokes a token (logout), at once also for the cache. Unknown tokens are ignored.
+pub async fn revoke(
+    db: &Db,
+    clock: &SharedClock,
+    cache: &TokenCache,
+    token: &str,
+) -> Result<(), AppError> {
+    let hash = sha256_hex(token.as_bytes());
+    cache.forget(&hash);
     let at = clock.now_naive();
     db.run(move |conn| store::revoke_token(conn, &hash, at).map(|_| ())).await
 }

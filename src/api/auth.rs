@@ -37,7 +37,8 @@ async fn authenticate(
 ) -> Result<BearerUser, ApiError> {
     let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
     let token = token.ok_or(AppError::Unauthenticated)?;
-    let user = accounts::tokens::authenticate(&state.db, &state.clock, &token).await?;
+    let user =
+        accounts::tokens::authenticate(&state.db, &state.clock, &state.tokens, &token).await?;
     Ok(BearerUser { user, token })
 }
 

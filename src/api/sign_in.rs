@@ -137,6 +137,6 @@ pub async fn sign_out(
     state: web::Data<AppState>,
     user: BearerUser,
 ) -> Result<HttpResponse, ApiError> {
-    accounts::tokens::revoke(&state.db, &state.clock, &user.token).await?;
+    accounts::tokens::revoke(&state.db, &state.clock, &state.tokens, &user.token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

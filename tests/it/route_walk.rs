@@ -57,7 +57,10 @@ async fn every_workbench_route_but_sign_in_needs_a_staff_session() {
 async fn every_api_route_but_sign_in_lists_and_docs_needs_a_token() {
     let app = TestApp::spawn().await;
     let (_, _, revoked) = app.user_client().await;
-    guildhall::accounts::tokens::revoke(&app.state.db, &app.state.clock, &revoked).await.unwrap();
+    let state = &app.state;
+    guildhall::accounts::tokens::revoke(&state.db, &state.clock, &state.tokens, &revoked)
+        .await
+        .unwrap();
     for route in guildhall::api::route_table() {
         if route.access == Access::Public {
             let allowed = route.path.starts_with("/api/v1/auth/")

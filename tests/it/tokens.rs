@@ -15,7 +15,7 @@ async fn me_status(app: &TestApp, token: &str) -> (u16, Value) {
 async fn logout_revokes_the_token() {
     let app = TestApp::spawn().await;
     let (client, _, token) = app.user_client().await;
-    assert_eq!(me_status(&app, &token).await.0, 200);
+    assert_eq!(me_status(&app, &token).await.0, 200, "the check is now cached");
     let res = client.post(app.url("/api/v1/auth/logout")).send().await.unwrap();
     assert_eq!(res.status(), 204);
     let (status, body) = me_status(&app, &token).await;

@@ -265,19 +265,24 @@ pub fn insert_token(
     Ok(())
 }
 
-/// A live token's (token id, last use, user).
+/// A live token's (token id, last use, expiry, user).
 pub fn live_token(
     conn: &mut DbConn,
     token_hash: &str,
     now: NaiveDateTime,
-) -> Result<Option<(i64, NaiveDateTime, UserRow)>, AppError> {
+) -> Result<Option<(i64, NaiveDateTime, NaiveDateTime, UserRow)>, AppError> {
     Ok(api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
         .filter(api_tokens::expires_at.gt(now))
         .filter(users::status.eq("active"))
-        .select((api_tokens::id, api_tokens::last_used_at, UserRow::as_select()))
+        .select((
+            api_tokens::id,
+            api_tokens::last_used_at,
+            api_tokens::expires_at,
+            UserRow::as_select(),
+        ))
         .first(conn)
         .optional()?)
 }
