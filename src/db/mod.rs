@@ -185,6 +185,28 @@ impl Db {
 /// process serves one database; in tests it merely serialises writers across databases.
 static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::const_mutex(());
 
+thread_local! {
+    /// Set while this thread is inside `write_transaction`: nesting would wait for the
+    /// writer queue it holds, so it is refused instead.
+    static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as inside a write transaction until dropped (also on panic).
+struct InWrite;
+
+impl InWrite {
+    fn enter() -> Self {
+        IN_WRITE.set(true);
+        Self
+    }
+}
+
+impl Drop for InWrite {
+    fn drop(&mut self) {
+        IN_WRITE.set(false);
+    }
+}
+
 /// Runs `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, taking
 /// the write lock up front: a deferred transaction that reads and then writes would fail
 /// with `SQLITE_BUSY` under concurrency instead of waiting its turn. Nested
@@ -197,9 +219,15 @@ pub fn write_transaction<T>(
     let DbConn::Sqlite(inner) = conn else {
         return conn.transaction(f);
     };
+    if IN_WRITE.get() {
+        return Err(AppError::internal(anyhow::anyhow!("nested write_transaction")));
+    }
     let _queue = SQLITE_WRITER.lock();
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
-    let result = f(conn);
+    let result = {
+        let _inside = InWrite::enter();
+        f(conn)
+    };
     let DbConn::Sqlite(inner) = conn else {
         unreachable!("the connection cannot change backend");
     };

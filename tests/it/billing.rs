@@ -50,3 +50,23 @@ async fn one_order_per_dedupe_key_even_in_parallel() {
         .unwrap_err();
     assert_eq!(err.code(), "validation_failed");
 }
+
+#[tokio::test]
+async fn nested_write_transactions_fail_instead_of_waiting_forever() {
+    let app = TestApp::spawn().await;
+    let postgres = app.on_postgres();
+    let nested = app
+        .state
+        .db
+        .run(|conn| {
+            guildhall::db::write_transaction(conn, |conn| {
+                guildhall::db::write_transaction(conn, |_| Ok(()))
+            })
+        })
+        .await;
+    // PostgreSQL nests as a savepoint; SQLite's writer queue refuses to wait on itself.
+    assert_eq!(nested.is_ok(), postgres, "{nested:?}");
+    // The thread is usable for the next write.
+    let again = app.state.db.run(|conn| guildhall::db::write_transaction(conn, |_| Ok(()))).await;
+    assert!(again.is_ok());
+}
