@@ -27,6 +27,7 @@ async fn wechat_sign_in_registers_a_visitor_once() {
     assert_eq!(first["token"].as_str().unwrap().len(), 43, "256 random bits");
     assert_eq!(first["user"]["wechat_bound"], true);
     assert_eq!(first["expires_at"], "2026-12-24T06:30:00Z");
+    insta::assert_json_snapshot!("wechat_sign_in_answer", first, {".token" => "[token]", ".user.id" => "[id]"});
     let (_, again) = post(&app, "/api/v1/auth/wechat", json!({"code": "code-alice"})).await;
     assert_eq!(again["user"]["id"], first["user"]["id"]);
     assert_ne!(again["token"], first["token"]);
@@ -36,6 +37,7 @@ async fn wechat_sign_in_registers_a_visitor_once() {
     let (status, view) = me(&app, bob["token"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(view["membership"], Value::Null, "a visitor");
+    insta::assert_json_snapshot!("me_visitor", view, {".user.id" => "[id]"});
     assert!(
         !view.to_string().contains("openid") && !view.to_string().contains("unionid"),
         "{view}"
