@@ -90,33 +90,14 @@ async fn users_edit_their_nickname_and_avatar() {
 async fn a_wechat_user_binds_a_phone_unless_another_account_has_it() {
     let wechat = FakeWechat::start();
     let app = TestApp::spawn_with_wechat(&wechat).await;
-    let http = reqwest::Client::new();
-    let signed: Value = http
-        .post(app.url("/api/v1/auth/wechat"))
-        .json(&json!({"code": "code-li"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, signed) = app.post_json("/api/v1/auth/wechat", None, json!({"code": "code-li"})).await;
     let token = signed["token"].as_str().unwrap().to_owned();
 
-    http.post(app.url("/api/v1/auth/sms-code"))
-        .json(&json!({"phone": "13500135000"}))
-        .send()
-        .await
-        .unwrap();
+    app.post_json("/api/v1/auth/sms-code", None, json!({"phone": "13500135000"})).await;
     let code = app.sms_code("13500135000").await;
-    let res = http
-        .post(app.url("/api/v1/me/phone"))
-        .bearer_auth(&token)
-        .json(&json!({"phone": "13500135000", "code": code}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let view: Value = res.json().await.unwrap();
+    let body = json!({"phone": "13500135000", "code": code});
+    let (status, view) = app.post_json("/api/v1/me/phone", Some(&token), body).await;
+    assert_eq!(status, 200);
     assert_eq!(
         (view["user"]["phone"].as_str(), view["user"]["wechat_bound"].as_bool()),
         (Some("13500135000"), Some(true))
@@ -125,28 +106,15 @@ async fn a_wechat_user_binds_a_phone_unless_another_account_has_it() {
     // Another account already signed in with a second phone; binding it is refused.
     let phone_user = sign_in_by_sms(&app, "13400134000").await;
     app.clock.advance(chrono::Duration::seconds(61));
-    http.post(app.url("/api/v1/auth/sms-code"))
-        .json(&json!({"phone": "13400134000"}))
-        .send()
-        .await
-        .unwrap();
+    app.post_json("/api/v1/auth/sms-code", None, json!({"phone": "13400134000"})).await;
     let code = app.sms_code("13400134000").await;
-    let res = http
-        .post(app.url("/api/v1/me/phone"))
-        .bearer_auth(&token)
-        .json(&json!({"phone": "13400134000", "code": code}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 409);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "phone_taken");
+    let body = json!({"phone": "13400134000", "code": code});
+    let (status, refused) = app.post_json("/api/v1/me/phone", Some(&token), body).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("phone_taken")));
     assert_eq!(app.count_rows("users").await, 2, "nothing merged");
-    let (user, _) = guildhall::accounts::profile::user_with_staff(
-        &app.state.db,
-        phone_user["user"]["id"].as_i64().unwrap(),
-    )
-    .await
-    .unwrap();
+    let owner = phone_user["user"]["id"].as_i64().unwrap();
+    let (user, _) =
+        guildhall::accounts::profile::user_with_staff(&app.state.db, owner).await.unwrap();
     assert_eq!(user.phone.as_deref(), Some("13400134000"));
 }
 
@@ -154,52 +122,22 @@ async fn a_wechat_user_binds_a_phone_unless_another_account_has_it() {
 async fn a_phone_user_binds_wechat_unless_another_account_has_it() {
     let wechat = FakeWechat::start();
     let app = TestApp::spawn_with_wechat(&wechat).await;
-    let http = reqwest::Client::new();
     let signed = sign_in_by_sms(&app, "13300133000").await;
     let token = signed["token"].as_str().unwrap().to_owned();
-    let res = http
-        .post(app.url("/api/v1/me/wechat"))
-        .bearer_auth(&token)
-        .json(&json!({"code": "code-zhao"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap()["user"]["wechat_bound"], true);
+    let (status, view) =
+        app.post_json("/api/v1/me/wechat", Some(&token), json!({"code": "code-zhao"})).await;
+    assert_eq!((status, view["user"]["wechat_bound"].as_bool()), (200, Some(true)));
     // Signing in by WeChat now finds the same account.
-    let again: Value = http
-        .post(app.url("/api/v1/auth/wechat"))
-        .json(&json!({"code": "code-zhao"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, again) = app.post_json("/api/v1/auth/wechat", None, json!({"code": "code-zhao"})).await;
     assert_eq!(again["user"]["id"], signed["user"]["id"]);
 
-    http.post(app.url("/api/v1/auth/wechat"))
-        .json(&json!({"code": "code-qian"}))
-        .send()
-        .await
-        .unwrap();
-    let res = http
-        .post(app.url("/api/v1/me/wechat"))
-        .bearer_auth(&token)
-        .json(&json!({"code": "code-qian"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 409);
-    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "wechat_taken");
-    let res = http
-        .post(app.url("/api/v1/me/wechat"))
-        .bearer_auth(&token)
-        .json(&json!({"code": "bad"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 400);
+    app.post_json("/api/v1/auth/wechat", None, json!({"code": "code-qian"})).await;
+    let (status, refused) =
+        app.post_json("/api/v1/me/wechat", Some(&token), json!({"code": "code-qian"})).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("wechat_taken")));
+    let (status, _) =
+        app.post_json("/api/v1/me/wechat", Some(&token), json!({"code": "bad"})).await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]

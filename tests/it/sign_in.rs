@@ -6,9 +6,7 @@ use crate::support::TestApp;
 use crate::support::fakes::FakeWechat;
 
 async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    let res = reqwest::Client::new().post(app.url(path)).json(&body).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    app.post_json(path, None, body).await
 }
 
 async fn me(app: &TestApp, token: &str) -> (u16, Value) {

@@ -181,6 +181,23 @@ impl TestApp {
         (client, staff)
     }
 
+    /// POSTs JSON to the API (with `token` as bearer, if any); returns status and body
+    /// (`null` when the body is not JSON).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut req = reqwest::Client::new().post(self.url(path)).json(&body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// A client carrying a new bearer token of the existing user `user_id`.
     pub async fn client_of(&self, user_id: i64) -> reqwest::Client {
         let issued =
