@@ -46,15 +46,10 @@ async fn a_lottery_draws_uniquely_audits_and_can_be_rechecked() {
     let mut users = Vec::new();
     for _ in 0..4 {
         let (client, user, _) = app.user_client().await;
-        let res: Value = client
-            .post(app.url("/api/v1/lottery-entries"))
-            .json(&json!({"qr": qr}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let res = crate::support::json_of(
+            client.post(app.url("/api/v1/lottery-entries")).json(&json!({"qr": qr})),
+        )
+        .await;
         assert_eq!(res["outcome"], "signed_in");
         users.push((client, user));
     }
@@ -89,30 +84,16 @@ async fn a_lottery_draws_uniquely_audits_and_can_be_rechecked() {
         .unwrap();
     for prize in &prizes {
         let draw = format!("/admin/lotteries/{id}/prizes/{}/draw", prize.id);
-        assert_eq!(
-            staff
-                .post(app.url(&draw))
-                .form(&[("csrf_token", &token)])
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            303
-        );
+        assert_eq!(crate::support::post_csrf(&staff, &app.url(&draw), &token).await, 303);
         let again =
             staff.post(app.url(&draw)).form(&[("csrf_token", &token)]).send().await.unwrap();
         assert_eq!(again.status(), 409, "a prize is drawn once");
     }
     let (late, _, _) = app.user_client().await;
-    let closed: Value = late
-        .post(app.url("/api/v1/lottery-entries"))
-        .json(&json!({"qr": qr}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let closed = crate::support::json_of(
+        late.post(app.url("/api/v1/lottery-entries")).json(&json!({"qr": qr})),
+    )
+    .await;
     assert_eq!(closed["error"]["code"], "lottery_closed");
 
     // Three distinct winners out of four; the published seed reproduces them.

@@ -126,16 +126,7 @@ async fn approval_manual_check_in_counts_and_exports() {
     assert_eq!(html::texts(&counts, "[data-count=waiting]"), ["1"]);
 
     let reject = format!("{path}/registrations/{}/reject", r1.id);
-    assert_eq!(
-        client
-            .post(app.url(&reject))
-            .form(&[("csrf_token", &token)])
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(crate::support::post_csrf(&client, &app.url(&reject), &token).await, 303);
     let page = client
         .get(app.url(&format!("{path}?status=pending")))
         .send()
@@ -150,31 +141,13 @@ async fn approval_manual_check_in_counts_and_exports() {
         "u2 moved up to pending"
     );
     let approve = format!("{path}/registrations/{}/approve", r2.id);
-    assert_eq!(
-        client
-            .post(app.url(&approve))
-            .form(&[("csrf_token", &token)])
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(crate::support::post_csrf(&client, &app.url(&approve), &token).await, 303);
     let again =
         client.post(app.url(&approve)).form(&[("csrf_token", &token)]).send().await.unwrap();
     assert_eq!(again.status(), 409, "already decided");
 
     let check_in = format!("{path}/registrations/{}/check-in", r2.id);
-    assert_eq!(
-        client
-            .post(app.url(&check_in))
-            .form(&[("csrf_token", &token)])
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(crate::support::post_csrf(&client, &app.url(&check_in), &token).await, 303);
     let counts =
         client.get(app.url(&format!("{path}/counts"))).send().await.unwrap().text().await.unwrap();
     assert_eq!(html::texts(&counts, "[data-count=checked_in]"), ["1"]);

@@ -18,6 +18,16 @@ use guildhall::kernel::clock::{ManualClock, SharedClock};
 use guildhall::kernel::tokens::random_token;
 use reqwest::redirect::Policy;
 
+/// Status of a workbench POST whose form carries only the CSRF token.
+pub async fn post_csrf(client: &reqwest::Client, url: &str, token: &str) -> u16 {
+    client.post(url).form(&[("csrf_token", token)]).send().await.unwrap().status().as_u16()
+}
+
+/// The JSON body a request answers with (`null` when it is not JSON).
+pub async fn json_of(req: reqwest::RequestBuilder) -> serde_json::Value {
+    req.send().await.unwrap().json().await.unwrap_or(serde_json::Value::Null)
+}
+
 /// A running server for one test.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
