@@ -329,8 +329,31 @@ pub async fn unlink_staff_user(
     .await
 }
 
-/// A user by id inside the caller's transaction (other contexts use it, e.g. to address
-/// a notification).
+/// A user by id inside the caller's transaction (for other contexts' pages and notices).
 pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow>, AppError> {
     store::user_by_id(conn, id)
+}
+
+/// A staff account by id inside the caller's transaction (e.g. "reviewed by").
+pub fn find_staff(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
+    store::staff_by_id(conn, id)
+}
+
+/// Queues a service notice to a user inside the caller's transaction: a WeChat message
+/// when they bound WeChat, else an SMS when they have a phone; without either they see
+/// the news in the mini-program only.
+pub fn notify_user(
+    conn: &mut crate::db::DbConn,
+    at: chrono::NaiveDateTime,
+    user_id: i64,
+    template: &str,
+    payload: &impl serde::Serialize,
+) -> Result<(), AppError> {
+    use crate::kernel::outbox::{self, Channel};
+    let Some(user) = store::user_by_id(conn, user_id)? else { return Ok(()) };
+    match (user.wechat_openid.as_deref(), user.phone.as_deref()) {
+        (Some(openid), _) => outbox::enqueue(conn, at, Channel::Wechat, openid, template, payload),
+        (None, Some(phone)) => outbox::enqueue(conn, at, Channel::Sms, phone, template, payload),
+        (None, None) => Ok(()),
+    }
 }

@@ -13,7 +13,6 @@ use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
-use crate::kernel::outbox::{self, Channel};
 
 fn conflict(code: &'static str, message: &str) -> AppError {
     AppError::Conflict { code, message: message.into() }
@@ -177,19 +176,13 @@ fn notify(
     template: &str,
     status: &str,
 ) -> Result<(), AppError> {
-    let Some(user) = crate::accounts::find_user(conn, user_id)? else { return Ok(()) };
     let payload = serde_json::json!({
         "event_id": event.id,
         "event_title": event.title,
         "status": status,
         "status_label": model::registration_label(status),
     });
-    if let Some(openid) = user.wechat_openid.as_deref() {
-        outbox::enqueue(conn, at, Channel::Wechat, openid, template, &payload)?;
-    } else if let Some(phone) = user.phone.as_deref() {
-        outbox::enqueue(conn, at, Channel::Sms, phone, template, &payload)?;
-    }
-    Ok(())
+    crate::accounts::notify_user(conn, at, user_id, template, &payload)
 }
 
 /// The user cancels their own registration or waiting-list place before the event

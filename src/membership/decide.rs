@@ -14,7 +14,6 @@ use crate::db::{Db, DbConn, write_transaction};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
-use crate::kernel::outbox::{self, Channel};
 use crate::kernel::review::{self, Decision, ReviewRecord};
 
 /// A staff decision on one application.
@@ -116,7 +115,8 @@ fn admit(
     let (Some(member_type_id), Some(position_id)) = (row.member_type_id, row.position_id) else {
         return Err(AppError::field("member_type_id", "申请缺少会员类型或职务"));
     };
-    let name = store::members::contact(conn, row.user_id)?.and_then(|c| c.0).unwrap_or_default();
+    let name =
+        crate::accounts::find_user(conn, row.user_id)?.and_then(|u| u.nickname).unwrap_or_default();
     let mut fields = NewMemberRow {
         user_id: row.user_id,
         member_number: String::new(),
@@ -199,15 +199,5 @@ fn record_and_notify(
         "status": record.status.label(),
         "note": record.note,
     });
-    // WeChat service notice when the user bound WeChat, SMS when we know a phone;
-    // without either the user still sees the decision in the mini-program.
-    match store::members::contact(conn, row.user_id)? {
-        Some((_, _, Some(openid))) => {
-            outbox::enqueue(conn, at, Channel::Wechat, &openid, "application_decided", &payload)
-        }
-        Some((_, Some(phone), None)) => {
-            outbox::enqueue(conn, at, Channel::Sms, &phone, "application_decided", &payload)
-        }
-        _ => Ok(()),
-    }
+    crate::accounts::notify_user(conn, at, row.user_id, "application_decided", &payload)
 }

@@ -109,7 +109,7 @@ pub async fn member_detail(db: &Db, id: i64) -> Result<MemberDetail, AppError> {
     db.run(move |conn| {
         let member = store::members::by_id(conn, id)?.ok_or_else(|| AppError::not_found("会员"))?;
         let cat = load_catalogue(conn)?;
-        let phone = store::members::contact(conn, member.user_id)?.and_then(|c| c.1);
+        let phone = crate::accounts::find_user(conn, member.user_id)?.and_then(|u| u.phone);
         let name_of = |id: i64, list: &[(i64, String)]| {
             list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()).unwrap_or_default()
         };

@@ -98,7 +98,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<ApplicationDetail, AppError> {
         let row =
             store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
         let cat = load_catalogue(conn)?;
-        let contact = store::members::contact(conn, row.user_id)?.unwrap_or_default();
+        let applicant = crate::accounts::find_user(conn, row.user_id)?;
         let letter = match row.letter_file_id {
             Some(file) => crate::kernel::media::store::find(conn, file)?,
             None => None,
@@ -111,7 +111,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<ApplicationDetail, AppError> {
             .map(|r| ApplicationView::new(r, &cat))
             .collect();
         let reviewer = match row.reviewer_staff_id {
-            Some(staff) => store::members::staff_name(conn, staff)?,
+            Some(staff) => crate::accounts::find_staff(conn, staff)?.map(|s| s.display_name),
             None => None,
         };
         let (user_id, dues_order_id) = (row.user_id, row.dues_order_id);
@@ -121,8 +121,8 @@ pub async fn detail(db: &Db, id: i64) -> Result<ApplicationDetail, AppError> {
             .map(|t| t.dues_cents);
         let item = QueueItem {
             application: ApplicationView::new(row, &cat),
-            applicant: contact.0.unwrap_or_default(),
-            phone: contact.1.unwrap_or_default(),
+            applicant: applicant.as_ref().and_then(|u| u.nickname.clone()).unwrap_or_default(),
+            phone: applicant.and_then(|u| u.phone).unwrap_or_default(),
         };
         Ok(ApplicationDetail {
             item,

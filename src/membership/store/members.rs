@@ -221,24 +221,3 @@ pub fn roll(
 pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error> {
     roll_query!(filter).count().get_result(conn)
 }
-
-/// (nickname, phone, WeChat openid) of a user.
-pub type Contact = (Option<String>, Option<String>, Option<String>);
-
-/// The applicant's contact for notices: (nickname, phone, WeChat openid).
-pub fn contact(conn: &mut DbConn, user_id: i64) -> Result<Option<Contact>, Error> {
-    users::table
-        .find(user_id)
-        .select((users::nickname, users::phone, users::wechat_openid))
-        .first(conn)
-        .optional()
-}
-
-/// A staff member's display name (for "reviewed by").
-pub fn staff_name(conn: &mut DbConn, staff_id: i64) -> Result<Option<String>, Error> {
-    crate::db::schema::staff::table
-        .find(staff_id)
-        .select(crate::db::schema::staff::display_name)
-        .first(conn)
-        .optional()
-}
