@@ -63,3 +63,45 @@ async fn bad_api_input_is_a_json_4xx() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["fields"][0]["field"], "file");
 }
+
+async fn drop_table(app: &TestApp, table: &'static str) {
+    app.state
+        .db
+        .run(move |conn| {
+            let sql = format!("DROP TABLE {table}");
+            guildhall::per_backend!(conn, |c| diesel::RunQueryDsl::execute(
+                diesel::sql_query(&sql),
+                c
+            ))?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_server_fault_shows_a_generic_page_with_the_request_id() {
+    let app = TestApp::spawn().await;
+    let (client, _) = app.staff_client(Role::Admin).await;
+    drop_table(&app, "settings").await;
+    let res = client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(res.status(), 500);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let page = res.text().await.unwrap();
+    assert_eq!(html::texts(&page, "code"), vec![id]);
+    assert!(!page.to_lowercase().contains("settings"), "no internals leak: {page}");
+}
+
+#[tokio::test]
+async fn a_server_fault_is_a_generic_json_error_with_the_request_id() {
+    let app = TestApp::spawn().await;
+    let (client, _, _) = app.user_client().await;
+    drop_table(&app, "api_tokens").await;
+    let res = client.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), 500);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "internal_error");
+    assert_eq!(body["error"]["request_id"], id);
+    assert!(!body.to_string().contains("api_tokens"), "no internals leak: {body}");
+}
