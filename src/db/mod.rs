@@ -163,6 +163,11 @@ impl Db {
         .map_err(|e| AppError::internal(anyhow::anyhow!("database task: {e}")))?
     }
 
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        self.run(|conn| Ok(conn.batch_execute("SELECT 1")?)).await
+    }
+
     /// A connection for start-up work and tests (blocking).
     pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
         self.pool.get().map_err(|e| anyhow::anyhow!("cannot get a database connection: {e}"))
