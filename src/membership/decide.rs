@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::applications::{ApplicationView, load_catalogue};
 use super::catalog::Catalogue;
-use super::model::{ApplicationKind, ApplicationRow, dues_period, status};
+use super::model::{ApplicationKind, ApplicationRow, MemberDetails, dues_period, status};
 use super::store::{self, members::NewMemberRow};
 use crate::billing::{self, NewOrder, OrderKind};
 use crate::db::{Db, DbConn};
@@ -119,12 +119,14 @@ fn admit(
         user_id: row.user_id,
         member_number: String::new(),
         status: status::ACTIVE.into(),
-        name,
-        member_type_id,
-        position_id,
-        industry_id: row.industry_id,
-        company: row.company.clone(),
-        title: row.title.clone(),
+        details: MemberDetails {
+            name,
+            member_type_id,
+            position_id,
+            industry_id: row.industry_id,
+            company: row.company.clone(),
+            title: row.title.clone(),
+        },
         joined_at: at,
         created_at: at,
         updated_at: at,

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use super::applications::load_catalogue;
 use super::catalog::Catalogue;
 use super::excel::{Column, SheetRow, read_sheet};
-use super::model::{status, valid_phone};
+use super::model::{MemberDetails, status, valid_phone};
 use super::store::{import, members::NewMemberRow};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
@@ -290,12 +290,14 @@ fn write(
             user_id,
             member_number,
             status: c.status.into(),
-            name: c.name,
-            member_type_id: c.member_type_id,
-            position_id: c.position_id,
-            industry_id: c.industry_id,
-            company: c.company,
-            title: c.title,
+            details: MemberDetails {
+                name: c.name,
+                member_type_id: c.member_type_id,
+                position_id: c.position_id,
+                industry_id: c.industry_id,
+                company: c.company,
+                title: c.title,
+            },
             joined_at: c.joined_at.unwrap_or(at),
             created_at: at,
             updated_at: at,

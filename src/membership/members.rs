@@ -225,8 +225,8 @@ pub async fn membership_of(db: &Db, user_id: i64) -> Result<Option<MembershipVie
             member_type,
             position,
             industry,
-            company: m.company,
-            title: m.title,
+            company: m.details.company,
+            title: m.details.title,
             joined_at: m.joined_at,
             ended_at: m.ended_at,
         }))
