@@ -13,6 +13,7 @@ pub mod events;
 pub mod http;
 pub mod kernel;
 pub mod membership;
+pub mod notices;
 pub mod notify;
 pub mod public;
 pub mod telemetry;

@@ -345,22 +345,3 @@ pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow
 pub fn find_staff(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
     Ok(store::staff_by_id(conn, id)?)
 }
-
-/// Queues a service notice to a user inside the caller's transaction: a WeChat message
-/// when they bound WeChat, else an SMS when they have a phone; without either they see
-/// the news in the mini-program only.
-pub fn notify_user(
-    conn: &mut crate::db::DbConn,
-    at: chrono::NaiveDateTime,
-    user_id: i64,
-    template: &str,
-    payload: &impl serde::Serialize,
-) -> Result<(), AppError> {
-    use crate::kernel::outbox::{self, Channel};
-    let Some(user) = store::user_by_id(conn, user_id)? else { return Ok(()) };
-    match (user.wechat_openid.as_deref(), user.phone.as_deref()) {
-        (Some(openid), _) => outbox::enqueue(conn, at, Channel::Wechat, openid, template, payload),
-        (None, Some(phone)) => outbox::enqueue(conn, at, Channel::Sms, phone, template, payload),
-        (None, None) => Ok(()),
-    }
-}

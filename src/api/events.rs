@@ -189,7 +189,8 @@ pub async fn list_my_registrations(
 /// Cancels the user's own registration (or waiting-list place) before the event
 /// starts; the first waiting user moves up. Refusals: `not_cancellable`, `event_started`.
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/cancel", tag = "events",
-    responses((status = 200, body = RegistrationView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = RegistrationView), (status = 404, body = ErrorBody),
+        (status = 409, description = "`not_cancellable`, `event_started`, or `already_checked_in`: whoever has checked in keeps the place", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn cancel_registration(
     state: web::Data<AppState>,

@@ -7,6 +7,7 @@ pub mod events;
 pub mod events_lottery;
 pub mod me;
 pub mod membership;
+pub mod notices;
 pub mod openapi;
 pub mod sign_in;
 pub mod uploads;
@@ -37,6 +38,13 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::patch("/v1/me", Access::User, me::update_me),
         RouteDef::post("/v1/me/phone", Access::User, me::bind_phone),
         RouteDef::post("/v1/me/wechat", Access::User, me::bind_wechat),
+        RouteDef::get("/v1/me/notifications", Access::User, notices::list_notifications),
+        RouteDef::post(
+            "/v1/me/notifications/read-all",
+            Access::User,
+            notices::read_all_notifications,
+        ),
+        RouteDef::post("/v1/me/notifications/{id}/read", Access::User, notices::read_notification),
         // membership
         RouteDef::get("/v1/member-types", Access::User, membership::list_member_types),
         RouteDef::get("/v1/positions", Access::User, membership::list_positions),

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
-use super::{events, events_lottery, me, sign_in, uploads};
+use super::{events, events_lottery, me, notices, sign_in, uploads};
 use crate::error::FieldError;
 
 /// The mini-program API.
@@ -29,6 +29,9 @@ use crate::error::FieldError;
         me::update_me,
         me::bind_phone,
         me::bind_wechat,
+        notices::list_notifications,
+        notices::read_notification,
+        notices::read_all_notifications,
         ms::list_member_types,
         ms::list_positions,
         ms::list_industries,

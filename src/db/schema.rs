@@ -401,3 +401,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     users
 );
 // --- end lotteries ---
+
+// --- in-app notices (issue 15) ---
+diesel::table! {
+    /// Every notice a user was sent, for the mini-program's notice list.
+    notices (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notices -> users (user_id));

@@ -39,6 +39,9 @@ pub mod status {
     pub const SENT: &str = "sent";
     /// Gave up after the last attempt.
     pub const FAILED: &str = "failed";
+    /// Not sent: no provider is configured for its channel (development). Kept visible,
+    /// never counted as delivered.
+    pub const UNSENT: &str = "unsent";
 }
 
 #[derive(Insertable)]
@@ -126,6 +129,20 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), Ap
             outbox::status.eq(status::SENT),
             outbox::payload.eq("{}"),
             outbox::sent_at.eq(Some(at)),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that a message was not sent because its channel has no provider; its
+/// payload is cleared (it may hold a sign-in code).
+pub fn mark_unsent(conn: &mut DbConn, id: i64, reason: &str) -> Result<(), AppError> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(status::PENDING)))
+        .set((
+            outbox::status.eq(status::UNSENT),
+            outbox::payload.eq("{}"),
+            outbox::last_error.eq(Some(reason)),
             outbox::attempts.eq(outbox::attempts + 1),
         ))
         .execute(conn)?;

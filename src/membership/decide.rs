@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::review::{self, Decision, ReviewRecord};
+use crate::notices::{Notice, NoticeKind};
 
 /// A staff decision on one application.
 #[derive(Debug, Clone)]
@@ -193,5 +194,10 @@ fn record_and_notify(
         "status": record.status.label(),
         "note": record.note,
     });
-    crate::accounts::notify_user(conn, at, row.user_id, "application_decided", &payload)
+    let mut body = format!("您的{}{}", row.kind().label(), record.status.label());
+    if !record.note.is_empty() {
+        body.push_str(&format!("：{}", record.note));
+    }
+    let notice = Notice { kind: NoticeKind::ApplicationDecided, body, payload };
+    crate::notices::send(conn, at, row.user_id, &notice)
 }

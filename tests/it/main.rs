@@ -12,6 +12,7 @@ mod events_web;
 mod home;
 mod me;
 mod membership;
+mod notices;
 mod ops;
 mod outbox;
 mod races;
