@@ -159,6 +159,8 @@ pub struct MemberRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+    /// Dues paid up to and including this day (association time zone); none yet.
+    pub paid_until: Option<chrono::NaiveDate>,
 }
 
 /// An application.
