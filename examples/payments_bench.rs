@@ -33,7 +33,12 @@ const APP_ID: &str = "wx-bench-app";
 const API_V3_KEY: &str = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
 const KEY_ID: &str = "PUB_KEY_ID_BENCH";
 
-fn notification(platform: &RsaPrivateKey, no: &str, total: i64, i: usize) -> (Vec<(String, String)>, String) {
+fn notification(
+    platform: &RsaPrivateKey,
+    no: &str,
+    total: i64,
+    i: usize,
+) -> (Vec<(String, String)>, String) {
     let resource = json!({
         "appid": APP_ID, "mchid": MCH_ID, "out_trade_no": no, "transaction_id": format!("4200{i:016}"),
         "trade_type": "JSAPI", "trade_state": "SUCCESS", "success_time": "2026-11-26T10:00:00+08:00",
@@ -42,14 +47,18 @@ fn notification(platform: &RsaPrivateKey, no: &str, total: i64, i: usize) -> (Ve
     let nonce = format!("{i:012}");
     let cipher = Aes256Gcm::new_from_slice(API_V3_KEY.as_bytes()).unwrap();
     let ct = cipher
-        .encrypt(Nonce::from_slice(nonce.as_bytes()), Payload { msg: resource.to_string().as_bytes(), aad: b"transaction" })
+        .encrypt(
+            Nonce::from_slice(nonce.as_bytes()),
+            Payload { msg: resource.to_string().as_bytes(), aad: b"transaction" },
+        )
         .unwrap();
     let body = json!({"id": format!("EV-{i}"), "event_type": "TRANSACTION.SUCCESS", "resource_type": "encrypt-resource",
         "resource": {"algorithm": "AEAD_AES_256_GCM", "ciphertext": B64.encode(ct), "associated_data": "transaction",
                      "nonce": nonce, "original_type": "transaction"}})
     .to_string();
     let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = SigningKey::<Sha256>::new(platform.clone()).sign(format!("{ts}\n{i}\n{body}\n").as_bytes());
+    let sig =
+        SigningKey::<Sha256>::new(platform.clone()).sign(format!("{ts}\n{i}\n{body}\n").as_bytes());
     let headers = vec![
         ("Wechatpay-Timestamp".into(), ts),
         ("Wechatpay-Nonce".into(), i.to_string()),
@@ -71,7 +80,8 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let pg = std::env::var("BENCH_DATABASE_URL").ok().filter(|u| !u.is_empty());
     let pg_name = format!("gh_bench_{}", std::process::id());
-    let mut config = Config { bind: "127.0.0.1:0".into(), data_dir: dir.path().into(), ..Config::default() };
+    let mut config =
+        Config { bind: "127.0.0.1:0".into(), data_dir: dir.path().into(), ..Config::default() };
     if let Some(admin) = &pg {
         let mut c = diesel::PgConnection::establish(admin).unwrap();
         diesel::sql_query(format!("CREATE DATABASE \"{pg_name}\"")).execute(&mut c).unwrap();
@@ -85,13 +95,16 @@ async fn main() {
     let p = &mut config.wechat_pay;
     p.mch_id = MCH_ID.into();
     p.merchant_serial_no = "BENCH".into();
-    p.merchant_private_key = Secret::new(merchant.to_pkcs8_pem(LineEnding::LF).unwrap().to_string());
+    p.merchant_private_key =
+        Secret::new(merchant.to_pkcs8_pem(LineEnding::LF).unwrap().to_string());
     p.api_v3_key = Secret::new(API_V3_KEY);
     p.platform_public_key_id = KEY_ID.into();
-    p.platform_public_key = RsaPublicKey::from(&platform).to_public_key_pem(LineEnding::LF).unwrap();
+    p.platform_public_key =
+        RsaPublicKey::from(&platform).to_public_key_pem(LineEnding::LF).unwrap();
     p.api_base = "http://127.0.0.1:9".into();
     guildhall::telemetry::init(&config.log);
-    let deps = Dependencies { outbox_interval: None, billing_interval: None, ..Dependencies::default() };
+    let deps =
+        Dependencies { outbox_interval: None, billing_interval: None, ..Dependencies::default() };
     let app = Application::build(config, deps).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
@@ -105,15 +118,38 @@ async fn main() {
                 let now = chrono::Utc::now().naive_utc();
                 let mut out = Vec::new();
                 for i in 0..n {
-                    let user: i64 = guildhall::per_backend!(&mut *conn, |c| diesel::insert_into(guildhall::db::schema::users::table)
-                        .values((guildhall::db::schema::users::status.eq("active"), guildhall::db::schema::users::created_at.eq(now), guildhall::db::schema::users::updated_at.eq(now)))
-                        .returning(guildhall::db::schema::users::id)
-                        .get_result(c))?;
+                    let user: i64 = guildhall::per_backend!(&mut *conn, |c| diesel::insert_into(
+                        guildhall::db::schema::users::table
+                    )
+                    .values((
+                        guildhall::db::schema::users::status.eq("active"),
+                        guildhall::db::schema::users::created_at.eq(now),
+                        guildhall::db::schema::users::updated_at.eq(now)
+                    ))
+                    .returning(guildhall::db::schema::users::id)
+                    .get_result(c))?;
                     let cents = 1000 + i as i64;
-                    let order = NewOrder { user_id: user, kind: OrderKind::EventFee, title: format!("压测订单 {i}"), amount_cents: cents, subject: None, period: None, dedupe_key: None };
+                    let order = NewOrder {
+                        user_id: user,
+                        kind: OrderKind::EventFee,
+                        title: format!("压测订单 {i}"),
+                        amount_cents: cents,
+                        subject: None,
+                        period: None,
+                        dedupe_key: None,
+                    };
                     let row = billing::create_order(conn, now, Actor::System, &order)?;
                     let no = format!("GH{}x0", row.id);
-                    let txn = billing::store::pay::NewTxn { order_id: row.id, out_trade_no: &no, prepay_id: "wx-bench", amount_cents: cents, status: "open", expires_at: now + chrono::Duration::hours(1), created_at: now, updated_at: now };
+                    let txn = billing::store::pay::NewTxn {
+                        order_id: row.id,
+                        out_trade_no: &no,
+                        prepay_id: "wx-bench",
+                        amount_cents: cents,
+                        status: "open",
+                        expires_at: now + chrono::Duration::hours(1),
+                        created_at: now,
+                        updated_at: now,
+                    };
                     billing::store::pay::insert_txn(conn, &txn)?;
                     out.push((no, cents));
                 }
@@ -171,6 +207,7 @@ async fn main() {
     if let Some(admin) = &pg {
         drop(state);
         let mut c = diesel::PgConnection::establish(admin).unwrap();
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{pg_name}\" WITH (FORCE)")).execute(&mut c);
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{pg_name}\" WITH (FORCE)"))
+            .execute(&mut c);
     }
 }

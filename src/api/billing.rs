@@ -149,9 +149,8 @@ pub async fn cancel_my_order(
     user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let row =
-        orders::cancel_my_order(&state.db, &state.clock, &state.payments, user.user.id, *id)
-            .await?;
+    let row = orders::cancel_my_order(&state.db, &state.clock, &state.payments, user.user.id, *id)
+        .await?;
     Ok(HttpResponse::Ok().json(OrderView::from(row)))
 }
 

@@ -65,7 +65,11 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/v1/me/orders/{id}/cancel", Access::User, billing::cancel_my_order),
         RouteDef::post("/v1/me/orders/{id}/pay", Access::User, billing::pay_my_order),
         RouteDef::post("/v1/me/orders/{id}/refresh", Access::User, billing::refresh_my_order),
-        RouteDef::post("/v1/payments/wechat/notify", Access::Public, billing::receive_wechat_notify),
+        RouteDef::post(
+            "/v1/payments/wechat/notify",
+            Access::Public,
+            billing::receive_wechat_notify,
+        ),
     ]
 }
 

@@ -101,14 +101,20 @@ impl MonthIncome {
 }
 
 /// Income per month of `year` in the association's time zone.
-pub async fn income_summary(db: &Db, year: i32, tz: chrono_tz::Tz) -> Result<Vec<MonthIncome>, AppError> {
+pub async fn income_summary(
+    db: &Db,
+    year: i32,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<MonthIncome>, AppError> {
     let utc = |d: NaiveDate| -> NaiveDateTime {
         d.and_hms_opt(0, 0, 0)
             .and_then(|t| t.and_local_timezone(tz).single())
             .map_or_else(|| d.and_hms_opt(0, 0, 0).unwrap_or_default(), |t| t.naive_utc())
     };
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", "年份无效"))?;
-    let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(|| AppError::field("year", "年份无效"))?;
+    let start =
+        NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", "年份无效"))?;
+    let end = NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        .ok_or_else(|| AppError::field("year", "年份无效"))?;
     let (from, until) = (utc(start), utc(end));
     let (payments, refunds) = db
         .run(move |conn| {
@@ -119,8 +125,9 @@ pub async fn income_summary(db: &Db, year: i32, tz: chrono_tz::Tz) -> Result<Vec
         })
         .await?;
     let month_of = |t: NaiveDateTime| t.and_utc().with_timezone(&tz).month0() as usize;
-    let mut months: Vec<MonthIncome> =
-        (1..=12).map(|m| MonthIncome { month: format!("{year}-{m:02}"), ..Default::default() }).collect();
+    let mut months: Vec<MonthIncome> = (1..=12)
+        .map(|m| MonthIncome { month: format!("{year}-{m:02}"), ..Default::default() })
+        .collect();
     for p in payments {
         let m = &mut months[month_of(p.paid_at)];
         m.payments += 1;

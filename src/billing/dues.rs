@@ -29,7 +29,13 @@ pub fn current_period(
 }
 
 /// The order of a member's dues for `period`.
-pub fn dues_order(user_id: i64, member_id: i64, type_name: &str, cents: i64, period: &Period) -> NewOrder {
+pub fn dues_order(
+    user_id: i64,
+    member_id: i64,
+    type_name: &str,
+    cents: i64,
+    period: &Period,
+) -> NewOrder {
     NewOrder {
         user_id,
         kind: OrderKind::Dues,
@@ -43,7 +49,11 @@ pub fn dues_order(user_id: i64, member_id: i64, type_name: &str, cents: i64, per
 
 /// Paying a dues order moves the member's paid-until date to the period's end (and
 /// reactivates an expired member). Other orders buy nothing here.
-pub(crate) fn on_paid(conn: &mut DbConn, at: NaiveDateTime, order: &OrderRow) -> Result<(), AppError> {
+pub(crate) fn on_paid(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    order: &OrderRow,
+) -> Result<(), AppError> {
     if order.kind != OrderKind::Dues.as_str() || order.subject_type.as_deref() != Some("members") {
         return Ok(());
     }
@@ -183,7 +193,11 @@ pub struct DailyReport {
 /// The daily pass: members whose dues are unpaid past the grace period become
 /// `expired`; members with unpaid dues get the reminder of the step they reached (each
 /// step at most once per order). Safe to run as often as wanted.
-pub async fn daily_pass(db: &Db, clock: &SharedClock, tz: chrono_tz::Tz) -> Result<DailyReport, AppError> {
+pub async fn daily_pass(
+    db: &Db,
+    clock: &SharedClock,
+    tz: chrono_tz::Tz,
+) -> Result<DailyReport, AppError> {
     let at = clock.now_naive();
     let today = at.and_utc().with_timezone(&tz).date_naive();
     db.run(move |conn| {
@@ -196,7 +210,9 @@ pub async fn daily_pass(db: &Db, clock: &SharedClock, tz: chrono_tz::Tz) -> Resu
                 else {
                     continue;
                 };
-                let Some(member) = crate::membership::dues::member(conn, member_id)? else { continue };
+                let Some(member) = crate::membership::dues::member(conn, member_id)? else {
+                    continue;
+                };
                 let due = dues_model::due_on(&period, order.created_at.date());
                 let covered = member.paid_until.is_some_and(|d| d >= today);
                 if dues_model::lapsed(due, grace, today) {
@@ -217,7 +233,13 @@ pub async fn daily_pass(db: &Db, clock: &SharedClock, tz: chrono_tz::Tz) -> Resu
                         "due_on": due,
                         "step": step.as_str(),
                     });
-                    crate::accounts::notify_user(conn, at, order.user_id, "dues_reminder", &payload)?;
+                    crate::accounts::notify_user(
+                        conn,
+                        at,
+                        order.user_id,
+                        "dues_reminder",
+                        &payload,
+                    )?;
                     report.reminders += 1;
                 }
             }

@@ -155,7 +155,10 @@ mod tests {
     #[test]
     fn anniversary_periods_start_on_the_joining_day() {
         let p = period_for(PeriodMode::Anniversary, d(2026, 11, 24), d(2024, 3, 15));
-        assert_eq!((p.key.as_str(), p.start, p.end), ("2026-03-15", d(2026, 3, 15), d(2027, 3, 14)));
+        assert_eq!(
+            (p.key.as_str(), p.start, p.end),
+            ("2026-03-15", d(2026, 3, 15), d(2027, 3, 14))
+        );
         let p = period_for(PeriodMode::Anniversary, d(2026, 2, 1), d(2024, 3, 15));
         assert_eq!(p.start, d(2025, 3, 15));
         let leap = period_for(PeriodMode::Anniversary, d(2025, 3, 1), d(2024, 2, 29));

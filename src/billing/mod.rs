@@ -89,8 +89,7 @@ pub fn create_order_once(
         Ok(row) => row,
         Err(e) if is_unique_violation(&e) => {
             let key = order.dedupe_key.as_deref().unwrap_or_default();
-            let existing =
-                store::by_dedupe_key(conn, key)?.ok_or_else(|| AppError::internal(e))?;
+            let existing = store::by_dedupe_key(conn, key)?.ok_or_else(|| AppError::internal(e))?;
             return Ok((existing, false));
         }
         Err(e) => return Err(e.into()),
@@ -130,7 +129,8 @@ pub(crate) fn record_refusal(
     detail: &str,
 ) -> Result<(), AppError> {
     tracing::warn!(reason, detail, source, "payment message refused");
-    let new = store::pay::NewRefusal { order_id, out_trade_no, source, reason, detail, created_at: at };
+    let new =
+        store::pay::NewRefusal { order_id, out_trade_no, source, reason, detail, created_at: at };
     store::pay::insert_refusal(conn, &new)?;
     Ok(())
 }
@@ -161,13 +161,18 @@ pub(crate) fn record_payment(
     match conn.transaction(|c| store::pay::insert_payment(c, &new)) {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::Conflict { code: "order_paid", message: "该订单已支付".into() });
+            return Err(AppError::Conflict {
+                code: "order_paid", message: "该订单已支付".into()
+            });
         }
         Err(e) => return Err(e.into()),
     }
     let from = [model::status::UNPAID, model::status::CANCELLED];
-    if store::set_status(conn, order.id, &from, model::status::PAID, at, Some(facts.paid_at))? != 1 {
-        return Err(AppError::Conflict { code: "order_paid", message: "该订单已支付".into() });
+    if store::set_status(conn, order.id, &from, model::status::PAID, at, Some(facts.paid_at))? != 1
+    {
+        return Err(AppError::Conflict {
+            code: "order_paid", message: "该订单已支付".into()
+        });
     }
     let details = serde_json::json!({
         "method": facts.method,

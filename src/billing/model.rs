@@ -238,11 +238,8 @@ pub struct RefusalRow {
 
 /// The cents still refundable of a paid `amount` after `refunds`.
 pub fn refundable(amount: i64, refunds: &[RefundRow]) -> i64 {
-    let taken: i64 = refunds
-        .iter()
-        .filter(|r| r.status != refund_status::FAILED)
-        .map(|r| r.amount_cents)
-        .sum();
+    let taken: i64 =
+        refunds.iter().filter(|r| r.status != refund_status::FAILED).map(|r| r.amount_cents).sum();
     amount - taken
 }
 

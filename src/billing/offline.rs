@@ -75,11 +75,9 @@ pub async fn record_offline_payment(
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
             }
-            let local_noon = paid_on.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default());
-            let paid_at = local_noon
-                .and_local_timezone(tz)
-                .single()
-                .map_or(at, |d| d.naive_utc());
+            let local_noon =
+                paid_on.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default());
+            let paid_at = local_noon.and_local_timezone(tz).single().map_or(at, |d| d.naive_utc());
             let facts = PaymentFacts {
                 method: super::model::method::OFFLINE,
                 amount_cents: order.amount_cents,

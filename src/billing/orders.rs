@@ -97,7 +97,8 @@ pub async fn cancel_my_order(
                     });
                 }
                 cancel_locked(conn, at, Actor::User(user_id), &order)?;
-                let order = store::find(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
+                let order =
+                    store::find(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
                 detail(conn, order)
             })
         })

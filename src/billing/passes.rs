@@ -29,11 +29,7 @@ pub struct PassContext {
 pub async fn run_once(cx: &PassContext) -> Result<(SweepReport, DailyReport), AppError> {
     let sweep = pay::sweep_payments(&cx.db, &cx.clock, &cx.gateway).await?;
     let defaults = cx.association.clone();
-    let tz = cx
-        .db
-        .run(move |conn| crate::kernel::settings::load(conn, &defaults))
-        .await?
-        .time_zone;
+    let tz = cx.db.run(move |conn| crate::kernel::settings::load(conn, &defaults)).await?.time_zone;
     let daily = dues::daily_pass(&cx.db, &cx.clock, tz).await?;
     Ok((sweep, daily))
 }

@@ -261,7 +261,15 @@ pub async fn handle_notification(
         let merchant = gateway.merchant().ok();
         write_transaction(conn, |conn| match (opened, merchant) {
             (Err(refusal), _) => {
-                super::record_refusal(conn, at, None, None, "notify", refusal.reason, &refusal.detail)?;
+                super::record_refusal(
+                    conn,
+                    at,
+                    None,
+                    None,
+                    "notify",
+                    refusal.reason,
+                    &refusal.detail,
+                )?;
                 Ok(NotifyAnswer::Refused(refusal.reason))
             }
             (Ok(_), None) => Ok(NotifyAnswer::Refused("not_configured")),
@@ -365,8 +373,10 @@ pub async fn sweep_payments(
                 if at >= txn.expires_at || dead {
                     if txn.prepay_id.is_empty() || gateway.close(&txn.out_trade_no).await.is_ok() {
                         let id = txn.id;
-                        db.run(move |conn| Ok(pstore::finish_txn(conn, id, txn_status::CLOSED, at)?))
-                            .await?;
+                        db.run(move |conn| {
+                            Ok(pstore::finish_txn(conn, id, txn_status::CLOSED, at)?)
+                        })
+                        .await?;
                         report.closed += 1;
                     } else {
                         report.failures += 1;
@@ -415,7 +425,8 @@ pub(super) async fn query_open(
 ) -> Result<(), AppError> {
     let Ok(merchant) = gateway.merchant() else { return Ok(()) };
     let txns = db.run(move |conn| Ok(pstore::txns_of(conn, order_id)?)).await?;
-    for txn in txns.into_iter().filter(|t| t.status == txn_status::OPEN && !t.prepay_id.is_empty()) {
+    for txn in txns.into_iter().filter(|t| t.status == txn_status::OPEN && !t.prepay_id.is_empty())
+    {
         query_and_settle(db, clock, gateway, &merchant, &txn.out_trade_no).await?;
     }
     Ok(())

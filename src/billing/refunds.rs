@@ -24,11 +24,15 @@ pub(crate) fn request_locked(
 ) -> Result<RefundRow, AppError> {
     let payment = pstore::payment_of(conn, order.id)?
         .filter(|_| order.status == status::PAID)
-        .ok_or_else(|| AppError::Conflict { code: "order_not_paid", message: "订单未支付，不能退款".into() })?;
+        .ok_or_else(|| AppError::Conflict {
+            code: "order_not_paid",
+            message: "订单未支付，不能退款".into(),
+        })?;
     let refunds = pstore::refunds_of(conn, order.id)?;
     let left = refundable(payment.amount_cents, &refunds);
     if cents <= 0 || cents > left {
-        let message = format!("退款金额须在 ¥0.01 与 {} 之间", crate::kernel::money::format_cents(left));
+        let message =
+            format!("退款金额须在 ¥0.01 与 {} 之间", crate::kernel::money::format_cents(left));
         return Err(AppError::field("amount", message));
     }
     let reason = reason.trim();
@@ -54,7 +58,15 @@ pub(crate) fn request_locked(
     let details = serde_json::json!({"amount_cents": cents, "reason": reason, "out_refund_no": out_refund_no});
     super::audit_order(conn, at, actor, "order.refund_request", order.id, &details)?;
     if offline {
-        pstore::set_refund(conn, row.id, &[refund_status::SUCCEEDED], refund_status::SUCCEEDED, None, at, Some(at))?;
+        pstore::set_refund(
+            conn,
+            row.id,
+            &[refund_status::SUCCEEDED],
+            refund_status::SUCCEEDED,
+            None,
+            at,
+            Some(at),
+        )?;
         finish_if_refunded(conn, at, order.id)?;
     }
     Ok(row)
@@ -72,7 +84,14 @@ fn finish_if_refunded(conn: &mut DbConn, at: NaiveDateTime, order_id: i64) -> Re
     if back >= order.amount_cents
         && store::set_status(conn, order_id, &[status::PAID], status::REFUNDED, at, None)? == 1
     {
-        super::audit_order(conn, at, Actor::System, "order.refunded", order_id, &serde_json::json!({"cents": back}))?;
+        super::audit_order(
+            conn,
+            at,
+            Actor::System,
+            "order.refunded",
+            order_id,
+            &serde_json::json!({"cents": back}),
+        )?;
         let payload = serde_json::json!({"order_id": order_id, "title": order.title});
         crate::accounts::notify_user(conn, at, order.user_id, "order_refunded", &payload)?;
     }
@@ -94,7 +113,8 @@ pub async fn refund_order(
     let row = db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let order = store::lock(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
+                let order =
+                    store::lock(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
                 request_locked(conn, at, Actor::Staff(staff_id), &order, cents, &reason)
             })
         })
@@ -118,7 +138,8 @@ async fn submit(
     let merchant = gateway.merchant()?;
     let (refund, payment) = db
         .run(move |conn| {
-            let refund = pstore::refund(conn, refund_id)?.ok_or_else(|| AppError::not_found("退款"))?;
+            let refund =
+                pstore::refund(conn, refund_id)?.ok_or_else(|| AppError::not_found("退款"))?;
             let payment = pstore::payment_of(conn, refund.order_id)?
                 .ok_or_else(|| AppError::not_found("支付记录"))?;
             Ok((refund, payment))
@@ -139,8 +160,24 @@ async fn submit(
             let detail = format!("{code} {message}");
             db.run(move |conn| {
                 write_transaction(conn, |conn| {
-                    pstore::set_refund(conn, refund_id, &[refund_status::REQUESTED], refund_status::FAILED, None, at, None)?;
-                    super::record_refusal(conn, at, Some(refund.order_id), None, "refund", "refund_refused", &detail)
+                    pstore::set_refund(
+                        conn,
+                        refund_id,
+                        &[refund_status::REQUESTED],
+                        refund_status::FAILED,
+                        None,
+                        at,
+                        None,
+                    )?;
+                    super::record_refusal(
+                        conn,
+                        at,
+                        Some(refund.order_id),
+                        None,
+                        "refund",
+                        "refund_refused",
+                        &detail,
+                    )
                 })
             })
             .await?;
@@ -149,8 +186,10 @@ async fn submit(
         Err(e) => return Err(e.into()),
     };
     let at = clock.now_naive();
-    db.run(move |conn| write_transaction(conn, |c| settle_refund(c, at, &merchant, &report, "refund").map(|_| ())))
-        .await
+    db.run(move |conn| {
+        write_transaction(conn, |c| settle_refund(c, at, &merchant, &report, "refund").map(|_| ()))
+    })
+    .await
 }
 
 /// Records what WeChat reports about a refund (answer or notification), once.
@@ -163,10 +202,21 @@ pub fn settle_refund(
     source: &str,
 ) -> Result<Option<&'static str>, AppError> {
     let Some(refund) = pstore::refund_by_no(conn, &r.out_refund_no)? else {
-        super::record_refusal(conn, at, None, None, source, "unknown_order", &format!("out_refund_no {}", r.out_refund_no))?;
+        super::record_refusal(
+            conn,
+            at,
+            None,
+            None,
+            source,
+            "unknown_order",
+            &format!("out_refund_no {}", r.out_refund_no),
+        )?;
         return Ok(Some("unknown_order"));
     };
-    let refuse = |conn: &mut DbConn, reason: &'static str, detail: String| -> Result<Option<&'static str>, AppError> {
+    let refuse = |conn: &mut DbConn,
+                  reason: &'static str,
+                  detail: String|
+     -> Result<Option<&'static str>, AppError> {
         super::record_refusal(conn, at, Some(refund.order_id), None, source, reason, &detail)?;
         Ok(Some(reason))
     };
@@ -182,16 +232,50 @@ pub fn settle_refund(
     let provider_id = Some(r.refund_id.as_str()).filter(|s| !s.is_empty());
     match r.status.as_str() {
         "SUCCESS" => {
-            if pstore::set_refund(conn, refund.id, &open, refund_status::SUCCEEDED, provider_id, at, Some(at))? == 1 {
+            if pstore::set_refund(
+                conn,
+                refund.id,
+                &open,
+                refund_status::SUCCEEDED,
+                provider_id,
+                at,
+                Some(at),
+            )? == 1
+            {
                 finish_if_refunded(conn, at, refund.order_id)?;
             }
         }
         "PROCESSING" => {
-            pstore::set_refund(conn, refund.id, &[refund_status::REQUESTED], refund_status::PROCESSING, provider_id, at, None)?;
+            pstore::set_refund(
+                conn,
+                refund.id,
+                &[refund_status::REQUESTED],
+                refund_status::PROCESSING,
+                provider_id,
+                at,
+                None,
+            )?;
         }
         other => {
-            if pstore::set_refund(conn, refund.id, &open, refund_status::FAILED, provider_id, at, None)? == 1 {
-                super::record_refusal(conn, at, Some(refund.order_id), None, source, "refund_failed", &format!("退款状态 {other}"))?;
+            if pstore::set_refund(
+                conn,
+                refund.id,
+                &open,
+                refund_status::FAILED,
+                provider_id,
+                at,
+                None,
+            )? == 1
+            {
+                super::record_refusal(
+                    conn,
+                    at,
+                    Some(refund.order_id),
+                    None,
+                    source,
+                    "refund_failed",
+                    &format!("退款状态 {other}"),
+                )?;
             }
         }
     }
@@ -204,7 +288,8 @@ pub async fn submit_waiting(
     clock: &SharedClock,
     gateway: &SharedGateway,
 ) -> Result<(usize, usize), AppError> {
-    let waiting = db.run(|conn| Ok(pstore::refunds_in(conn, refund_status::REQUESTED, 100)?)).await?;
+    let waiting =
+        db.run(|conn| Ok(pstore::refunds_in(conn, refund_status::REQUESTED, 100)?)).await?;
     let (mut done, mut failed) = (0, 0);
     for refund in waiting {
         match submit(db, clock, gateway, refund.id).await {

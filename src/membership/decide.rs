@@ -163,7 +163,8 @@ fn create_dues(
     }
     let today = at.and_utc().with_timezone(&tz).date_naive();
     let period = billing::dues::current_period(conn, today, today)?;
-    let order = billing::dues::dues_order(row.user_id, member_id, &kind.name, kind.dues_cents, &period);
+    let order =
+        billing::dues::dues_order(row.user_id, member_id, &kind.name, kind.dues_cents, &period);
     let order = billing::create_order(conn, at, Actor::Staff(staff_id), &order)?;
     store::applications::set_dues_order(conn, row.id, order.id)?;
     Ok(())

@@ -26,8 +26,13 @@ fn audit_member(
     id: i64,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor: Actor::System, action, subject_type: "members", subject_id: Some(id), ip: None };
+    let entry = AuditEntry {
+        actor: Actor::System,
+        action,
+        subject_type: "members",
+        subject_id: Some(id),
+        ip: None,
+    };
     audit::record(conn, at, &entry, details)
 }
 
@@ -41,7 +46,13 @@ pub fn dues_paid(
     today: NaiveDate,
 ) -> Result<(), AppError> {
     if store::dues::set_paid_until(conn, member_id, until, at)? == 1 {
-        audit_member(conn, at, "member.paid_until", member_id, &serde_json::json!({"until": until}))?;
+        audit_member(
+            conn,
+            at,
+            "member.paid_until",
+            member_id,
+            &serde_json::json!({"until": until}),
+        )?;
     }
     if until >= today
         && store::dues::set_status(conn, member_id, status::EXPIRED, status::ACTIVE, at)? == 1

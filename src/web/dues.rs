@@ -99,7 +99,8 @@ pub async fn show_dues(
 ) -> Result<HttpResponse, PageError> {
     let chrome = Chrome::build(&state, &staff, "/admin/dues", "会费管理").await?;
     let tz = state.association_settings().await?.time_zone;
-    let on = NaiveDate::parse_from_str(query.on.trim(), "%Y-%m-%d").unwrap_or_else(|_| today(&state, tz));
+    let on = NaiveDate::parse_from_str(query.on.trim(), "%Y-%m-%d")
+        .unwrap_or_else(|_| today(&state, tz));
     let settings = settings::billing_settings(&state.db).await?;
     let preview = dues::preview_dues(&state.db, on).await?;
     let (to_create, cents) = preview.to_create();

@@ -70,7 +70,10 @@ pub struct OrderQuery {
     pub page: Option<i64>,
 }
 
-fn month_range(month: &str, tz: chrono_tz::Tz) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+fn month_range(
+    month: &str,
+    tz: chrono_tz::Tz,
+) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
     let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
     let next = first.checked_add_months(chrono::Months::new(1))?;
     let utc = |d: NaiveDate| {
@@ -162,13 +165,23 @@ pub async fn list_orders(
         chrome,
         kinds: OrderKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
         statuses: status::ALL.iter().map(|s| (*s, status::label(s))).collect(),
-        totals: page.totals.iter().map(|(s, n, c)| (status::label(s), *n, format_cents(*c))).collect(),
+        totals: page
+            .totals
+            .iter()
+            .map(|(s, n, c)| (status::label(s), *n, format_cents(*c)))
+            .collect(),
         refusals: page
             .refusals
             .iter()
             .map(|r| {
                 let no = r.out_trade_no.clone().unwrap_or_default();
-                (display_minutes(r.created_at, tz), refusal_label(&r.reason), no, r.order_id, r.detail.clone())
+                (
+                    display_minutes(r.created_at, tz),
+                    refusal_label(&r.reason),
+                    no,
+                    r.order_id,
+                    r.detail.clone(),
+                )
             })
             .collect(),
         rows: page.rows.into_iter().map(|r| list_row(r, tz)).collect(),
@@ -277,7 +290,14 @@ async fn detail_page(
     let row = list_row((o, None, None, None), tz);
     let payment = d.payment.as_ref().map(|p| {
         let paid = display_minutes(p.paid_at, tz);
-        (method::label(&p.method), format_cents(p.amount_cents), paid, p.payer.clone(), p.reference.clone(), p.voucher_file_id)
+        (
+            method::label(&p.method),
+            format_cents(p.amount_cents),
+            paid,
+            p.payer.clone(),
+            p.reference.clone(),
+            p.voucher_file_id,
+        )
     });
     let left = d.payment.as_ref().map_or(0, |p| model::refundable(p.amount_cents, &d.refunds));
     Ok(OrderDetailPage {
@@ -286,28 +306,52 @@ async fn detail_page(
             .iter()
             .map(|r| {
                 let settled = r.settled_at.map(|t| display_minutes(t, tz)).unwrap_or_default();
-                (r.out_refund_no.clone(), format_cents(r.amount_cents), refund_status::label(&r.status), r.reason.clone(), display_minutes(r.created_at, tz), settled)
+                (
+                    r.out_refund_no.clone(),
+                    format_cents(r.amount_cents),
+                    refund_status::label(&r.status),
+                    r.reason.clone(),
+                    display_minutes(r.created_at, tz),
+                    settled,
+                )
             })
             .collect(),
         txns: file
             .txns
             .iter()
-            .map(|t| (t.out_trade_no.clone(), t.status.clone(), display_minutes(t.created_at, tz), display_minutes(t.expires_at, tz)))
+            .map(|t| {
+                (
+                    t.out_trade_no.clone(),
+                    t.status.clone(),
+                    display_minutes(t.created_at, tz),
+                    display_minutes(t.expires_at, tz),
+                )
+            })
             .collect(),
         refusals: file
             .refusals
             .iter()
-            .map(|r| (display_minutes(r.created_at, tz), refusal_label(&r.reason), r.detail.clone()))
+            .map(|r| {
+                (display_minutes(r.created_at, tz), refusal_label(&r.reason), r.detail.clone())
+            })
             .collect(),
         trail: file
             .trail
             .iter()
             .map(|a| {
-                let actor = format!("{}{}", a.actor_kind, a.actor_id.map(|i| format!(" #{i}")).unwrap_or_default());
+                let actor = format!(
+                    "{}{}",
+                    a.actor_kind,
+                    a.actor_id.map(|i| format!(" #{i}")).unwrap_or_default()
+                );
                 (display_minutes(a.created_at, tz), actor, a.action.clone(), a.details.clone())
             })
             .collect(),
-        refundable: if left > 0 && o_is_paid(&d.order) { format_cents(left) } else { String::new() },
+        refundable: if left > 0 && o_is_paid(&d.order) {
+            format_cents(left)
+        } else {
+            String::new()
+        },
         chrome,
         row,
         payment,
@@ -328,7 +372,9 @@ pub async fn show_order(
     staff: RequireRole<FinanceStaff>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let page = detail_page(&state, &staff, *id, OfflineForm::default(), RefundForm::default(), Vec::new()).await?;
+    let page =
+        detail_page(&state, &staff, *id, OfflineForm::default(), RefundForm::default(), Vec::new())
+            .await?;
     render(&page)
 }
 
@@ -353,10 +399,15 @@ pub async fn record_offline_payment(
         paid_on: NaiveDate::parse_from_str(form.paid_on.trim(), "%Y-%m-%d").ok(),
         payer: form.payer.clone(),
         reference: form.reference.clone(),
-        voucher_file_id: if voucher.is_empty() { None } else { Some(voucher.parse().unwrap_or(-1)) },
+        voucher_file_id: if voucher.is_empty() {
+            None
+        } else {
+            Some(voucher.parse().unwrap_or(-1))
+        },
     };
     let result =
-        offline::record_offline_payment(&state.db, &state.clock, tz, staff.staff.id, id, input).await;
+        offline::record_offline_payment(&state.db, &state.clock, tz, staff.staff.id, id, input)
+            .await;
     match result {
         Ok(()) => {
             staff.flash("success", "已登记线下收款");
@@ -364,7 +415,8 @@ pub async fn record_offline_payment(
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let status = e.status();
-            let page = detail_page(&state, &staff, id, form, RefundForm::default(), error_text(&e)).await?;
+            let page = detail_page(&state, &staff, id, form, RefundForm::default(), error_text(&e))
+                .await?;
             render_with(status, &page)
         }
         Err(e) => Err(e.into()),
@@ -393,12 +445,21 @@ pub async fn refund_order(
     .await;
     match result {
         Ok(row) => {
-            staff.flash("success", format!("已发起退款 {}（{}）", format_cents(row.amount_cents), refund_status::label(&row.status)));
+            staff.flash(
+                "success",
+                format!(
+                    "已发起退款 {}（{}）",
+                    format_cents(row.amount_cents),
+                    refund_status::label(&row.status)
+                ),
+            );
             Ok(redirect(&format!("/admin/orders/{id}")))
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let status = e.status();
-            let page = detail_page(&state, &staff, id, OfflineForm::default(), form, error_text(&e)).await?;
+            let page =
+                detail_page(&state, &staff, id, OfflineForm::default(), form, error_text(&e))
+                    .await?;
             render_with(status, &page)
         }
         Err(e) => Err(e.into()),
@@ -445,7 +506,14 @@ pub async fn show_income(
         months: months
             .iter()
             .map(|m| {
-                (m.month.clone(), format_cents(m.wechat_cents), format_cents(m.offline_cents), format_cents(m.refunded_cents), format_cents(m.net_cents()), m.payments)
+                (
+                    m.month.clone(),
+                    format_cents(m.wechat_cents),
+                    format_cents(m.offline_cents),
+                    format_cents(m.refunded_cents),
+                    format_cents(m.net_cents()),
+                    m.payments,
+                )
             })
             .collect(),
         total: format_cents(total),

@@ -9,8 +9,18 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
-const HEADER: [&str; 10] =
-    ["订单号", "类型", "名称", "会员编号", "付款人", "金额", "状态", "会费期间", "下单时间", "支付时间"];
+const HEADER: [&str; 10] = [
+    "订单号",
+    "类型",
+    "名称",
+    "会员编号",
+    "付款人",
+    "金额",
+    "状态",
+    "会费期间",
+    "下单时间",
+    "支付时间",
+];
 
 /// Writes `rows` as a workbook.
 pub fn export(rows: &[OrderListRow]) -> Result<Vec<u8>, AppError> {
@@ -26,8 +36,16 @@ pub fn export(rows: &[OrderListRow]) -> Result<Vec<u8>, AppError> {
     for (line, r) in (1_u32..).zip(rows) {
         let id = r.id.to_string();
         let cells: [&str; 10] = [
-            &id, r.kind_label, &r.title, &r.number, &r.payer, &r.amount, r.status_label, &r.period,
-            &r.created, &r.paid,
+            &id,
+            r.kind_label,
+            &r.title,
+            &r.number,
+            &r.payer,
+            &r.amount,
+            r.status_label,
+            &r.period,
+            &r.created,
+            &r.paid,
         ];
         for (col, text) in (0_u16..).zip(cells) {
             if !text.is_empty() {

@@ -111,11 +111,7 @@ async fn the_openapi_document_describes_every_api_route() {
             } else {
                 "#/components/schemas/ErrorBody"
             };
-            assert_eq!(
-                schema, expected,
-                "{method} {} {status}",
-                route.path
-            );
+            assert_eq!(schema, expected, "{method} {} {status}", route.path);
         }
         if route.access == Access::User {
             assert!(

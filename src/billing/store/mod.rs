@@ -201,17 +201,15 @@ pub fn list(
     offset: i64,
     limit: Option<i64>,
 ) -> QResult<Vec<OrderWithPayer>> {
-    let mut q = filtered!(filter)
-        .order(orders::id.desc())
-        .select((
-            OrderRow::as_select(),
-            members::name.nullable(),
-            members::member_number.nullable(),
-            users::phone,
-        ))
-        .offset(offset);
+    let mut q = filtered!(filter).order(orders::id.desc()).select((
+        OrderRow::as_select(),
+        members::name.nullable(),
+        members::member_number.nullable(),
+        users::phone,
+    ));
+    // SQLite has no OFFSET without LIMIT.
     if let Some(limit) = limit {
-        q = q.limit(limit);
+        q = q.offset(offset).limit(limit);
     }
     q.load(conn)
 }

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::sign;
 use super::{
-    GatewayError, Merchant, Notification, NotifyMessage, NotifyRefusal, PayParams,
-    PaymentGateway, PrepayRequest, RefundReport, RefundRequest, Transaction,
+    GatewayError, Merchant, Notification, NotifyMessage, NotifyRefusal, PayParams, PaymentGateway,
+    PrepayRequest, RefundReport, RefundRequest, Transaction,
 };
 use crate::config::{Config, ConfigError};
 use crate::kernel::tokens::random_token;
@@ -52,15 +52,21 @@ impl WechatPayV3 {
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
         let c = &config.wechat_pay;
         let fail = |setting: &str, why: String| ConfigError(format!("wechat_pay.{setting}: {why}"));
-        let private_key =
-            sign::private_key(&pem_text("wechat_pay.merchant_private_key", c.merchant_private_key.expose())?)
-                .map_err(|e| fail("merchant_private_key", e))?;
+        let private_key = sign::private_key(&pem_text(
+            "wechat_pay.merchant_private_key",
+            c.merchant_private_key.expose(),
+        )?)
+        .map_err(|e| fail("merchant_private_key", e))?;
         let platform_key =
             sign::public_key(&pem_text("wechat_pay.platform_public_key", &c.platform_public_key)?)
                 .map_err(|e| fail("platform_public_key", e))?;
-        let app_id = if c.app_id.is_empty() { config.wechat.app_id.clone() } else { c.app_id.clone() };
+        let app_id =
+            if c.app_id.is_empty() { config.wechat.app_id.clone() } else { c.app_id.clone() };
         let notify_url = if c.notify_url.is_empty() {
-            format!("{}/api/v1/payments/wechat/notify", config.public_base_url.trim_end_matches('/'))
+            format!(
+                "{}/api/v1/payments/wechat/notify",
+                config.public_base_url.trim_end_matches('/')
+            )
         } else {
             c.notify_url.clone()
         };
@@ -94,8 +100,13 @@ impl WechatPayV3 {
         let nonce = random_token(16);
         let message = sign::request_message(method.as_str(), path, timestamp, &nonce, &body);
         let signature = sign::sign(&self.private_key, &message);
-        let authorization =
-            sign::authorization(&self.merchant.mch_id, &self.serial_no, &nonce, timestamp, &signature);
+        let authorization = sign::authorization(
+            &self.merchant.mch_id,
+            &self.serial_no,
+            &nonce,
+            timestamp,
+            &signature,
+        );
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.api_base))
@@ -137,7 +148,11 @@ impl WechatPayV3 {
         Ok((status, msg.body))
     }
 
-    fn check_signature(&self, msg: &NotifyMessage, now: DateTime<Utc>) -> Result<(), NotifyRefusal> {
+    fn check_signature(
+        &self,
+        msg: &NotifyMessage,
+        now: DateTime<Utc>,
+    ) -> Result<(), NotifyRefusal> {
         let refuse = |reason, detail: String| Err(NotifyRefusal { reason, detail });
         if !self.platform_key_id.is_empty() && msg.serial != self.platform_key_id {
             return refuse("unknown_serial", format!("Wechatpay-Serial `{}`", msg.serial));
@@ -146,7 +161,10 @@ impl WechatPayV3 {
             return refuse("stale_timestamp", format!("Wechatpay-Timestamp `{}`", msg.timestamp));
         };
         if (now.timestamp() - timestamp).abs() > MAX_CLOCK_SKEW_SECS {
-            return refuse("stale_timestamp", format!("timestamp {timestamp}, now {}", now.timestamp()));
+            return refuse(
+                "stale_timestamp",
+                format!("timestamp {timestamp}, now {}", now.timestamp()),
+            );
         }
         let message = sign::response_message(&msg.timestamp, &msg.nonce, &msg.body);
         if !sign::verify(&self.platform_key, &message, &msg.signature) {
@@ -157,7 +175,8 @@ impl WechatPayV3 {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, GatewayError> {
-    serde_json::from_str(body).map_err(|e| GatewayError::Unavailable(format!("unreadable answer: {e}")))
+    serde_json::from_str(body)
+        .map_err(|e| GatewayError::Unavailable(format!("unreadable answer: {e}")))
 }
 
 /// The outer shape of a notification.
@@ -207,7 +226,8 @@ impl PaymentGateway for WechatPayV3 {
         let time_stamp = now.timestamp().to_string();
         let nonce_str = random_token(16);
         let package = format!("prepay_id={prepay_id}");
-        let message = sign::pay_sign_message(&self.merchant.app_id, &time_stamp, &nonce_str, &package);
+        let message =
+            sign::pay_sign_message(&self.merchant.app_id, &time_stamp, &nonce_str, &package);
         let pay_sign = sign::sign(&self.private_key, &message);
         Ok(PayParams {
             app_id: self.merchant.app_id.clone(),
@@ -232,8 +252,9 @@ impl PaymentGateway for WechatPayV3 {
         if r.algorithm != "AEAD_AES_256_GCM" {
             return Err(malformed(format!("algorithm `{}`", r.algorithm)));
         }
-        let plain = sign::decrypt_resource(&self.api_v3_key, &r.nonce, &r.associated_data, &r.ciphertext)
-            .map_err(|e| NotifyRefusal { reason: "undecryptable", detail: e.into() })?;
+        let plain =
+            sign::decrypt_resource(&self.api_v3_key, &r.nonce, &r.associated_data, &r.ciphertext)
+                .map_err(|e| NotifyRefusal { reason: "undecryptable", detail: e.into() })?;
         if envelope.event_type.starts_with("REFUND.") {
             let report = serde_json::from_slice(&plain).map_err(|e| malformed(e.to_string()))?;
             return Ok(Notification::Refund(report));
@@ -242,7 +263,10 @@ impl PaymentGateway for WechatPayV3 {
         Ok(Notification::Transaction(transaction))
     }
 
-    fn query<'a>(&'a self, out_trade_no: &'a str) -> BoxFuture<'a, Result<Transaction, GatewayError>> {
+    fn query<'a>(
+        &'a self,
+        out_trade_no: &'a str,
+    ) -> BoxFuture<'a, Result<Transaction, GatewayError>> {
         Box::pin(async move {
             let path = format!(
                 "/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={}",
@@ -261,7 +285,10 @@ impl PaymentGateway for WechatPayV3 {
         })
     }
 
-    fn refund<'a>(&'a self, req: &'a RefundRequest) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
+    fn refund<'a>(
+        &'a self,
+        req: &'a RefundRequest,
+    ) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
         Box::pin(async move {
             let body = serde_json::json!({
                 "transaction_id": req.transaction_id,

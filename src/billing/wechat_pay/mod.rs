@@ -208,8 +208,10 @@ pub trait PaymentGateway: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<Notification, NotifyRefusal>;
     /// Asks for a transaction by our number.
-    fn query<'a>(&'a self, out_trade_no: &'a str)
-    -> BoxFuture<'a, Result<Transaction, GatewayError>>;
+    fn query<'a>(
+        &'a self,
+        out_trade_no: &'a str,
+    ) -> BoxFuture<'a, Result<Transaction, GatewayError>>;
     /// Closes an unpaid transaction.
     fn close<'a>(&'a self, out_trade_no: &'a str) -> BoxFuture<'a, Result<(), GatewayError>>;
     /// Asks for a refund.
@@ -249,7 +251,10 @@ impl PaymentGateway for Unconfigured {
     fn close<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), GatewayError>> {
         Box::pin(async { Err(GatewayError::NotConfigured) })
     }
-    fn refund<'a>(&'a self, _: &'a RefundRequest) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
+    fn refund<'a>(
+        &'a self,
+        _: &'a RefundRequest,
+    ) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
         Box::pin(async { Err(GatewayError::NotConfigured) })
     }
 }

@@ -10,7 +10,9 @@ use super::payer;
 use crate::membership::{applicant, approve, post_form};
 use crate::support::TestApp;
 
-async fn member_status(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+/// The membership as the member sees it (a fresh token: the clock moves past expiry).
+async fn member_status(app: &TestApp, user_id: i64) -> serde_json::Value {
+    let client = app.client_of(user_id).await;
     crate::support::json_of(client.get(app.url("/api/v1/me"))).await["membership"].clone()
 }
 
@@ -28,7 +30,14 @@ async fn dues_runs_make_one_order_per_member_and_period_even_in_parallel() {
     assert_eq!(app.count_rows("orders").await, 1);
 
     let (finance, _) = app.staff_client(Role::Finance).await;
-    let html = finance.get(app.url("/admin/dues?on=2026-06-01")).send().await.unwrap().text().await.unwrap();
+    let html = finance
+        .get(app.url("/admin/dues?on=2026-06-01"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("将新生成 <strong>3</strong> 笔订单"), "preview: {html}");
 
     let on = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
@@ -53,11 +62,11 @@ async fn dues_runs_make_one_order_per_member_and_period_even_in_parallel() {
 async fn unpaid_dues_expire_membership_and_paying_reactivates_it() {
     let app = TestApp::spawn().await;
     let (secretary, _) = app.staff_client(Role::Secretary).await;
-    let (client, user_id, application) = applicant(&app).await;
+    let (_, user_id, application) = applicant(&app).await;
     app.set_openid(user_id, "openid-member").await;
     assert_eq!(approve(&app, &secretary, application, true).await.status(), 303);
     let order = guildhall::billing::orders_of(&app.state.db, user_id).await.unwrap().remove(0);
-    assert_eq!(member_status(&app, &client).await["status"], "active");
+    assert_eq!(member_status(&app, user_id).await["status"], "active");
 
     // Due 2026-11-24, grace 30 days: a reminder a week later, one more a week before
     // the end, then expiry; passes in between change nothing.
@@ -74,21 +83,30 @@ async fn unpaid_dues_expire_membership_and_paying_reactivates_it() {
     assert_eq!((daily.expired, daily.reminders), (1, 0));
     assert_eq!(app.billing_pass().await.1.expired, 0);
     assert_eq!(app.count_rows("outbox").await, outbox + 1, "one expiry notice");
-    assert_eq!(member_status(&app, &client).await["status"], "expired");
+    assert_eq!(member_status(&app, user_id).await["status"], "expired");
 
     let (finance, _) = app.staff_client(Role::Finance).await;
     let path = format!("/admin/orders/{}/offline-payment", order.id);
-    let fields = [("amount", "5000"), ("paid_on", "2026-12-26"), ("payer", "会员本人"), ("reference", "CASH-1")];
+    let fields = [
+        ("amount", "5000"),
+        ("paid_on", "2026-12-26"),
+        ("payer", "会员本人"),
+        ("reference", "CASH-1"),
+    ];
     let amount = format!("{}", order.amount_cents / 100);
     let mut form = fields.to_vec();
     form[0] = ("amount", &amount);
     let res = post_form(&app, &finance, &path, &form).await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
-    assert_eq!(member_status(&app, &client).await["status"], "active", "reactivated");
+    assert_eq!(member_status(&app, user_id).await["status"], "active", "reactivated");
     let paid_until: Option<chrono::NaiveDate> = app
         .state
         .db
-        .run(move |conn| Ok(guildhall::membership::dues::member(conn, order.subject_id.unwrap())?.unwrap().paid_until))
+        .run(move |conn| {
+            Ok(guildhall::membership::dues::member(conn, order.subject_id.unwrap())?
+                .unwrap()
+                .paid_until)
+        })
         .await
         .unwrap();
     assert_eq!(paid_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));

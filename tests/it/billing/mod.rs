@@ -28,7 +28,9 @@ pub async fn order_for(app: &TestApp, user_id: i64, cents: i64) -> i64 {
     app.state
         .db
         .run(move |conn| {
-            guildhall::db::write_transaction(conn, |c| billing::create_order(c, at, Actor::System, &order))
+            guildhall::db::write_transaction(conn, |c| {
+                billing::create_order(c, at, Actor::System, &order)
+            })
         })
         .await
         .unwrap()
@@ -43,8 +45,14 @@ pub async fn payer(app: &TestApp) -> (reqwest::Client, i64) {
 }
 
 /// POSTs to an order action (`pay`, `cancel`, `refresh`); (status, JSON).
-pub async fn order_action(app: &TestApp, client: &reqwest::Client, id: i64, action: &str) -> (u16, Value) {
-    let res = client.post(app.url(&format!("/api/v1/me/orders/{id}/{action}"))).send().await.unwrap();
+pub async fn order_action(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    action: &str,
+) -> (u16, Value) {
+    let res =
+        client.post(app.url(&format!("/api/v1/me/orders/{id}/{action}"))).send().await.unwrap();
     (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
 }
 

@@ -32,7 +32,9 @@ async fn pay_by_wechat_records_one_payment_however_often_notified() {
         params["timeStamp"].as_str().unwrap(),
         params["nonceStr"].as_str().unwrap()
     );
-    let sig = base64::engine::general_purpose::STANDARD.decode(params["paySign"].as_str().unwrap()).unwrap();
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(params["paySign"].as_str().unwrap())
+        .unwrap();
     let key = VerifyingKey::<Sha256>::new(rsa::RsaPublicKey::from(&wechat_pay::keys().merchant));
     key.verify(message.as_bytes(), &Signature::try_from(sig.as_slice()).unwrap()).unwrap();
     assert_eq!(pay.calls_to("POST", "/v3/pay/transactions/jsapi"), 1, "signed request accepted");
@@ -67,7 +69,8 @@ async fn pay_by_wechat_records_one_payment_however_often_notified() {
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("order_not_cancellable")));
     let list = crate::support::json_of(client.get(app.url("/api/v1/me/orders?status=paid"))).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
-    let none = crate::support::json_of(client.get(app.url("/api/v1/me/orders?status=unpaid"))).await;
+    let none =
+        crate::support::json_of(client.get(app.url("/api/v1/me/orders?status=unpaid"))).await;
     assert_eq!(none, json!([]));
     let bad = client.get(app.url("/api/v1/me/orders?status=whatever")).send().await.unwrap();
     assert_eq!(bad.status(), 422);
@@ -120,10 +123,18 @@ async fn refused_notifications_are_recorded_and_change_nothing() {
     // Finance sees them.
     let (finance, _) = app.staff_client(guildhall::accounts::Role::Finance).await;
     let html = finance.get(app.url("/admin/orders")).send().await.unwrap().text().await.unwrap();
-    for label in ["签名无效", "时间戳过期", "金额与订单不符", "商户号或 AppID 不符", "订单不存在"] {
+    for label in ["签名无效", "时间戳过期", "金额与订单不符", "商户号或 AppID 不符", "订单不存在"]
+    {
         assert!(html.contains(label), "{label} missing");
     }
-    let html = finance.get(app.url(&format!("/admin/orders/{id}"))).send().await.unwrap().text().await.unwrap();
+    let html = finance
+        .get(app.url(&format!("/admin/orders/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("WeChat 金额 1 分，订单金额 5000 分"), "order page shows its refusal");
 
     // The genuine notification still works afterwards.
@@ -179,7 +190,10 @@ async fn paying_refuses_what_cannot_be_paid() {
 
     let (status, _) = order_action(&app, &stranger, id, "pay").await;
     assert_eq!(status, 404, "someone else's order");
-    assert_eq!(stranger.get(app.url(&format!("/api/v1/me/orders/{id}"))).send().await.unwrap().status(), 404);
+    assert_eq!(
+        stranger.get(app.url(&format!("/api/v1/me/orders/{id}"))).send().await.unwrap().status(),
+        404
+    );
     let (unbound, _, _) = app.user_client().await;
     let other = order_for(&app, app_user_of(&app, &unbound).await, 100).await;
     let (status, body) = order_action(&app, &unbound, other, "pay").await;
@@ -208,7 +222,11 @@ async fn without_a_merchant_account_paying_says_so() {
     let (client, user_id) = payer(&app).await;
     let id = order_for(&app, user_id, 100).await;
     let (status, body) = order_action(&app, &client, id, "pay").await;
-    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("wechat_pay_not_configured")), "{body}");
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("wechat_pay_not_configured")),
+        "{body}"
+    );
     assert_eq!(app.count_rows("wechat_transactions").await, 0);
     let res = reqwest::Client::new()
         .post(app.url("/api/v1/payments/wechat/notify"))

@@ -13,7 +13,10 @@ async fn two_browsers_and_racing_notifies_and_queries_make_one_payment() {
     let id = order_for(&app, user_id, 8_800).await;
 
     // Two browsers press 支付 at once: one WeChat transaction, the same prepay id.
-    let (a, b) = tokio::join!(order_action(&app, &client, id, "pay"), order_action(&app, &client, id, "pay"));
+    let (a, b) = tokio::join!(
+        order_action(&app, &client, id, "pay"),
+        order_action(&app, &client, id, "pay")
+    );
     assert_eq!((a.0, b.0), (200, 200), "{a:?} {b:?}");
     assert_eq!(a.1["package"], b.1["package"]);
     assert_eq!(pay.out_trade_nos().len(), 1);
@@ -30,7 +33,11 @@ async fn two_browsers_and_racing_notifies_and_queries_make_one_payment() {
             if i % 2 == 0 {
                 pay.deliver(&address, &note).await.0
             } else {
-                let res = client.post(format!("{address}/api/v1/me/orders/{id}/refresh")).send().await.unwrap();
+                let res = client
+                    .post(format!("{address}/api/v1/me/orders/{id}/refresh"))
+                    .send()
+                    .await
+                    .unwrap();
                 if res.status() == 200 { 204 } else { res.status().as_u16() }
             }
         }));

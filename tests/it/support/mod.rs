@@ -3,8 +3,8 @@
 //! HTTP clients signed in as staff of a role or as a mini-program user.
 
 pub mod fakes;
-pub mod wechat_pay;
 pub mod html;
+pub mod wechat_pay;
 
 use std::sync::Arc;
 

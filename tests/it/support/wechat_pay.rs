@@ -56,7 +56,10 @@ fn sign(key: &RsaPrivateKey, message: &str) -> String {
 }
 
 fn nonce() -> String {
-    guildhall::kernel::tokens::random_token(12).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    guildhall::kernel::tokens::random_token(12)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 /// A transaction the fake knows.
@@ -132,12 +135,20 @@ impl FakeWechatPay {
 
     /// A signed notification about `resource` (`TRANSACTION.SUCCESS` or `REFUND.*`)
     /// dated `timestamp` (seconds): (headers, body).
-    pub fn notification(&self, event_type: &str, resource: &Value, timestamp: i64) -> (Vec<(String, String)>, String) {
+    pub fn notification(
+        &self,
+        event_type: &str,
+        resource: &Value,
+        timestamp: i64,
+    ) -> (Vec<(String, String)>, String) {
         let cipher = Aes256Gcm::new_from_slice(API_V3_KEY.as_bytes()).unwrap();
         let nonce12 = "0123456789ab".to_owned();
         let aad = if event_type.starts_with("REFUND") { "refund" } else { "transaction" };
         let ciphertext = cipher
-            .encrypt(Nonce::from_slice(nonce12.as_bytes()), Payload { msg: resource.to_string().as_bytes(), aad: aad.as_bytes() })
+            .encrypt(
+                Nonce::from_slice(nonce12.as_bytes()),
+                Payload { msg: resource.to_string().as_bytes(), aad: aad.as_bytes() },
+            )
             .unwrap();
         let body = json!({
             "id": format!("EV-{}", nonce()),
@@ -158,7 +169,11 @@ impl FakeWechatPay {
     }
 
     /// Posts a notification to the server; returns (status, body).
-    pub async fn deliver(&self, app_url: &str, (headers, body): &(Vec<(String, String)>, String)) -> (u16, String) {
+    pub async fn deliver(
+        &self,
+        app_url: &str,
+        (headers, body): &(Vec<(String, String)>, String),
+    ) -> (u16, String) {
         let mut req = reqwest::Client::new()
             .post(format!("{app_url}/api/v1/payments/wechat/notify"))
             .header("Content-Type", "application/json")
@@ -238,9 +253,13 @@ fn verify_request(req: &HttpRequest, body: &str) -> bool {
             (k.trim() == name).then(|| v.trim().trim_matches('"').to_owned())
         })
     };
-    let (Some(mchid), Some(n), Some(sig), Some(ts), Some(serial)) =
-        (field("mchid"), field("nonce_str"), field("signature"), field("timestamp"), field("serial_no"))
-    else {
+    let (Some(mchid), Some(n), Some(sig), Some(ts), Some(serial)) = (
+        field("mchid"),
+        field("nonce_str"),
+        field("signature"),
+        field("timestamp"),
+        field("serial_no"),
+    ) else {
         return false;
     };
     if mchid != MCH_ID || serial != MERCHANT_SERIAL {
@@ -305,7 +324,13 @@ fn prepay(st: &mut FakeState, input: &Value) -> HttpResponse {
         };
     }
     let prepay_id = format!("wx{}", nonce());
-    let t = FakeTxn { prepay_id: prepay_id.clone(), total, openid, state: "NOTPAY".into(), transaction_id: String::new() };
+    let t = FakeTxn {
+        prepay_id: prepay_id.clone(),
+        total,
+        openid,
+        state: "NOTPAY".into(),
+        transaction_id: String::new(),
+    };
     st.txns.insert(no, t);
     answer(200, Some(json!({"prepay_id": prepay_id})))
 }
@@ -314,7 +339,9 @@ fn refund(st: &mut FakeState, input: &Value) -> HttpResponse {
     let tid = input["transaction_id"].as_str().unwrap_or_default().to_owned();
     let no = input["out_refund_no"].as_str().unwrap_or_default().to_owned();
     let cents = input["amount"]["refund"].as_i64().unwrap_or_default();
-    let Some(t) = st.txns.values().find(|t| t.transaction_id == tid && t.state == "SUCCESS").cloned() else {
+    let Some(t) =
+        st.txns.values().find(|t| t.transaction_id == tid && t.state == "SUCCESS").cloned()
+    else {
         return error(404, "RESOURCE_NOT_EXISTS", "订单不存在");
     };
     if input["amount"]["total"].as_i64() != Some(t.total) {
@@ -327,10 +354,13 @@ fn refund(st: &mut FakeState, input: &Value) -> HttpResponse {
         }
         st.refunds.insert(no.clone(), (tid, cents));
     }
-    answer(200, Some(json!({
-        "refund_id": format!("5030{no}"),
-        "out_refund_no": no,
-        "status": "PROCESSING",
-        "amount": {"refund": cents, "total": t.total, "currency": "CNY"},
-    })))
+    answer(
+        200,
+        Some(json!({
+            "refund_id": format!("5030{no}"),
+            "out_refund_no": no,
+            "status": "PROCESSING",
+            "amount": {"refund": cents, "total": t.total, "currency": "CNY"},
+        })),
+    )
 }
