@@ -16,7 +16,7 @@ use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use diesel::{Connection as _, RunQueryDsl as _};
+use diesel::{Connection as _, ExpressionMethods as _, RunQueryDsl as _};
 use guildhall::app::{Application, Dependencies};
 use guildhall::billing::{self, NewOrder, OrderKind};
 use guildhall::config::{Config, Secret};
@@ -113,8 +113,8 @@ async fn main() {
     // N users, each with an unpaid order and an open WeChat transaction.
     let db = state.db.clone();
     let nos: Vec<(String, i64)> = db
-        .run(move |conn| {
-            guildhall::db::write_transaction(conn, |conn| {
+        .write(move |conn| {
+            {
                 let now = chrono::Utc::now().naive_utc();
                 let mut out = Vec::new();
                 for i in 0..n {
@@ -154,7 +154,7 @@ async fn main() {
                     out.push((no, cents));
                 }
                 Ok(out)
-            })
+            }
         })
         .await
         .unwrap();

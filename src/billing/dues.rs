@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::dues_model::{self, Period, PeriodMode};
 use super::model::{OrderKind, OrderRow};
 use super::{NewOrder, settings, store};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -158,8 +158,7 @@ pub async fn run_dues(
     on: NaiveDate,
 ) -> Result<DuesRunReport, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
+    db.write(move |conn| {
             let (_, orders) = preview_in(conn, on)?;
             let mut report = DuesRunReport { created: 0, existing: 0 };
             for order in &orders {
@@ -177,7 +176,6 @@ pub async fn run_dues(
             crate::kernel::audit::record(conn, at, &entry, &details)?;
             Ok(report)
         })
-    })
     .await
 }
 
@@ -200,8 +198,7 @@ pub async fn daily_pass(
 ) -> Result<DailyReport, AppError> {
     let at = clock.now_naive();
     let today = at.and_utc().with_timezone(&tz).date_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
+    db.write(move |conn| {
             let grace = settings::load(conn)?.grace_days;
             let mut report = DailyReport::default();
             for order in store::unpaid_dues(conn)? {
@@ -245,6 +242,5 @@ pub async fn daily_pass(
             }
             Ok(report)
         })
-    })
     .await
 }

@@ -22,7 +22,7 @@ pub use model::{OrderKind, OrderRow};
 
 use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 
 /// What to charge.
 #[derive(Debug, Clone)]
@@ -113,9 +113,7 @@ pub(crate) fn audit_order(
     order_id: i64,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor, action, subject_type: "orders", subject_id: Some(order_id), ip: None };
-    audit::record(conn, at, &entry, details)
+    AuditEntry::new(actor, action, "orders", order_id).record(conn, at, details)
 }
 
 /// Records a refused notification or answer (its own row; nothing else changes).

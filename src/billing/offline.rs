@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 
 use super::pay::{PaymentFacts, check_payable};
 use super::store;
-use crate::db::{Db, write_transaction};
+use crate::db::Db;
 use crate::error::{AppError, FieldError};
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -36,8 +36,7 @@ pub async fn record_offline_payment(
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
     let today = at.and_utc().with_timezone(&tz).date_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
+    db.write(move |conn| {
             let order = store::lock(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
             check_payable(&order)?;
             let mut errors = Vec::new();
@@ -89,6 +88,5 @@ pub async fn record_offline_payment(
             };
             super::record_payment(conn, at, &order, &facts)
         })
-    })
     .await
 }

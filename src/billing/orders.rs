@@ -7,7 +7,7 @@ use super::model::{OrderRow, PaymentRow, RefundRow, refund_status, status};
 use super::settings::{self, PaidCancelPolicy};
 use super::store::{self, pay as pstore};
 use super::wechat_pay::SharedGateway;
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -85,8 +85,7 @@ pub async fn cancel_my_order(
     }
     let at = clock.now_naive();
     let cancelled = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
+        .write(move |conn| {
                 let order = store::lock(conn, order_id)?
                     .filter(|o| o.user_id == user_id)
                     .ok_or_else(|| AppError::not_found("订单"))?;
@@ -101,7 +100,6 @@ pub async fn cancel_my_order(
                     store::find(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
                 detail(conn, order)
             })
-        })
         .await?;
     super::pay::close_open(db, clock, gateway, order_id).await?;
     Ok(cancelled)

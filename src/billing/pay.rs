@@ -11,7 +11,7 @@ use super::wechat_pay::{
     GatewayError, Merchant, Notification, NotifyMessage, PayParams, PrepayRequest, SharedGateway,
     Transaction,
 };
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -115,7 +115,7 @@ pub async fn pay_order(
     let at = clock.now_naive();
     let o = opts.clone();
     let attempt = db
-        .run(move |conn| write_transaction(conn, |c| reserve_attempt(c, at, &o, user_id, order_id)))
+        .write(move |c| reserve_attempt(c, at, &o, user_id, order_id))
         .await?;
     let prepay_id = if attempt.prepay_id.is_empty() {
         let req = PrepayRequest {
@@ -255,11 +255,11 @@ pub async fn handle_notification(
 ) -> Result<NotifyAnswer, AppError> {
     let (at, now) = (clock.now_naive(), clock.now());
     let gateway = gateway.clone();
-    db.run(move |conn| {
+    db.run_writer(move |conn, writer| {
         // RSA and AES work runs here, on the blocking pool, not on an async worker.
         let opened = gateway.open_notification(&msg, now);
         let merchant = gateway.merchant().ok();
-        write_transaction(conn, |conn| match (opened, merchant) {
+        writer.transaction(conn, |conn| match (opened, merchant) {
             (Err(refusal), _) => {
                 super::record_refusal(
                     conn,
@@ -306,7 +306,7 @@ async fn query_and_settle(
         Err(e) => return Err(e.into()),
     };
     let (at, m) = (clock.now_naive(), merchant.clone());
-    db.run(move |conn| write_transaction(conn, |c| settle(c, at, &m, &t, "query"))).await
+    db.write(move |c| settle(c, at, &m, &t, "query")).await
 }
 
 /// When the client returns from `wx.requestPayment`: asks WeChat about the order's

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use super::model::{OrderRow, RefundRow, method, refund_status, refundable, status};
 use super::store::{self, pay as pstore};
 use super::wechat_pay::{GatewayError, Merchant, RefundReport, RefundRequest, SharedGateway};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -111,13 +111,11 @@ pub async fn refund_order(
 ) -> Result<RefundRow, AppError> {
     let at = clock.now_naive();
     let row = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
+        .write(move |conn| {
                 let order =
                     store::lock(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
                 request_locked(conn, at, Actor::Staff(staff_id), &order, cents, &reason)
             })
-        })
         .await?;
     if row.status == refund_status::REQUESTED {
         if let Err(e) = submit(db, clock, gateway, row.id).await {
@@ -158,8 +156,7 @@ async fn submit(
             // WeChat said no for good (e.g. not enough balance): finance decides.
             let at = clock.now_naive();
             let detail = format!("{code} {message}");
-            db.run(move |conn| {
-                write_transaction(conn, |conn| {
+            db.write(move |conn| {
                     pstore::set_refund(
                         conn,
                         refund_id,
@@ -179,17 +176,13 @@ async fn submit(
                         &detail,
                     )
                 })
-            })
             .await?;
             return Ok(());
         }
         Err(e) => return Err(e.into()),
     };
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |c| settle_refund(c, at, &merchant, &report, "refund").map(|_| ()))
-    })
-    .await
+    db.write(move |c| settle_refund(c, at, &merchant, &report, "refund").map(|_| ())).await
 }
 
 /// Records what WeChat reports about a refund (answer or notification), once.

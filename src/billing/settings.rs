@@ -2,7 +2,7 @@
 //! and what happens to a paid order whose registration is cancelled.
 
 use super::dues_model::PeriodMode;
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
@@ -77,8 +77,7 @@ pub async fn update_settings(
         return Err(AppError::field("grace_days", "宽限期须为 0–365 天"));
     }
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
+    db.write(move |conn| {
             kv::put(conn, PERIOD_MODE, new.period_mode.as_str(), at)?;
             kv::put(conn, GRACE_DAYS, &new.grace_days.to_string(), at)?;
             kv::put(conn, PAID_CANCEL, new.paid_cancel.as_str(), at)?;
@@ -96,6 +95,5 @@ pub async fn update_settings(
             });
             audit::record(conn, at, &entry, &details)
         })
-    })
     .await
 }

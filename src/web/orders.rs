@@ -200,9 +200,7 @@ pub async fn export_orders(
     let tz = state.association_settings().await?.time_zone;
     let rows = admin::all_orders(&state.db, query.filter(tz)).await?;
     let rows: Vec<OrderListRow> = rows.into_iter().map(|r| list_row(r, tz)).collect();
-    let bytes = web::block(move || super::orders_xlsx::export(&rows))
-        .await
-        .map_err(|e| AppError::internal(anyhow::anyhow!("export: {e}")))??;
+    let bytes = crate::kernel::blocking::cpu(move || super::orders_xlsx::export(&rows)).await?;
     let encoded: String = url::form_urlencoded::byte_serialize("订单.xlsx".as_bytes()).collect();
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

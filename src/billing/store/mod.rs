@@ -76,14 +76,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QResult<Option<OrderRow>> {
 /// An order by id, locked for the rest of the transaction on PostgreSQL (SQLite's
 /// `BEGIN IMMEDIATE` already holds the write lock): payments of one order queue here.
 pub fn lock(conn: &mut DbConn, id: i64) -> QResult<Option<OrderRow>> {
-    match conn {
-        DbConn::Pg(c) => {
-            orders::table.find(id).for_update().select(OrderRow::as_select()).first(c).optional()
-        }
-        DbConn::Sqlite(c) => {
-            orders::table.find(id).select(OrderRow::as_select()).first(c).optional()
-        }
-    }
+    crate::lock_for_update!(conn, orders::table.find(id).select(OrderRow::as_select()))
 }
 
 /// Moves an order from one of `from` to `to` (compare-and-set); returns rows changed.
