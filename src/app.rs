@@ -42,6 +42,28 @@ pub struct AppState {
     pub sms_ip_limiter: RateLimiter,
     /// Recently checked bearer tokens.
     pub tokens: crate::accounts::tokens::TokenCache,
+    /// WeChat Pay, or the gateway that says it is not configured.
+    pub payments: crate::billing::wechat_pay::SharedGateway,
+}
+
+impl AppState {
+    /// Payment options from the configuration.
+    pub fn pay_options(&self) -> crate::billing::pay::PayOptions {
+        crate::billing::pay::PayOptions {
+            out_trade_no_prefix: self.config.wechat_pay.out_trade_no_prefix.clone(),
+            prepay_minutes: self.config.wechat_pay.prepay_minutes,
+        }
+    }
+
+    /// What the background billing passes need.
+    pub fn pass_context(&self) -> crate::billing::passes::PassContext {
+        crate::billing::passes::PassContext {
+            db: self.db.clone(),
+            clock: self.clock.clone(),
+            gateway: self.payments.clone(),
+            association: self.config.association.clone(),
+        }
+    }
 }
 
 impl AppState {
@@ -62,6 +84,9 @@ pub struct Dependencies {
     /// How often the outbox worker looks for due messages; `None` runs no worker
     /// (tests deliver explicitly with `notify::deliver_due`).
     pub outbox_interval: Option<Duration>,
+    /// How often the billing pass (payment sweep, dues expiry and reminders) runs;
+    /// `None` runs none (tests call `billing::passes::run_once`).
+    pub billing_interval: Option<Duration>,
 }
 
 impl Default for Dependencies {
@@ -70,6 +95,7 @@ impl Default for Dependencies {
             clock: Arc::new(SystemClock),
             providers: Providers::default(),
             outbox_interval: Some(Duration::from_secs(2)),
+            billing_interval: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -105,6 +131,7 @@ impl Application {
             },
         );
         let wechat = WechatClient::new(&config.wechat)?;
+        let payments = crate::billing::wechat_pay::from_config(&config)?;
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             db: db.clone(),
@@ -114,11 +141,15 @@ impl Application {
             metrics: Metrics::new()?,
             wechat,
             tokens: crate::accounts::tokens::TokenCache::default(),
+            payments,
             sms_ip_limiter: RateLimiter::new(
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),
             ),
         });
+        if let Some(every) = deps.billing_interval {
+            tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));
+        }
         if let Some(every) = deps.outbox_interval {
             tokio::spawn(crate::notify::run_worker(db, deps.clock, deps.providers, every));
         }

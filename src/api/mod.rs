@@ -2,6 +2,7 @@
 //! the OpenAPI document.
 
 pub mod auth;
+pub mod billing;
 pub mod error;
 pub mod events;
 pub mod events_lottery;
@@ -66,6 +67,17 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/v1/scans", Access::User, events::create_scan),
         RouteDef::post("/v1/lottery-entries", Access::User, events_lottery::create_lottery_entry),
         RouteDef::get("/v1/lottery-wins", Access::User, events_lottery::list_lottery_wins),
+        // orders and payment (issue 14)
+        RouteDef::get("/v1/me/orders", Access::User, billing::list_my_orders),
+        RouteDef::get("/v1/me/orders/{id}", Access::User, billing::show_my_order),
+        RouteDef::post("/v1/me/orders/{id}/cancel", Access::User, billing::cancel_my_order),
+        RouteDef::post("/v1/me/orders/{id}/pay", Access::User, billing::pay_my_order),
+        RouteDef::post("/v1/me/orders/{id}/refresh", Access::User, billing::refresh_my_order),
+        RouteDef::post(
+            "/v1/payments/wechat/notify",
+            Access::Public,
+            billing::receive_wechat_notify,
+        ),
     ]
 }
 

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
-use super::{events, events_lottery, me, notices, sign_in, uploads};
+use super::{billing, events, events_lottery, me, notices, sign_in, uploads};
 use crate::error::FieldError;
 
 /// The mini-program API.
@@ -47,6 +47,12 @@ use crate::error::FieldError;
         events::create_scan,
         events_lottery::create_lottery_entry,
         events_lottery::list_lottery_wins,
+        billing::list_my_orders,
+        billing::show_my_order,
+        billing::cancel_my_order,
+        billing::pay_my_order,
+        billing::refresh_my_order,
+        billing::receive_wechat_notify,
     ),
     components(schemas(
         ErrorBody,
@@ -77,12 +83,18 @@ use crate::error::FieldError;
         events_lottery::LotterySignInRequest,
         events_lottery::LotterySignInView,
         events_lottery::LotteryWinView,
+        billing::OrderView,
+        billing::PaymentView,
+        billing::RefundView,
+        billing::NotifyFailBody,
+        crate::billing::wechat_pay::PayParams,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
+        (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),
         (name = "membership", description = "Member types, positions, industries and applications"),
         (name = "uploads", description = "Files sent by users"),
     )

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbUrl;
 
 mod providers;
-pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig};
+pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig};
 
 /// A secret value: never printed by `Debug` or logs.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -80,6 +80,8 @@ pub struct Config {
     pub wechat: WechatConfig,
     /// Text messages (sign-in codes, notices).
     pub sms: SmsConfig,
+    /// WeChat Pay (orders paid in the mini-program).
+    pub wechat_pay: WechatPayConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -184,6 +186,7 @@ impl Default for Config {
                     region: "ap-guangzhou".into(),
                 },
             },
+            wechat_pay: WechatPayConfig::default(),
         }
     }
 }

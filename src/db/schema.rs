@@ -142,6 +142,7 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        paid_until -> Nullable<Date>,
     }
 }
 
@@ -273,6 +274,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     membership_settings,
     applications,
     member_positions,
+    wechat_transactions,
+    payments,
+    refunds,
+    payment_refusals,
+    dues_reminders,
 );
 
 // --- events (issue 5) ---
@@ -401,6 +407,84 @@ diesel::allow_tables_to_appear_in_same_query!(
     users
 );
 // --- end lotteries ---
+
+// --- payments (issue 14) ---
+diesel::table! {
+    /// WeChat Pay JSAPI transactions (one prepay each); an order may have several over time.
+    wechat_transactions (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        out_trade_no -> Text,
+        prepay_id -> Text,
+        amount_cents -> BigInt,
+        status -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Money received for an order: at most one per order (WeChat or offline).
+    payments (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        method -> Text,
+        amount_cents -> BigInt,
+        reference -> Text,
+        payer -> Text,
+        paid_at -> Timestamp,
+        voucher_file_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Money given back for an order.
+    refunds (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        out_refund_no -> Text,
+        amount_cents -> BigInt,
+        reason -> Text,
+        status -> Text,
+        provider_refund_id -> Nullable<Text>,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Payment notifications and answers refused (bad signature, stale, wrong amount…).
+    payment_refusals (id) {
+        id -> BigInt,
+        order_id -> Nullable<BigInt>,
+        out_trade_no -> Nullable<Text>,
+        source -> Text,
+        reason -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Dues reminders sent: at most one per order and step.
+    dues_reminders (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        step -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(wechat_transactions -> orders (order_id));
+diesel::joinable!(payments -> orders (order_id));
+diesel::joinable!(refunds -> orders (order_id));
+diesel::joinable!(dues_reminders -> orders (order_id));
+// --- end payments ---
 
 // --- in-app notices (issue 15) ---
 diesel::table! {

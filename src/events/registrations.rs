@@ -210,6 +210,9 @@ pub async fn cancel_registration(
         }
         store::set_registration_status(conn, mine.id, reg::CANCELLED, at)?;
         audit_reg(conn, at, Actor::User(user_id), "registration.cancel", &mine)?;
+        if let Some(order_id) = mine.order_id {
+            billing::orders::cancel_for_subject(conn, at, Actor::User(user_id), order_id)?;
+        }
         fill_places(conn, at, &event)?;
         store::registration(conn, mine.id)?.ok_or_else(|| AppError::not_found("报名"))
     })

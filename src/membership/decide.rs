@@ -7,9 +7,9 @@ use chrono::NaiveDateTime;
 
 use super::applications::{ApplicationView, load_catalogue};
 use super::catalog::Catalogue;
-use super::model::{ApplicationKind, ApplicationRow, MemberDetails, dues_period, status};
+use super::model::{ApplicationKind, ApplicationRow, MemberDetails, status};
 use super::store::{self, members::NewMemberRow};
-use crate::billing::{self, NewOrder, OrderKind};
+use crate::billing;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{Actor, AuditEntry};
@@ -162,16 +162,10 @@ fn create_dues(
     if kind.dues_cents <= 0 {
         return Ok(());
     }
-    let period = dues_period(at, tz);
-    let order = NewOrder {
-        user_id: row.user_id,
-        kind: OrderKind::Dues,
-        title: format!("{period} 年度会费（{}）", kind.name),
-        amount_cents: kind.dues_cents,
-        subject: Some(("members", member_id)),
-        period: Some(period.clone()),
-        dedupe_key: Some(format!("dues:{period}:user:{}", row.user_id)),
-    };
+    let today = at.and_utc().with_timezone(&tz).date_naive();
+    let period = billing::dues::current_period(conn, today, today)?;
+    let order =
+        billing::dues::dues_order(row.user_id, member_id, &kind.name, kind.dues_cents, &period);
     let order = billing::create_order(conn, at, Actor::Staff(staff_id), &order)?;
     store::applications::set_dues_order(conn, row.id, order.id)?;
     Ok(())

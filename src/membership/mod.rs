@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod catalog;
 pub mod decide;
+pub mod dues;
 pub mod excel;
 pub mod import;
 pub mod members;

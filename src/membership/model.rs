@@ -169,6 +169,8 @@ pub struct MemberRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+    /// Dues paid up to and including this day (association time zone); none yet.
+    pub paid_until: Option<chrono::NaiveDate>,
 }
 
 /// A member reads as its details (`member.name`), in code and in templates.

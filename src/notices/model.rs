@@ -15,12 +15,27 @@ pub enum NoticeKind {
     RegistrationDecided,
     /// A place freed up: the registration moved up from the waiting list.
     WaitlistPromoted,
+    /// An order was paid.
+    OrderPaid,
+    /// An order's money was given back.
+    OrderRefunded,
+    /// Dues are due soon or overdue.
+    DuesReminder,
+    /// Dues lapsed past the grace period: the membership expired.
+    MembershipExpired,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 3] =
-        [Self::ApplicationDecided, Self::RegistrationDecided, Self::WaitlistPromoted];
+    pub const ALL: [Self; 7] = [
+        Self::ApplicationDecided,
+        Self::RegistrationDecided,
+        Self::WaitlistPromoted,
+        Self::OrderPaid,
+        Self::OrderRefunded,
+        Self::DuesReminder,
+        Self::MembershipExpired,
+    ];
 
     /// The template key (outbox `template`, provider template mapping).
     pub fn key(self) -> &'static str {
@@ -28,6 +43,10 @@ impl NoticeKind {
             Self::ApplicationDecided => "application_decided",
             Self::RegistrationDecided => "event_registration_decided",
             Self::WaitlistPromoted => "event_waitlist_promoted",
+            Self::OrderPaid => "order_paid",
+            Self::OrderRefunded => "order_refunded",
+            Self::DuesReminder => "dues_reminder",
+            Self::MembershipExpired => "membership_expired",
         }
     }
 
@@ -37,6 +56,10 @@ impl NoticeKind {
             Self::ApplicationDecided => "申请审核结果",
             Self::RegistrationDecided => "活动报名审核结果",
             Self::WaitlistPromoted => "候补转正通知",
+            Self::OrderPaid => "缴费成功",
+            Self::OrderRefunded => "退款通知",
+            Self::DuesReminder => "会费缴纳提醒",
+            Self::MembershipExpired => "会籍到期通知",
         }
     }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod applications;
 pub mod auth;
 pub mod csrf;
+pub mod dues;
 pub mod error;
 pub mod events;
 pub mod events_detail;
@@ -14,6 +15,8 @@ pub mod files;
 pub mod home;
 pub mod members;
 pub mod membership_settings;
+pub mod orders;
+pub mod orders_xlsx;
 pub mod pager;
 pub mod render;
 pub mod session;
@@ -131,6 +134,16 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/lotteries/{id}", Staff, events_lottery::show_lottery),
         RouteDef::get("/lotteries/{id}/qr.png", Staff, events_lottery::show_lottery_qr),
         RouteDef::post("/lotteries/{id}/prizes/{pid}/draw", Staff, events_lottery::draw_prize),
+        // orders and dues (issue 14)
+        RouteDef::get("/orders", Staff, orders::list_orders),
+        RouteDef::get("/orders/export.xlsx", Staff, orders::export_orders),
+        RouteDef::get("/orders/{id}", Staff, orders::show_order),
+        RouteDef::post("/orders/{id}/offline-payment", Staff, orders::record_offline_payment),
+        RouteDef::post("/orders/{id}/refund", Staff, orders::refund_order),
+        RouteDef::get("/income", Staff, orders::show_income),
+        RouteDef::get("/dues", Staff, dues::show_dues),
+        RouteDef::post("/dues/run", Staff, dues::run_dues),
+        RouteDef::post("/dues/settings", Staff, dues::update_dues_settings),
     ]
 }
 

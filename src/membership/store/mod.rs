@@ -7,6 +7,7 @@
 
 pub mod applications;
 pub mod catalog;
+pub mod dues;
 pub mod import;
 pub mod members;
 

@@ -1,9 +1,66 @@
-//! Orders: idempotent creation under parallel requests.
+//! Orders: idempotent creation under parallel requests; paying (WeChat Pay against the
+//! fake, offline), refunds, dues runs and expiry — on SQLite, or PostgreSQL with
+//! `TEST_DATABASE_URL`.
+
+mod dues;
+mod offline_refund;
+mod pay;
+mod pay_races;
 
 use guildhall::billing::{self, NewOrder, OrderKind};
 use guildhall::kernel::audit::Actor;
+use serde_json::Value;
 
 use crate::support::TestApp;
+
+/// Creates an unpaid event-fee order of `cents` for `user_id` (as events would).
+pub async fn order_for(app: &TestApp, user_id: i64, cents: i64) -> i64 {
+    let order = NewOrder {
+        user_id,
+        kind: OrderKind::EventFee,
+        title: "活动报名费：年度会员大会".into(),
+        amount_cents: cents,
+        subject: None,
+        period: None,
+        dedupe_key: None,
+    };
+    let at = app.state.clock.now_naive();
+    app.state
+        .db
+        .write(move |c| billing::create_order(c, at, Actor::System, &order))
+        .await
+        .unwrap()
+        .id
+}
+
+/// A mini-program user with WeChat bound: (client, user id).
+pub async fn payer(app: &TestApp) -> (reqwest::Client, i64) {
+    let (client, user, _) = app.user_client().await;
+    app.set_openid(user.id, &format!("openid-{}", user.id)).await;
+    (client, user.id)
+}
+
+/// POSTs to an order action (`pay`, `cancel`, `refresh`); (status, JSON).
+pub async fn order_action(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: i64,
+    action: &str,
+) -> (u16, Value) {
+    let res =
+        client.post(app.url(&format!("/api/v1/me/orders/{id}/{action}"))).send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// The user's view of order `id`.
+pub async fn order_view(app: &TestApp, client: &reqwest::Client, id: i64) -> Value {
+    crate::support::json_of(client.get(app.url(&format!("/api/v1/me/orders/{id}")))).await
+}
+
+/// The manual clock's now in seconds (notification timestamps).
+pub fn now_secs(app: &TestApp) -> i64 {
+    app.state.clock.now().timestamp()
+}
 
 #[tokio::test]
 async fn one_order_per_dedupe_key_even_in_parallel() {
