@@ -114,47 +114,45 @@ async fn main() {
     let db = state.db.clone();
     let nos: Vec<(String, i64)> = db
         .write(move |conn| {
-            {
-                let now = chrono::Utc::now().naive_utc();
-                let mut out = Vec::new();
-                for i in 0..n {
-                    let user: i64 = guildhall::per_backend!(&mut *conn, |c| diesel::insert_into(
-                        guildhall::db::schema::users::table
-                    )
-                    .values((
-                        guildhall::db::schema::users::status.eq("active"),
-                        guildhall::db::schema::users::created_at.eq(now),
-                        guildhall::db::schema::users::updated_at.eq(now)
-                    ))
-                    .returning(guildhall::db::schema::users::id)
-                    .get_result(c))?;
-                    let cents = 1000 + i as i64;
-                    let order = NewOrder {
-                        user_id: user,
-                        kind: OrderKind::EventFee,
-                        title: format!("压测订单 {i}"),
-                        amount_cents: cents,
-                        subject: None,
-                        period: None,
-                        dedupe_key: None,
-                    };
-                    let row = billing::create_order(conn, now, Actor::System, &order)?;
-                    let no = format!("GH{}x0", row.id);
-                    let txn = billing::store::pay::NewTxn {
-                        order_id: row.id,
-                        out_trade_no: &no,
-                        prepay_id: "wx-bench",
-                        amount_cents: cents,
-                        status: "open",
-                        expires_at: now + chrono::Duration::hours(1),
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    billing::store::pay::insert_txn(conn, &txn)?;
-                    out.push((no, cents));
-                }
-                Ok(out)
+            let now = chrono::Utc::now().naive_utc();
+            let mut out = Vec::new();
+            for i in 0..n {
+                let user: i64 = guildhall::per_backend!(&mut *conn, |c| diesel::insert_into(
+                    guildhall::db::schema::users::table
+                )
+                .values((
+                    guildhall::db::schema::users::status.eq("active"),
+                    guildhall::db::schema::users::created_at.eq(now),
+                    guildhall::db::schema::users::updated_at.eq(now)
+                ))
+                .returning(guildhall::db::schema::users::id)
+                .get_result(c))?;
+                let cents = 1000 + i as i64;
+                let order = NewOrder {
+                    user_id: user,
+                    kind: OrderKind::EventFee,
+                    title: format!("压测订单 {i}"),
+                    amount_cents: cents,
+                    subject: None,
+                    period: None,
+                    dedupe_key: None,
+                };
+                let row = billing::create_order(conn, now, Actor::System, &order)?;
+                let no = format!("GH{}x0", row.id);
+                let txn = billing::store::pay::NewTxn {
+                    order_id: row.id,
+                    out_trade_no: &no,
+                    prepay_id: "wx-bench",
+                    amount_cents: cents,
+                    status: "open",
+                    expires_at: now + chrono::Duration::hours(1),
+                    created_at: now,
+                    updated_at: now,
+                };
+                billing::store::pay::insert_txn(conn, &txn)?;
+                out.push((no, cents));
             }
+            Ok(out)
         })
         .await
         .unwrap();

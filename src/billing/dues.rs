@@ -159,23 +159,24 @@ pub async fn run_dues(
 ) -> Result<DuesRunReport, AppError> {
     let at = clock.now_naive();
     db.write(move |conn| {
-            let (_, orders) = preview_in(conn, on)?;
-            let mut report = DuesRunReport { created: 0, existing: 0 };
-            for order in &orders {
-                let (_, created) = super::create_order_once(conn, at, Actor::Staff(staff_id), order)?;
-                if created { report.created += 1 } else { report.existing += 1 }
-            }
-            let entry = crate::kernel::audit::AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "dues.run",
-                subject_type: "orders",
-                subject_id: None,
-                ip: None,
-            };
-            let details = serde_json::json!({"on": on, "created": report.created, "existing": report.existing});
-            crate::kernel::audit::record(conn, at, &entry, &details)?;
-            Ok(report)
-        })
+        let (_, orders) = preview_in(conn, on)?;
+        let mut report = DuesRunReport { created: 0, existing: 0 };
+        for order in &orders {
+            let (_, created) = super::create_order_once(conn, at, Actor::Staff(staff_id), order)?;
+            if created { report.created += 1 } else { report.existing += 1 }
+        }
+        let entry = crate::kernel::audit::AuditEntry {
+            actor: Actor::Staff(staff_id),
+            action: "dues.run",
+            subject_type: "orders",
+            subject_id: None,
+            ip: None,
+        };
+        let details =
+            serde_json::json!({"on": on, "created": report.created, "existing": report.existing});
+        crate::kernel::audit::record(conn, at, &entry, &details)?;
+        Ok(report)
+    })
     .await
 }
 
@@ -199,48 +200,42 @@ pub async fn daily_pass(
     let at = clock.now_naive();
     let today = at.and_utc().with_timezone(&tz).date_naive();
     db.write(move |conn| {
-            let grace = settings::load(conn)?.grace_days;
-            let mut report = DailyReport::default();
-            for order in store::unpaid_dues(conn)? {
-                let (Some(member_id), Some(period)) =
-                    (order.subject_id, order.period.as_deref().and_then(dues_model::parse_period))
-                else {
-                    continue;
-                };
-                let Some(member) = crate::membership::dues::member(conn, member_id)? else {
-                    continue;
-                };
-                let due = dues_model::due_on(&period, order.created_at.date());
-                let covered = member.paid_until.is_some_and(|d| d >= today);
-                if dues_model::lapsed(due, grace, today) {
-                    if member.status == member_status::ACTIVE
-                        && !covered
-                        && crate::membership::dues::expire(conn, at, &member)?
-                    {
-                        report.expired += 1;
-                    }
-                    continue;
+        let grace = settings::load(conn)?.grace_days;
+        let mut report = DailyReport::default();
+        for order in store::unpaid_dues(conn)? {
+            let (Some(member_id), Some(period)) =
+                (order.subject_id, order.period.as_deref().and_then(dues_model::parse_period))
+            else {
+                continue;
+            };
+            let Some(member) = crate::membership::dues::member(conn, member_id)? else {
+                continue;
+            };
+            let due = dues_model::due_on(&period, order.created_at.date());
+            let covered = member.paid_until.is_some_and(|d| d >= today);
+            if dues_model::lapsed(due, grace, today) {
+                if member.status == member_status::ACTIVE
+                    && !covered
+                    && crate::membership::dues::expire(conn, at, &member)?
+                {
+                    report.expired += 1;
                 }
-                let Some(step) = dues_model::reminder_step(due, grace, today) else { continue };
-                if super::store::pay::claim_reminder(conn, order.id, step.as_str(), at)? {
-                    let payload = serde_json::json!({
-                        "order_id": order.id,
-                        "title": order.title,
-                        "amount": crate::kernel::money::format_cents(order.amount_cents),
-                        "due_on": due,
-                        "step": step.as_str(),
-                    });
-                    crate::accounts::notify_user(
-                        conn,
-                        at,
-                        order.user_id,
-                        "dues_reminder",
-                        &payload,
-                    )?;
-                    report.reminders += 1;
-                }
+                continue;
             }
-            Ok(report)
-        })
+            let Some(step) = dues_model::reminder_step(due, grace, today) else { continue };
+            if super::store::pay::claim_reminder(conn, order.id, step.as_str(), at)? {
+                let payload = serde_json::json!({
+                    "order_id": order.id,
+                    "title": order.title,
+                    "amount": crate::kernel::money::format_cents(order.amount_cents),
+                    "due_on": due,
+                    "step": step.as_str(),
+                });
+                crate::accounts::notify_user(conn, at, order.user_id, "dues_reminder", &payload)?;
+                report.reminders += 1;
+            }
+        }
+        Ok(report)
+    })
     .await
 }

@@ -86,20 +86,19 @@ pub async fn cancel_my_order(
     let at = clock.now_naive();
     let cancelled = db
         .write(move |conn| {
-                let order = store::lock(conn, order_id)?
-                    .filter(|o| o.user_id == user_id)
-                    .ok_or_else(|| AppError::not_found("订单"))?;
-                if order.status != status::UNPAID {
-                    return Err(AppError::Conflict {
-                        code: "order_not_cancellable",
-                        message: format!("订单{}，不能取消", status::label(&order.status)),
-                    });
-                }
-                cancel_locked(conn, at, Actor::User(user_id), &order)?;
-                let order =
-                    store::find(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
-                detail(conn, order)
-            })
+            let order = store::lock(conn, order_id)?
+                .filter(|o| o.user_id == user_id)
+                .ok_or_else(|| AppError::not_found("订单"))?;
+            if order.status != status::UNPAID {
+                return Err(AppError::Conflict {
+                    code: "order_not_cancellable",
+                    message: format!("订单{}，不能取消", status::label(&order.status)),
+                });
+            }
+            cancel_locked(conn, at, Actor::User(user_id), &order)?;
+            let order = store::find(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
+            detail(conn, order)
+        })
         .await?;
     super::pay::close_open(db, clock, gateway, order_id).await?;
     Ok(cancelled)

@@ -114,9 +114,7 @@ pub async fn pay_order(
     gateway.merchant()?;
     let at = clock.now_naive();
     let o = opts.clone();
-    let attempt = db
-        .write(move |c| reserve_attempt(c, at, &o, user_id, order_id))
-        .await?;
+    let attempt = db.write(move |c| reserve_attempt(c, at, &o, user_id, order_id)).await?;
     let prepay_id = if attempt.prepay_id.is_empty() {
         let req = PrepayRequest {
             out_trade_no: attempt.out_trade_no.clone(),

@@ -112,10 +112,9 @@ pub async fn refund_order(
     let at = clock.now_naive();
     let row = db
         .write(move |conn| {
-                let order =
-                    store::lock(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
-                request_locked(conn, at, Actor::Staff(staff_id), &order, cents, &reason)
-            })
+            let order = store::lock(conn, order_id)?.ok_or_else(|| AppError::not_found("订单"))?;
+            request_locked(conn, at, Actor::Staff(staff_id), &order, cents, &reason)
+        })
         .await?;
     if row.status == refund_status::REQUESTED {
         if let Err(e) = submit(db, clock, gateway, row.id).await {
@@ -157,25 +156,25 @@ async fn submit(
             let at = clock.now_naive();
             let detail = format!("{code} {message}");
             db.write(move |conn| {
-                    pstore::set_refund(
-                        conn,
-                        refund_id,
-                        &[refund_status::REQUESTED],
-                        refund_status::FAILED,
-                        None,
-                        at,
-                        None,
-                    )?;
-                    super::record_refusal(
-                        conn,
-                        at,
-                        Some(refund.order_id),
-                        None,
-                        "refund",
-                        "refund_refused",
-                        &detail,
-                    )
-                })
+                pstore::set_refund(
+                    conn,
+                    refund_id,
+                    &[refund_status::REQUESTED],
+                    refund_status::FAILED,
+                    None,
+                    at,
+                    None,
+                )?;
+                super::record_refusal(
+                    conn,
+                    at,
+                    Some(refund.order_id),
+                    None,
+                    "refund",
+                    "refund_refused",
+                    &detail,
+                )
+            })
             .await?;
             return Ok(());
         }

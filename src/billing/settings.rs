@@ -78,22 +78,22 @@ pub async fn update_settings(
     }
     let at = clock.now_naive();
     db.write(move |conn| {
-            kv::put(conn, PERIOD_MODE, new.period_mode.as_str(), at)?;
-            kv::put(conn, GRACE_DAYS, &new.grace_days.to_string(), at)?;
-            kv::put(conn, PAID_CANCEL, new.paid_cancel.as_str(), at)?;
-            let entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "billing_settings.update",
-                subject_type: "settings",
-                subject_id: None,
-                ip: None,
-            };
-            let details = serde_json::json!({
-                "period_mode": new.period_mode.as_str(),
-                "grace_days": new.grace_days,
-                "paid_cancel": new.paid_cancel.as_str(),
-            });
-            audit::record(conn, at, &entry, &details)
-        })
+        kv::put(conn, PERIOD_MODE, new.period_mode.as_str(), at)?;
+        kv::put(conn, GRACE_DAYS, &new.grace_days.to_string(), at)?;
+        kv::put(conn, PAID_CANCEL, new.paid_cancel.as_str(), at)?;
+        let entry = AuditEntry {
+            actor: Actor::Staff(staff_id),
+            action: "billing_settings.update",
+            subject_type: "settings",
+            subject_id: None,
+            ip: None,
+        };
+        let details = serde_json::json!({
+            "period_mode": new.period_mode.as_str(),
+            "grace_days": new.grace_days,
+            "paid_cancel": new.paid_cancel.as_str(),
+        });
+        audit::record(conn, at, &entry, &details)
+    })
     .await
 }

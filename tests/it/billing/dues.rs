@@ -112,7 +112,12 @@ async fn unpaid_dues_expire_membership_and_paying_reactivates_it() {
         .unwrap();
     assert_eq!(paid_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
     assert_eq!(app.billing_pass().await.1, Default::default(), "nothing more to do");
-    let expected =
-        ["application_decided", "dues_reminder", "dues_reminder", "membership_expired", "order_paid"];
+    let expected = [
+        "application_decided",
+        "dues_reminder",
+        "dues_reminder",
+        "membership_expired",
+        "order_paid",
+    ];
     assert_eq!(notices_to(&app, "openid-member").await, expected);
 }

@@ -25,7 +25,12 @@ pub async fn order_for(app: &TestApp, user_id: i64, cents: i64) -> i64 {
         dedupe_key: None,
     };
     let at = app.state.clock.now_naive();
-    app.state.db.write(move |c| billing::create_order(c, at, Actor::System, &order)).await.unwrap().id
+    app.state
+        .db
+        .write(move |c| billing::create_order(c, at, Actor::System, &order))
+        .await
+        .unwrap()
+        .id
 }
 
 /// A mini-program user with WeChat bound: (client, user id).
@@ -60,7 +65,8 @@ pub async fn notices(app: &TestApp, user_id: i64) -> Vec<String> {
 
 /// The templates of the messages queued to `recipient`, sorted.
 pub async fn notices_to(app: &TestApp, recipient: &str) -> Vec<String> {
-    let mut t: Vec<String> = app.outbox_to(recipient).await.into_iter().map(|r| r.template).collect();
+    let mut t: Vec<String> =
+        app.outbox_to(recipient).await.into_iter().map(|r| r.template).collect();
     t.sort();
     t
 }

@@ -161,10 +161,14 @@ async fn cancelling_a_registration_cancels_its_order_or_refunds_it_as_set() {
     let reg = register(client.clone()).await;
     let order = reg["order_id"].as_i64().unwrap();
     let path = format!("/admin/orders/{order}/offline-payment");
-    let fields = [("amount", "50"), ("paid_on", "2026-11-24"), ("payer", "张三"), ("reference", "CASH-9")];
+    let fields =
+        [("amount", "50"), ("paid_on", "2026-11-24"), ("payer", "张三"), ("reference", "CASH-9")];
     assert_eq!(crate::membership::post_form(&app, &finance, &path, &fields).await.status(), 303);
     assert_eq!(cancel(client.clone(), reg["id"].as_i64().unwrap()).await, 200);
     let view = order_view(&app, &client, order).await;
-    assert_eq!((view["status"].as_str(), view["refunds"][0]["amount_cents"].as_i64()), (Some("refunded"), Some(5_000)));
+    assert_eq!(
+        (view["status"].as_str(), view["refunds"][0]["amount_cents"].as_i64()),
+        (Some("refunded"), Some(5_000))
+    );
     assert_eq!(notices(&app, second).await, ["order_paid", "order_refunded"]);
 }
