@@ -122,7 +122,7 @@ fn preview_in(conn: &mut DbConn, on: NaiveDate) -> Result<(DuesPreview, Vec<NewO
         lines.push(DuesLine {
             member_id: member.id,
             member_number: member.member_number,
-            name: member.name,
+            name: member.details.name.clone(),
             member_type: kind.name,
             status: member.status,
             period: period.key,

@@ -6,7 +6,7 @@ use chrono::TimeZone as _;
 use guildhall::accounts::Role;
 use guildhall::billing::dues;
 
-use super::payer;
+use super::{notices, notices_to, payer};
 use crate::membership::{applicant, approve, post_form};
 use crate::support::TestApp;
 
@@ -26,6 +26,7 @@ async fn dues_runs_make_one_order_per_member_and_period_even_in_parallel() {
     for _ in 0..3 {
         let (_, user) = payer(&app).await;
         crate::membership::make_member(&app, user).await;
+        assert_eq!(notices(&app, user).await, ["application_decided"]);
     }
     assert_eq!(app.count_rows("orders").await, 1);
 
@@ -111,4 +112,12 @@ async fn unpaid_dues_expire_membership_and_paying_reactivates_it() {
         .unwrap();
     assert_eq!(paid_until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
     assert_eq!(app.billing_pass().await.1, Default::default(), "nothing more to do");
+    let expected = [
+        "application_decided",
+        "dues_reminder",
+        "dues_reminder",
+        "membership_expired",
+        "order_paid",
+    ];
+    assert_eq!(notices_to(&app, "openid-member").await, expected);
 }

@@ -57,6 +57,20 @@ pub async fn order_view(app: &TestApp, client: &reqwest::Client, id: i64) -> Val
     crate::support::json_of(client.get(app.url(&format!("/api/v1/me/orders/{id}")))).await
 }
 
+/// The templates of the messages queued to `user_id`'s WeChat (as [`payer`] binds it),
+/// sorted.
+pub async fn notices(app: &TestApp, user_id: i64) -> Vec<String> {
+    notices_to(app, &format!("openid-{user_id}")).await
+}
+
+/// The templates of the messages queued to `recipient`, sorted.
+pub async fn notices_to(app: &TestApp, recipient: &str) -> Vec<String> {
+    let mut t: Vec<String> =
+        app.outbox_to(recipient).await.into_iter().map(|r| r.template).collect();
+    t.sort();
+    t
+}
+
 /// The manual clock's now in seconds (notification timestamps).
 pub fn now_secs(app: &TestApp) -> i64 {
     app.state.clock.now().timestamp()

@@ -4,7 +4,7 @@
 use guildhall::accounts::Role;
 use serde_json::json;
 
-use super::{now_secs, order_action, order_for, order_view, payer};
+use super::{notices, now_secs, order_action, order_for, order_view, payer};
 use crate::membership::post_form;
 use crate::support::TestApp;
 use crate::support::wechat_pay::FakeWechatPay;
@@ -86,6 +86,7 @@ async fn finance_records_an_offline_payment_of_the_exact_amount() {
         post_form(&app, &finance, &refund, &[("amount", "1200"), ("reason", "会员退会")]).await;
     assert_eq!(res.status(), 303);
     assert_eq!(order_view(&app, &client, id).await["status"], "refunded");
+    assert_eq!(notices(&app, user_id).await, ["order_paid", "order_refunded"]);
 }
 
 #[tokio::test]
@@ -128,6 +129,7 @@ async fn wechat_refunds_go_through_the_refund_api_and_its_notification() {
     let res = post_form(&app, &finance, &refund, &[("amount", "7.01"), ("reason", "再退")]).await;
     assert_eq!(res.status(), 422, "only ¥7.00 left");
     assert_eq!(app.count_rows("refunds").await, 1);
+    assert_eq!(notices(&app, user_id).await, ["order_paid"], "not refunded in full");
 }
 
 #[tokio::test]
@@ -155,7 +157,7 @@ async fn cancelling_a_registration_cancels_its_order_or_refunds_it_as_set() {
     let settings = [("period_mode", "calendar"), ("grace_days", "30"), ("paid_cancel", "refund")];
     let res = crate::membership::post_form(&app, &finance, "/admin/dues/settings", &settings).await;
     assert_eq!(res.status(), 303);
-    let (client, _) = payer(&app).await;
+    let (client, second) = payer(&app).await;
     let reg = register(client.clone()).await;
     let order = reg["order_id"].as_i64().unwrap();
     let path = format!("/admin/orders/{order}/offline-payment");
@@ -168,4 +170,5 @@ async fn cancelling_a_registration_cancels_its_order_or_refunds_it_as_set() {
         (view["status"].as_str(), view["refunds"][0]["amount_cents"].as_i64()),
         (Some("refunded"), Some(5_000))
     );
+    assert_eq!(notices(&app, second).await, ["order_paid", "order_refunded"]);
 }

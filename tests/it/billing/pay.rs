@@ -8,7 +8,7 @@ use rsa::signature::Verifier as _;
 use serde_json::json;
 use sha2::Sha256;
 
-use super::{now_secs, order_action, order_for, order_view, payer};
+use super::{notices, now_secs, order_action, order_for, order_view, payer};
 use crate::support::wechat_pay::{self, FakeWechatPay};
 use crate::support::{TestApp, fakes};
 
@@ -74,6 +74,7 @@ async fn pay_by_wechat_records_one_payment_however_often_notified() {
     assert_eq!(none, json!([]));
     let bad = client.get(app.url("/api/v1/me/orders?status=whatever")).send().await.unwrap();
     assert_eq!(bad.status(), 422);
+    assert_eq!(notices(&app, user_id).await, ["order_paid"], "one notice, not 101");
 }
 
 #[tokio::test]
@@ -141,6 +142,7 @@ async fn refused_notifications_are_recorded_and_change_nothing() {
     let good = pay.notification("TRANSACTION.SUCCESS", &txn, now);
     assert_eq!(pay.deliver(&app.address, &good).await.0, 204);
     assert_eq!(app.count_rows("payments").await, 1);
+    assert_eq!(notices(&app, user_id).await, ["order_paid"]);
 }
 
 #[tokio::test]
@@ -178,6 +180,7 @@ async fn lost_notifications_are_found_by_query_and_expired_prepays_closed() {
     assert_eq!(order_action(&app, &client, c, "pay").await.0, 200);
     assert!(pay.out_trade_nos().contains(&format!("GH{c}x1")));
     assert_eq!(app.count_rows("payments").await, 2);
+    assert_eq!(notices(&app, user_id).await, ["order_paid", "order_paid"]);
 }
 
 #[tokio::test]

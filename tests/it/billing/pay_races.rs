@@ -1,7 +1,7 @@
 //! Money happens once under races: two browsers paying, notifications racing queries
 //! and each other — run on PostgreSQL too (`TEST_DATABASE_URL`).
 
-use super::{now_secs, order_action, order_for, order_view, payer};
+use super::{notices, now_secs, order_action, order_for, order_view, payer};
 use crate::support::TestApp;
 use crate::support::wechat_pay::FakeWechatPay;
 
@@ -49,4 +49,5 @@ async fn two_browsers_and_racing_notifies_and_queries_make_one_payment() {
     assert_eq!(order_view(&app, &client, id).await["status"], "paid");
     let sweep = app.billing_pass().await.0;
     assert_eq!(sweep.paid, 0, "nothing left to find");
+    assert_eq!(notices(&app, user_id).await, ["order_paid"]);
 }
