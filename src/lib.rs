@@ -14,6 +14,7 @@ pub mod http;
 pub mod kernel;
 pub mod membership;
 pub mod notify;
+pub mod profiles;
 pub mod public;
 pub mod telemetry;
 pub mod web;
