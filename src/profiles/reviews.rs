@@ -11,7 +11,7 @@ use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::review::Decision;
 use crate::kernel::revisions::diff::{self, Field, FieldDiff};
-use crate::kernel::revisions::{self, RevisionKind, RevisionRow};
+use crate::kernel::revisions::{self, RevisionKind, RevisionRow, RevisionStatus};
 
 /// Rows per inbox page.
 pub const PAGE_SIZE: i64 = 20;
@@ -231,11 +231,21 @@ pub async fn decide(
         write_transaction(conn, |conn| {
             let rev = revisions::find(conn, id)?.ok_or_else(|| AppError::not_found("修改"))?;
             let kind = rev.kind().ok_or_else(|| AppError::not_found("修改"))?;
-            let owner = match kind {
-                RevisionKind::Expert => experts::lock_for_review(conn, rev.item_id)?.owner_user_id,
+            if rev.status() != RevisionStatus::Pending {
+                return Err(revisions::already_decided(rev.status()));
+            }
+            // Item first, then revision: the order every writer of an item takes.
+            let locked = match kind {
+                RevisionKind::Expert => experts::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id),
                 RevisionKind::Certificate => {
-                    certificates::lock_for_review(conn, rev.item_id)?.owner_user_id
+                    certificates::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
                 }
+            };
+            let owner = match locked {
+                Err(AppError::NotFound(_)) => {
+                    return Err(revisions::already_decided(RevisionStatus::Discarded));
+                }
+                other => other?,
             };
             let decided = revisions::decide(conn, at, &rev, decision, &note, staff_id)?;
             if decision == Decision::Approve {

@@ -47,12 +47,15 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
+    ("/admin/reviews", "审核中心", &[Role::Admin, Role::Secretary]),
     // membership
     ("/admin/applications", "会员申请审核", &[Role::Admin, Role::Secretary]),
     ("/admin/members", "会员管理", &[Role::Admin, Role::Secretary]),
     ("/admin/membership-settings", "会员设置", &[Role::Admin, Role::Secretary]),
     ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
     ("/admin/lotteries", "抽奖", &[Role::Admin, Role::Secretary]),
+    ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
+    ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
 ];
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.
@@ -61,6 +64,7 @@ async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>
     if matches!(role, Role::Admin | Role::Secretary) {
         let pending = crate::membership::queue::pending_count(&state.db).await?;
         out.push(("/admin/applications", pending));
+        out.push(("/admin/reviews", crate::profiles::reviews::pending_total(&state.db).await?));
     }
     Ok(out.into_iter().filter(|(_, n)| *n > 0).collect())
 }

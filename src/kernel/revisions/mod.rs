@@ -347,7 +347,8 @@ pub struct ReviewState {
     pub note: String,
 }
 
-/// The owner's view of an item's review: its newest submission after the live one.
+/// The owner's view of an item's review, and the submission it is about (pending,
+/// rejected, or a withdrawn new item; None when only the live version counts).
 pub fn owner_state(
     conn: &mut DbConn,
     kind: RevisionKind,
@@ -355,7 +356,10 @@ pub fn owner_state(
     live_revision_id: Option<i64>,
 ) -> Result<(ReviewState, Option<RevisionRow>), AppError> {
     let newest = store::newest_after(conn, kind.as_str(), item_id, live_revision_id.unwrap_or(0))?;
-    Ok((state_of(live_revision_id.is_some(), newest.as_ref()), newest))
+    let state = state_of(live_revision_id.is_some(), newest.as_ref());
+    // A withdrawn edit of a live item is history; the owner sees only the live one.
+    let newest = if state.state == "published" { None } else { newest };
+    Ok((state, newest))
 }
 
 /// The owner's state from whether a live revision exists and the newest one after it.
