@@ -120,9 +120,8 @@ pub async fn update_my_expert(
     id: web::Path<i64>,
     input: web::Json<ExpertFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let view =
-        experts::submit_edit(&state.db, &state.clock, user.user.id, *id, input.into_inner())
-            .await?;
+    let view = experts::submit_edit(&state.db, &state.clock, user.user.id, *id, input.into_inner())
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -138,7 +137,8 @@ pub async fn withdraw_my_expert(
     user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(experts::withdraw(&state.db, &state.clock, user.user.id, *id).await?))
+    Ok(HttpResponse::Ok()
+        .json(experts::withdraw(&state.db, &state.clock, user.user.id, *id).await?))
 }
 
 /// Deletes an expert (a pending edit goes with it).

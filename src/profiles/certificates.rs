@@ -6,7 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rand::Rng as _;
 use serde::Serialize;
 
-use super::certificates_model::{CertificateFields, CertificateRow, CertificateStatus, CertificateView};
+use super::certificates_model::{
+    CertificateFields, CertificateRow, CertificateStatus, CertificateView,
+};
 use super::certificates_store::{self as store, CertificateFilter, NewCertificateRow, OwnerFilter};
 use super::reviewed::{self, ImageOwner};
 use crate::db::{Db, DbConn, write_transaction};
@@ -392,7 +394,8 @@ pub async fn for_card(
     today: NaiveDate,
     base_url: String,
 ) -> Result<Vec<PublicCertificate>, AppError> {
-    let filter = CertificateFilter { owner: OwnerFilter::Members, public: true, card_of: Some(user_id) };
+    let filter =
+        CertificateFilter { owner: OwnerFilter::Members, public: true, card_of: Some(user_id) };
     db.run(move |conn| load_public(conn, &filter, 0, today, &base_url)).await
 }
 

@@ -133,7 +133,9 @@ impl CertificateFields {
                 }
                 Validity::Range { from: from.trim().into(), until: until.trim().into() }
             }
-            Validity::Text { text } => Validity::Text { text: reviewed::text(e, "validity.text", &text, 20, true) },
+            Validity::Text { text } => {
+                Validity::Text { text: reviewed::text(e, "validity.text", &text, 20, true) }
+            }
             Validity::Permanent => Validity::Permanent,
         };
         if self.extra_lines.len() > MAX_LINES {
@@ -152,7 +154,17 @@ impl CertificateFields {
         }
         reviewed::fail_on(errors)?;
         let issue_date = issued.map(|d| d.to_string()).unwrap_or_default();
-        Ok(Self { title, kind, awarded_to, issuer, issue_date, number, validity, extra_lines, image_file_ids: self.image_file_ids })
+        Ok(Self {
+            title,
+            kind,
+            awarded_to,
+            issuer,
+            issue_date,
+            number,
+            validity,
+            extra_lines,
+            image_file_ids: self.image_file_ids,
+        })
     }
 
     /// The fields as the reviewer compares them.
@@ -318,7 +330,9 @@ mod tests {
             issue_date: "2026-03-01".into(),
             number: "SZ-2026-001".into(),
             validity: Validity::Range { from: "2026-03-01".into(), until: "2031-02-28".into() },
-            extra_lines: vec![ExtraLine { label: "软件名称".into(), value: "信易通".into() }],
+            extra_lines: vec![ExtraLine {
+                label: "软件名称".into(), value: "信易通".into()
+            }],
             image_file_ids: vec![1],
         }
     }

@@ -121,7 +121,12 @@ pub async fn publish_honour(
         write_transaction(conn, |conn| {
             let fields = input.validated(today, false)?;
             let ids = &fields.image_file_ids;
-            reviewed::fail_on(reviewed::check_images(conn, "image_file_ids", ids, ImageOwner::Staff)?)?;
+            reviewed::fail_on(reviewed::check_images(
+                conn,
+                "image_file_ids",
+                ids,
+                ImageOwner::Staff,
+            )?)?;
             let new = NewCertificateRow {
                 owner_user_id: None,
                 created_by_staff_id: Some(staff_id),
@@ -129,11 +134,19 @@ pub async fn publish_honour(
                 updated_at: at,
             };
             let row = store::insert(conn, &new)?;
-            let draft = Draft { kind: KIND, item_id: row.id, title: &fields.title, content: &fields };
+            let draft =
+                Draft { kind: KIND, item_id: row.id, title: &fields.title, content: &fields };
             let rev = revisions::publish(conn, at, &draft, staff_id)?;
             certificates::make_live(conn, at, &rev)?;
             let details = serde_json::json!({"revision_id": rev.id});
-            audit_certificate(conn, at, Actor::Staff(staff_id), "certificate.publish", row.id, &details)?;
+            audit_certificate(
+                conn,
+                at,
+                Actor::Staff(staff_id),
+                "certificate.publish",
+                row.id,
+                &details,
+            )?;
             Ok(row.id)
         })
     })
@@ -164,12 +177,23 @@ pub async fn revoke(
                 });
             }
             if store::revoke(conn, id, &reason, staff_id, at)? == 0 {
-                return Err(AppError::Conflict { code: "already_revoked", message: "证书已撤销".into() });
+                return Err(AppError::Conflict {
+                    code: "already_revoked",
+                    message: "证书已撤销".into(),
+                });
             }
             let details = serde_json::json!({"reason": reason});
-            audit_certificate(conn, at, Actor::Staff(staff_id), "certificate.revoke", id, &details)?;
+            audit_certificate(
+                conn,
+                at,
+                Actor::Staff(staff_id),
+                "certificate.revoke",
+                id,
+                &details,
+            )?;
             let Some(user) = row.owner_user_id else { return Ok(()) };
-            let payload = serde_json::json!({"certificate_id": id, "title": row.title, "reason": reason});
+            let payload =
+                serde_json::json!({"certificate_id": id, "title": row.title, "reason": reason});
             crate::accounts::notify_user(conn, at, user, "certificate_revoked", &payload)
         })
     })
@@ -205,7 +229,11 @@ pub struct Verification {
 
 /// The certificate with verification code `code`, as the association recorded it;
 /// None for an unknown code or a deleted certificate.
-pub async fn verify(db: &Db, code: String, today: NaiveDate) -> Result<Option<Verification>, AppError> {
+pub async fn verify(
+    db: &Db,
+    code: String,
+    today: NaiveDate,
+) -> Result<Option<Verification>, AppError> {
     let code = code.trim().to_uppercase();
     if code.is_empty() || code.len() > 32 {
         return Ok(None);

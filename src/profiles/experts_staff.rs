@@ -96,9 +96,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<StaffExpertDetail, AppError> {
         let row = store::by_id(conn, id)?.ok_or_else(|| AppError::not_found("专家信息"))?;
         let (item, fields) = item(conn, &row)?;
         let owner_number = match row.owner_user_id {
-            Some(user) => {
-                crate::membership::member_of_user(conn, user)?.map(|m| m.member_number)
-            }
+            Some(user) => crate::membership::member_of_user(conn, user)?.map(|m| m.member_number),
             None => None,
         };
         Ok(StaffExpertDetail { item, fields, owner_number: owner_number.unwrap_or_default() })

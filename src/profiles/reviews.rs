@@ -83,7 +83,11 @@ pub struct Inbox {
     pub counts: Vec<(InboxKind, i64)>,
 }
 
-fn application_items(conn: &mut DbConn, offset: i64, limit: i64) -> Result<Vec<InboxItem>, AppError> {
+fn application_items(
+    conn: &mut DbConn,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<InboxItem>, AppError> {
     let rows = crate::membership::queue::pending_oldest(conn, offset, limit)?;
     Ok(rows
         .into_iter()
@@ -133,9 +137,9 @@ pub fn counts(conn: &mut DbConn) -> Result<Vec<(InboxKind, i64)>, AppError> {
     Ok(out)
 }
 
-/// Everything waiting, for the menu badge.
-pub async fn pending_total(db: &Db) -> Result<i64, AppError> {
-    db.run(|conn| Ok(counts(conn)?.iter().map(|(_, n)| n).sum())).await
+/// Waiting items per kind, for the menu badges.
+pub async fn pending_counts(db: &Db) -> Result<Vec<(InboxKind, i64)>, AppError> {
+    db.run(counts).await
 }
 
 /// One page (1-based) of the inbox, oldest first, optionally of one kind.
@@ -143,7 +147,8 @@ pub async fn inbox(db: &Db, kind: Option<InboxKind>, page: i64) -> Result<Inbox,
     let offset = (page.clamp(1, 100_000) - 1) * PAGE_SIZE;
     db.run(move |conn| {
         let counts = counts(conn)?;
-        let total = counts.iter().filter(|(k, _)| kind.is_none_or(|f| f == *k)).map(|(_, n)| n).sum();
+        let total =
+            counts.iter().filter(|(k, _)| kind.is_none_or(|f| f == *k)).map(|(_, n)| n).sum();
         let items = match kind {
             Some(InboxKind::Application) => application_items(conn, offset, PAGE_SIZE)?,
             Some(InboxKind::Revision(k)) => revision_items(conn, Some(k), offset, PAGE_SIZE)?,
@@ -152,7 +157,10 @@ pub async fn inbox(db: &Db, kind: Option<InboxKind>, page: i64) -> Result<Inbox,
                 let mut all = application_items(conn, 0, offset + PAGE_SIZE)?;
                 all.extend(revision_items(conn, None, 0, offset + PAGE_SIZE)?);
                 all.sort_by_key(|i| i.submitted_at);
-                all.into_iter().skip(usize::try_from(offset).unwrap_or(0)).take(PAGE_SIZE as usize).collect()
+                all.into_iter()
+                    .skip(usize::try_from(offset).unwrap_or(0))
+                    .take(PAGE_SIZE as usize)
+                    .collect()
             }
         };
         Ok(Inbox { items, total, counts })
@@ -236,7 +244,9 @@ pub async fn decide(
             }
             // Item first, then revision: the order every writer of an item takes.
             let locked = match kind {
-                RevisionKind::Expert => experts::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id),
+                RevisionKind::Expert => {
+                    experts::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
+                }
                 RevisionKind::Certificate => {
                     certificates::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
                 }

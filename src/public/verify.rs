@@ -34,8 +34,10 @@ pub async fn show_verification(
     let settings = state.association_settings().await?;
     let today = today(&state.clock, settings.time_zone);
     let record = certificates_staff::verify(&state.db, code.clone(), today).await?;
-    let recorded =
-        record.as_ref().map(|r| display_minutes(r.recorded_at, settings.time_zone)).unwrap_or_default();
+    let recorded = record
+        .as_ref()
+        .map(|r| display_minutes(r.recorded_at, settings.time_zone))
+        .unwrap_or_default();
     let status = if record.is_some() {
         actix_web::http::StatusCode::OK
     } else {
@@ -56,7 +58,8 @@ pub async fn show_verification_qr(
     code: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let tz = state.association_settings().await?.time_zone;
-    let record = certificates_staff::verify(&state.db, code.clone(), today(&state.clock, tz)).await?;
+    let record =
+        certificates_staff::verify(&state.db, code.clone(), today(&state.clock, tz)).await?;
     if record.is_none() {
         return Err(AppError::not_found("证书").into());
     }

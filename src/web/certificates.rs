@@ -65,7 +65,8 @@ pub async fn list_certificates(
     let page_no = query.page.unwrap_or(1);
     let result =
         certificates_staff::list(&state.db, owner, page_no, today(&state.clock, tz)).await?;
-    let pager = pager("/admin/certificates", &[("owner", value.into())], page_no, result.total, PAGE_SIZE);
+    let pager =
+        pager("/admin/certificates", &[("owner", value.into())], page_no, result.total, PAGE_SIZE);
     let rows = result
         .items
         .into_iter()
@@ -137,13 +138,19 @@ impl Default for CertificateForm {
 impl CertificateForm {
     fn parse(&self) -> Result<CertificateFields, AppError> {
         let validity = match self.validity_type.as_str() {
-            "range" => Validity::Range { from: self.valid_from.clone(), until: self.valid_until.clone() },
+            "range" => {
+                Validity::Range { from: self.valid_from.clone(), until: self.valid_until.clone() }
+            }
             "text" => Validity::Text { text: self.validity_text.clone() },
             _ => Validity::Permanent,
         };
         let mut image_file_ids = Vec::new();
-        for part in self.image_file_ids.split([',', '，', ' ', '、']).filter(|p| !p.trim().is_empty()) {
-            let id = part.trim().parse().map_err(|_| AppError::field("image_file_ids", "请填写文件编号（数字，用逗号分隔）"))?;
+        for part in
+            self.image_file_ids.split([',', '，', ' ', '、']).filter(|p| !p.trim().is_empty())
+        {
+            let id = part.trim().parse().map_err(|_| {
+                AppError::field("image_file_ids", "请填写文件编号（数字，用逗号分隔）")
+            })?;
             image_file_ids.push(id);
         }
         let extra_lines = self
@@ -196,7 +203,12 @@ pub async fn new_certificate(
     staff: RequireRole<Secretaries>,
 ) -> Result<HttpResponse, PageError> {
     let chrome = Chrome::build(&state, &staff, "/admin/certificates", "发布协会荣誉").await?;
-    render(&CertificateFormPage { chrome, form: CertificateForm::default(), errors: Vec::new(), kinds: KINDS })
+    render(&CertificateFormPage {
+        chrome,
+        form: CertificateForm::default(),
+        errors: Vec::new(),
+        kinds: KINDS,
+    })
 }
 
 /// `POST /admin/certificates`: an association honour, live at once.
@@ -210,7 +222,14 @@ pub async fn create_certificate(
     let result = match form.parse() {
         Ok(fields) => {
             let today = today(&state.clock, tz);
-            certificates_staff::publish_honour(&state.db, &state.clock, staff.staff.id, today, fields).await
+            certificates_staff::publish_honour(
+                &state.db,
+                &state.clock,
+                staff.staff.id,
+                today,
+                fields,
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -220,7 +239,8 @@ pub async fn create_certificate(
             Ok(redirect(&format!("/admin/certificates/{id}")))
         }
         Err(AppError::Validation(errors)) => {
-            let chrome = Chrome::build(&state, &staff, "/admin/certificates", "发布协会荣誉").await?;
+            let chrome =
+                Chrome::build(&state, &staff, "/admin/certificates", "发布协会荣誉").await?;
             let page = CertificateFormPage { chrome, form, errors, kinds: KINDS };
             render_with(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

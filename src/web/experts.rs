@@ -122,13 +122,14 @@ impl ExpertForm {
         let photo_file_id = if photo.is_empty() {
             None
         } else {
-            Some(photo.parse().map_err(|_| AppError::field("photo_file_id", "请填写文件编号（数字）"))?)
+            Some(
+                photo
+                    .parse()
+                    .map_err(|_| AppError::field("photo_file_id", "请填写文件编号（数字）"))?,
+            )
         };
-        let fields = self
-            .fields
-            .split([',', '，', '、', ' ', ';', '；'])
-            .map(str::to_owned)
-            .collect();
+        let fields =
+            self.fields.split([',', '，', '、', ' ', ';', '；']).map(str::to_owned).collect();
         Ok(ExpertFields {
             name: self.name.clone(),
             photo_file_id,

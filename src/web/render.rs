@@ -62,9 +62,18 @@ const MENU: &[(&str, &str, &[Role])] = &[
 async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>, PageError> {
     let mut out = Vec::new();
     if matches!(role, Role::Admin | Role::Secretary) {
-        let pending = crate::membership::queue::pending_count(&state.db).await?;
-        out.push(("/admin/applications", pending));
-        out.push(("/admin/reviews", crate::profiles::reviews::pending_total(&state.db).await?));
+        use crate::kernel::revisions::RevisionKind;
+        use crate::profiles::reviews::{self, InboxKind};
+        let counts = reviews::pending_counts(&state.db).await?;
+        out.push(("/admin/reviews", counts.iter().map(|(_, n)| n).sum()));
+        for (kind, n) in counts {
+            let href = match kind {
+                InboxKind::Application => "/admin/applications",
+                InboxKind::Revision(RevisionKind::Expert) => "/admin/experts",
+                InboxKind::Revision(RevisionKind::Certificate) => "/admin/certificates",
+            };
+            out.push((href, n));
+        }
     }
     Ok(out.into_iter().filter(|(_, n)| *n > 0).collect())
 }
@@ -104,9 +113,13 @@ impl Chrome {
 }
 
 impl Chrome {
-    /// Menu entries with something waiting (their badge), for the home page.
+    /// Menu entries with something waiting (their badge), for the home page; the
+    /// review inbox, which sums them, is left out.
     pub fn pending_queues(&self) -> Vec<&MenuItem> {
-        self.menu.iter().filter(|item| item.badge.is_some()).collect()
+        self.menu
+            .iter()
+            .filter(|item| item.badge.is_some() && item.href != "/admin/reviews")
+            .collect()
     }
 }
 

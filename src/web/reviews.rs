@@ -159,7 +159,9 @@ async fn review_page(
     let rev = &detail.revision;
     let status = rev.status();
     let decision = match (rev.decided_at, &detail.reviewer) {
-        (Some(at), Some(name)) => format!("{} · {} · {name}", status.label(), display_minutes(at, tz)),
+        (Some(at), Some(name)) => {
+            format!("{} · {} · {name}", status.label(), display_minutes(at, tz))
+        }
         _ => String::new(),
     };
     let decision = if rev.decision_note.is_empty() {
@@ -224,7 +226,10 @@ pub async fn decide_review(
     };
     match result {
         Ok(rev) => {
-            staff.flash("success", format!("已{}：{}", rev.status().label().trim_start_matches('已'), rev.title));
+            staff.flash(
+                "success",
+                format!("已{}：{}", rev.status().label().trim_start_matches('已'), rev.title),
+            );
             Ok(redirect("/admin/reviews"))
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {

@@ -221,16 +221,15 @@ fn insert<T: Serialize>(
         updated_at: at,
     };
     store::insert(conn, &new).map_err(|e| {
-        if crate::db::is_unique_violation(&e) {
-            pending_exists()
-        } else {
-            AppError::from(e)
-        }
+        if crate::db::is_unique_violation(&e) { pending_exists() } else { AppError::from(e) }
     })
 }
 
 fn pending_exists() -> AppError {
-    AppError::Conflict { code: "revision_pending", message: "已有一份修改在审核中，请稍后再试".into() }
+    AppError::Conflict {
+        code: "revision_pending",
+        message: "已有一份修改在审核中，请稍后再试".into(),
+    }
 }
 
 /// Submits `content` for review as the item's pending revision. A pending revision the
@@ -280,8 +279,7 @@ pub fn decide(
     if row.status() != RevisionStatus::Pending {
         return Err(already_decided(row.status()));
     }
-    let record =
-        review::decide(review::ReviewStatus::Pending, decision, note, staff_id, at)?;
+    let record = review::decide(review::ReviewStatus::Pending, decision, note, staff_id, at)?;
     let status = match decision {
         Decision::Approve => RevisionStatus::Approved,
         Decision::Reject => RevisionStatus::Rejected,

@@ -52,7 +52,11 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<RevisionRow>, Error> {
 }
 
 /// The pending revision of an item.
-pub fn pending_of(conn: &mut DbConn, kind: &str, item_id: i64) -> Result<Option<RevisionRow>, Error> {
+pub fn pending_of(
+    conn: &mut DbConn,
+    kind: &str,
+    item_id: i64,
+) -> Result<Option<RevisionRow>, Error> {
     revisions::table
         .filter(revisions::kind.eq(kind))
         .filter(revisions::item_id.eq(item_id))
@@ -74,10 +78,10 @@ pub fn newest_after(
         .filter(revisions::kind.eq(kind))
         .filter(revisions::item_id.eq(item_id))
         .filter(revisions::id.gt(after))
-        .filter(revisions::status.ne_all([
-            RevisionStatus::Superseded.as_str(),
-            RevisionStatus::Discarded.as_str(),
-        ]))
+        .filter(
+            revisions::status
+                .ne_all([RevisionStatus::Superseded.as_str(), RevisionStatus::Discarded.as_str()]),
+        )
         .order(revisions::id.desc())
         .select(RevisionRow::as_select())
         .first(conn)
@@ -117,9 +121,7 @@ pub fn record_decision(
     at: NaiveDateTime,
 ) -> Result<usize, Error> {
     diesel::update(
-        revisions::table
-            .find(id)
-            .filter(revisions::status.eq(RevisionStatus::Pending.as_str())),
+        revisions::table.find(id).filter(revisions::status.eq(RevisionStatus::Pending.as_str())),
     )
     .set((
         revisions::status.eq(status.as_str()),

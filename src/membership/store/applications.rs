@@ -153,11 +153,8 @@ pub fn queue(
     } else {
         query.order(applications::id.desc())
     };
-    let rows: Vec<ApplicationRow> = query
-        .offset(offset)
-        .limit(limit)
-        .select(ApplicationRow::as_select())
-        .load(conn)?;
+    let rows: Vec<ApplicationRow> =
+        query.offset(offset).limit(limit).select(ApplicationRow::as_select()).load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     let people: Vec<(i64, Option<String>, Option<String>)> = users::table
         .filter(users::id.eq_any(ids))

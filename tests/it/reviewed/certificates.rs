@@ -42,7 +42,11 @@ async fn bad_certificates_are_refused_and_nothing_is_written() {
     let cases = [
         (with(certificate(&[image]), "issue_date", json!("2026-11-25")), "issue_date"),
         (
-            with(certificate(&[image]), "validity", json!({"type": "range", "from": "2026-03-01", "until": "2026-02-01"})),
+            with(
+                certificate(&[image]),
+                "validity",
+                json!({"type": "range", "from": "2026-03-01", "until": "2026-02-01"}),
+            ),
             "validity.until",
         ),
         (certificate(&ten), "image_file_ids"),
@@ -87,7 +91,10 @@ async fn a_certificate_is_reviewed_listed_verified_and_revoked() {
 
     let rev = pending_revision(&app, &staff, "certificate").await;
     let diff = page(&app, &staff, &format!("/admin/reviews/{rev}")).await;
-    assert!(html::texts(&diff, "#diff tr[data-field=其他信息] td.pending")[0].contains("软件名称：信易通"));
+    assert!(
+        html::texts(&diff, "#diff tr[data-field=其他信息] td.pending")[0]
+            .contains("软件名称：信易通")
+    );
     assert_eq!(decide(&app, &staff, rev, "approve", "").await, 303);
 
     let (_, list) = get(&app, &other, "/api/v1/certificates?owner=members").await;
@@ -102,7 +109,10 @@ async fn a_certificate_is_reviewed_listed_verified_and_revoked() {
     let (_, none) = get(&app, &other, "/api/v1/certificates?owner=association").await;
     assert_eq!(none["total"], 0);
     assert_eq!(get(&app, &other, "/api/v1/certificates?owner=everyone").await.0, 400);
-    assert_eq!(get(&app, &other, &format!("/api/v1/certificates/{id}")).await.1["title"], "软件产品证书");
+    assert_eq!(
+        get(&app, &other, &format!("/api/v1/certificates/{id}")).await.1["title"],
+        "软件产品证书"
+    );
 
     // The public page, for anyone without signing in.
     let anon = reqwest::Client::new();
@@ -120,7 +130,8 @@ async fn a_certificate_is_reviewed_listed_verified_and_revoked() {
 
     // The card choice.
     let path = format!("/api/v1/me/certificates/{id}/card");
-    let (status, mine) = send(&app, &owner, Method::POST, &path, Some(json!({"show_on_card": true}))).await;
+    let (status, mine) =
+        send(&app, &owner, Method::POST, &path, Some(json!({"show_on_card": true}))).await;
     assert_eq!((status, mine["show_on_card"].as_bool()), (200, Some(true)), "{mine}");
 
     // Past the validity: expired.
@@ -143,7 +154,10 @@ async fn a_certificate_is_reviewed_listed_verified_and_revoked() {
     assert!(html::texts(&body, "#revoked")[0].contains("证书系伪造"));
     assert_eq!(get(&app, &other, "/api/v1/certificates").await.1["total"], 0);
     let (_, mine) = get(&app, &owner, &format!("/api/v1/me/certificates/{id}")).await;
-    assert_eq!((mine["status"].as_str(), mine["revoke_reason"].as_str()), (Some("revoked"), Some("证书系伪造")));
+    assert_eq!(
+        (mine["status"].as_str(), mine["revoke_reason"].as_str()),
+        (Some("revoked"), Some("证书系伪造"))
+    );
     assert_eq!(
         audit_actions(&app, "certificates").await,
         vec!["certificate.submit", "certificate.approve", "certificate.revoke"]
@@ -167,7 +181,13 @@ async fn staff_publish_association_honours_directly() {
         ("extra_lines", "评估等级：5A\n"),
         ("image_file_ids", ""),
     ];
-    let bad = post_form(&app, &staff, "/admin/certificates", &[("title", "x"), ("issue_date", "2030-01-01")]).await;
+    let bad = post_form(
+        &app,
+        &staff,
+        "/admin/certificates",
+        &[("title", "x"), ("issue_date", "2030-01-01")],
+    )
+    .await;
     assert_eq!(bad.status(), 422);
     assert_eq!(app.count_rows("certificates").await, 0);
     let res = post_form(&app, &staff, "/admin/certificates", &form).await;

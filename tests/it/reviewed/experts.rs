@@ -5,7 +5,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{audit_actions, decide, get, member, notices, pending_revision, secretary, send, upload};
+use super::{
+    audit_actions, decide, get, member, notices, pending_revision, secretary, send, upload,
+};
 use crate::membership::{page, post_form, set_phone};
 use crate::support::{TestApp, html};
 
@@ -69,7 +71,10 @@ async fn an_expert_goes_live_on_approval_and_edits_wait_while_the_old_one_stays(
     )
     .await;
     assert_eq!(status, 201, "{mine}");
-    assert_eq!((mine["review"]["state"].as_str(), mine["review"]["label"].as_str()), (Some("pending"), Some("待审核")));
+    assert_eq!(
+        (mine["review"]["state"].as_str(), mine["review"]["label"].as_str()),
+        (Some("pending"), Some("待审核"))
+    );
     assert!(mine["live"].is_null());
     assert_eq!(mine["submitted"]["name"], "王工");
     let id = mine["id"].as_i64().unwrap();
@@ -134,7 +139,14 @@ async fn an_expert_goes_live_on_approval_and_edits_wait_while_the_old_one_stays(
     assert_eq!(sent[0].1["note"], "单位名称与营业执照不符");
 
     // Edit again, approve: the new version is live.
-    send(&app, &owner, Method::PUT, &format!("/api/v1/me/experts/{id}"), Some(expert("王工", "创新研究院", Some(photo)))).await;
+    send(
+        &app,
+        &owner,
+        Method::PUT,
+        &format!("/api/v1/me/experts/{id}"),
+        Some(expert("王工", "创新研究院", Some(photo))),
+    )
+    .await;
     let rev = pending_revision(&app, &staff, "expert").await;
     assert_eq!(decide(&app, &staff, rev, "approve", "").await, 303);
     let (_, one) = get(&app, &other, &format!("/api/v1/experts/{id}")).await;
@@ -142,7 +154,14 @@ async fn an_expert_goes_live_on_approval_and_edits_wait_while_the_old_one_stays(
     assert_eq!(decide(&app, &staff, rev, "approve", "").await, 409, "deciding twice");
     assert_eq!(
         audit_actions(&app, "experts").await,
-        vec!["expert.submit", "expert.approve", "expert.submit", "expert.reject", "expert.submit", "expert.approve"]
+        vec![
+            "expert.submit",
+            "expert.approve",
+            "expert.submit",
+            "expert.reject",
+            "expert.submit",
+            "expert.approve"
+        ]
     );
 }
 
@@ -151,7 +170,9 @@ async fn withdrawing_and_deleting_beat_a_pending_edit() {
     let app = TestApp::spawn().await;
     let (owner, _) = member(&app).await;
     let staff = secretary(&app).await;
-    let (_, mine) = send(&app, &owner, Method::POST, "/api/v1/me/experts", Some(expert("李工", "甲", None))).await;
+    let (_, mine) =
+        send(&app, &owner, Method::POST, "/api/v1/me/experts", Some(expert("李工", "甲", None)))
+            .await;
     let id = mine["id"].as_i64().unwrap();
     let rev = pending_revision(&app, &staff, "expert").await;
     assert_eq!(decide(&app, &staff, rev, "approve", "").await, 303);
@@ -210,15 +231,29 @@ async fn staff_create_and_assign_experts_and_the_library_searches() {
     assert_eq!(lib["total"], 0, "LIKE wildcards are literal");
 
     // A bad member number is a field error; a real one assigns the expert.
-    let bad = post_form(&app, &staff, &format!("/admin/experts/{id}/assign"), &[("owner_number", "HY99999")]).await;
+    let bad = post_form(
+        &app,
+        &staff,
+        &format!("/admin/experts/{id}/assign"),
+        &[("owner_number", "HY99999")],
+    )
+    .await;
     assert_eq!(bad.status(), 303);
     let number: String = app
         .state
         .db
-        .run(move |c| Ok(guildhall::membership::member_of_user(c, owner_id)?.unwrap().member_number))
+        .run(move |c| {
+            Ok(guildhall::membership::member_of_user(c, owner_id)?.unwrap().member_number)
+        })
         .await
         .unwrap();
-    let res = post_form(&app, &staff, &format!("/admin/experts/{id}/assign"), &[("owner_number", &number)]).await;
+    let res = post_form(
+        &app,
+        &staff,
+        &format!("/admin/experts/{id}/assign"),
+        &[("owner_number", &number)],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     let (_, list) = get(&app, &owner, "/api/v1/me/experts").await;
     assert_eq!(list["items"][0]["id"], id, "{list}");
@@ -228,8 +263,13 @@ async fn staff_create_and_assign_experts_and_the_library_searches() {
 
     // The member's edit of the assigned expert goes to review.
     let path = format!("/api/v1/me/experts/{id}");
-    let (status, mine) = send(&app, &owner, Method::PUT, &path, Some(expert("赵教授", "深圳大学法学院", None))).await;
+    let (status, mine) =
+        send(&app, &owner, Method::PUT, &path, Some(expert("赵教授", "深圳大学法学院", None)))
+            .await;
     assert_eq!(status, 200, "{mine}");
     assert_eq!(mine["review"]["state"], "editing");
-    assert_eq!(audit_actions(&app, "experts").await, vec!["expert.publish", "expert.assign", "expert.submit"]);
+    assert_eq!(
+        audit_actions(&app, "experts").await,
+        vec!["expert.publish", "expert.assign", "expert.submit"]
+    );
 }

@@ -27,7 +27,8 @@ async fn the_inbox_counts_and_lists_every_kind_oldest_first() {
         "title": "高新技术企业", "kind": "资质证书", "awarded_to": "甲公司", "issuer": "科技局",
         "issue_date": "2025-01-01", "validity": {"type": "permanent"}, "image_file_ids": [image],
     });
-    let (status, answer) = send(&app, &client, Method::POST, "/api/v1/me/certificates", Some(cert)).await;
+    let (status, answer) =
+        send(&app, &client, Method::POST, "/api/v1/me/certificates", Some(cert)).await;
     assert_eq!(status, 201, "{answer}");
 
     let body = page(&app, &staff, "/admin/reviews").await;

@@ -6,6 +6,7 @@ mod certificates;
 mod experts;
 mod inbox;
 mod races;
+mod screens;
 
 use guildhall::accounts::Role;
 use serde_json::Value;
@@ -98,10 +99,7 @@ pub async fn decide(
     note: &str,
 ) -> u16 {
     let path = format!("/admin/reviews/{id}/decide");
-    post_form(app, staff, &path, &[("decision", decision), ("note", note)])
-        .await
-        .status()
-        .as_u16()
+    post_form(app, staff, &path, &[("decision", decision), ("note", note)]).await.status().as_u16()
 }
 
 /// Audit actions recorded for `subject_type`, oldest first.

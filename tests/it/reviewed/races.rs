@@ -45,7 +45,8 @@ async fn an_edit_made_while_a_reviewer_decides_is_never_lost() {
     let app = TestApp::spawn().await;
     let (owner, _) = member(&app).await;
     let staff = secretary(&app).await;
-    let (_, mine) = send(&app, &owner, Method::POST, "/api/v1/me/experts", Some(expert("甲"))).await;
+    let (_, mine) =
+        send(&app, &owner, Method::POST, "/api/v1/me/experts", Some(expert("甲"))).await;
     let id = mine["id"].as_i64().unwrap();
     let path = format!("/api/v1/me/experts/{id}");
     for round in 0..4 {
@@ -60,7 +61,10 @@ async fn an_edit_made_while_a_reviewer_decides_is_never_lost() {
         // Whatever the order, the edit waits for review and nothing else does.
         let (_, mine) = get(&app, &owner, &path).await;
         assert_eq!(mine["submitted"]["organisation"], org.as_str(), "round {round}: {mine}");
-        assert_eq!(mine["review"]["state"].as_str().map(|s| s == "editing" || s == "pending"), Some(true));
+        assert_eq!(
+            mine["review"]["state"].as_str().map(|s| s == "editing" || s == "pending"),
+            Some(true)
+        );
         let pending = pending_revision(&app, &staff, "expert").await;
         assert_ne!(pending, rev);
     }
