@@ -9,11 +9,11 @@ use chrono::NaiveDateTime;
 use super::applications::load_catalogue;
 use super::catalog::Catalogue;
 use super::excel::{Column, SheetRow, read_sheet};
-use super::model::{status, valid_phone};
+use super::model::{MemberDetails, status, valid_phone};
 use super::store::{import, members::NewMemberRow};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
 /// One problem in the file.
@@ -201,33 +201,26 @@ pub async fn import_members(
     duplicates: Duplicates,
 ) -> Result<ImportReport, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        let rows = read_sheet(bytes)?;
-        if rows.is_empty() {
-            return Err(AppError::field("file", "文件中没有会员数据"));
+    let rows = crate::kernel::blocking::cpu(move || read_sheet(bytes)).await?;
+    if rows.is_empty() {
+        return Err(AppError::field("file", "文件中没有会员数据"));
+    }
+    db.write(move |conn| {
+        let cat = load_catalogue(conn)?;
+        let (candidates, mut errors) = check_rows(&rows, &cat, tz);
+        let mut report = ImportReport::default();
+        let fresh = against_roll(conn, candidates, duplicates, &mut report, &mut errors)?;
+        errors.sort_by_key(|e| e.line);
+        if !errors.is_empty() {
+            report.errors = errors;
+            return Ok(report);
         }
-        write_transaction(conn, |conn| {
-            let cat = load_catalogue(conn)?;
-            let (candidates, mut errors) = check_rows(&rows, &cat, tz);
-            let mut report = ImportReport::default();
-            let fresh = against_roll(conn, candidates, duplicates, &mut report, &mut errors)?;
-            errors.sort_by_key(|e| e.line);
-            if !errors.is_empty() {
-                report.errors = errors;
-                return Ok(report);
-            }
-            report.imported = write(conn, fresh, at)?;
-            let entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "member.import",
-                subject_type: "members",
-                subject_id: None,
-                ip: None,
-            };
-            let details = serde_json::json!({"imported": report.imported, "skipped": report.duplicates.len()});
-            audit::record(conn, at, &entry, &details)?;
-            Ok(report)
-        })
+        report.imported = write(conn, fresh, at)?;
+        let details =
+            serde_json::json!({"imported": report.imported, "skipped": report.duplicates.len()});
+        AuditEntry::new(Actor::Staff(staff_id), "member.import", "members", None)
+            .record(conn, at, &details)?;
+        Ok(report)
     })
     .await
 }
@@ -297,12 +290,14 @@ fn write(
             user_id,
             member_number,
             status: c.status.into(),
-            name: c.name,
-            member_type_id: c.member_type_id,
-            position_id: c.position_id,
-            industry_id: c.industry_id,
-            company: c.company,
-            title: c.title,
+            details: MemberDetails {
+                name: c.name,
+                member_type_id: c.member_type_id,
+                position_id: c.position_id,
+                industry_id: c.industry_id,
+                company: c.company,
+                title: c.title,
+            },
             joined_at: c.joined_at.unwrap_or(at),
             created_at: at,
             updated_at: at,

@@ -43,7 +43,7 @@ impl From<model::MemberRow> for MemberRef {
             active: m.status == status::ACTIVE,
             user_id: m.user_id,
             member_number: m.member_number,
-            name: m.name,
+            name: m.details.name,
         }
     }
 }

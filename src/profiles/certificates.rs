@@ -11,7 +11,7 @@ use super::certificates_model::{
 };
 use super::certificates_store::{self as store, CertificateFilter, NewCertificateRow, OwnerFilter};
 use super::reviewed::{self, ImageOwner};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::{SharedClock, serialize_utc};
@@ -193,19 +193,17 @@ pub async fn submit_new(
     input: CertificateFields,
 ) -> Result<MyCertificateView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let fields = check_member_fields(conn, &ctx, input, &[])?;
-            let new = NewCertificateRow {
-                owner_user_id: Some(ctx.user_id),
-                created_by_staff_id: None,
-                created_at: at,
-                updated_at: at,
-            };
-            let row = store::insert(conn, &new)?;
-            submit_draft(conn, at, ctx.user_id, row.id, &fields)?;
-            my_view(conn, &row, ctx.today, &ctx.base_url)
-        })
+    db.write(move |conn| {
+        let fields = check_member_fields(conn, &ctx, input, &[])?;
+        let new = NewCertificateRow {
+            owner_user_id: Some(ctx.user_id),
+            created_by_staff_id: None,
+            created_at: at,
+            updated_at: at,
+        };
+        let row = store::insert(conn, &new)?;
+        submit_draft(conn, at, ctx.user_id, row.id, &fields)?;
+        my_view(conn, &row, ctx.today, &ctx.base_url)
     })
     .await
 }
@@ -219,14 +217,12 @@ pub async fn submit_edit(
     input: CertificateFields,
 ) -> Result<MyCertificateView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = owned(conn, ctx.user_id, id)?;
-            let kept = kept_images(conn, &row)?;
-            let fields = check_member_fields(conn, &ctx, input, &kept)?;
-            submit_draft(conn, at, ctx.user_id, id, &fields)?;
-            my_view(conn, &row, ctx.today, &ctx.base_url)
-        })
+    db.write(move |conn| {
+        let row = owned(conn, ctx.user_id, id)?;
+        let kept = kept_images(conn, &row)?;
+        let fields = check_member_fields(conn, &ctx, input, &kept)?;
+        submit_draft(conn, at, ctx.user_id, id, &fields)?;
+        my_view(conn, &row, ctx.today, &ctx.base_url)
     })
     .await
 }
@@ -239,14 +235,12 @@ pub async fn withdraw(
     id: i64,
 ) -> Result<MyCertificateView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = owned(conn, ctx.user_id, id)?;
-            revisions::withdraw(conn, at, KIND, id)?;
-            let actor = Actor::User(ctx.user_id);
-            audit_certificate(conn, at, actor, "certificate.withdraw", id, &().into())?;
-            my_view(conn, &row, ctx.today, &ctx.base_url)
-        })
+    db.write(move |conn| {
+        let row = owned(conn, ctx.user_id, id)?;
+        revisions::withdraw(conn, at, KIND, id)?;
+        let actor = Actor::User(ctx.user_id);
+        audit_certificate(conn, at, actor, "certificate.withdraw", id, &().into())?;
+        my_view(conn, &row, ctx.today, &ctx.base_url)
     })
     .await
 }
@@ -271,11 +265,9 @@ pub async fn delete_mine(
     id: i64,
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            owned(conn, user_id, id)?;
-            delete_locked(conn, at, Actor::User(user_id), id)
-        })
+    db.write(move |conn| {
+        owned(conn, user_id, id)?;
+        delete_locked(conn, at, Actor::User(user_id), id)
     })
     .await
 }
@@ -287,13 +279,11 @@ pub async fn set_show_on_card(
     id: i64,
     show: bool,
 ) -> Result<MyCertificateView, AppError> {
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = owned(conn, ctx.user_id, id)?;
-            store::set_show_on_card(conn, id, show)?;
-            let row = CertificateRow { show_on_card: show, ..row };
-            my_view(conn, &row, ctx.today, &ctx.base_url)
-        })
+    db.write(move |conn| {
+        let row = owned(conn, ctx.user_id, id)?;
+        store::set_show_on_card(conn, id, show)?;
+        let row = CertificateRow { show_on_card: show, ..row };
+        my_view(conn, &row, ctx.today, &ctx.base_url)
     })
     .await
 }

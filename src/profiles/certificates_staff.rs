@@ -7,7 +7,7 @@ use super::certificates::{self, KIND, audit_certificate};
 use super::certificates_model::{CertificateFields, CertificateRow, CertificateStatus};
 use super::certificates_store::{self as store, CertificateFilter, NewCertificateRow, OwnerFilter};
 use super::reviewed::{self, ImageOwner};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -117,38 +117,30 @@ pub async fn publish_honour(
     input: CertificateFields,
 ) -> Result<i64, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let fields = input.validated(today, false)?;
-            let ids = &fields.image_file_ids;
-            reviewed::fail_on(reviewed::check_images(
-                conn,
-                "image_file_ids",
-                ids,
-                ImageOwner::Staff,
-            )?)?;
-            let new = NewCertificateRow {
-                owner_user_id: None,
-                created_by_staff_id: Some(staff_id),
-                created_at: at,
-                updated_at: at,
-            };
-            let row = store::insert(conn, &new)?;
-            let draft =
-                Draft { kind: KIND, item_id: row.id, title: &fields.title, content: &fields };
-            let rev = revisions::publish(conn, at, &draft, staff_id)?;
-            certificates::make_live(conn, at, &rev)?;
-            let details = serde_json::json!({"revision_id": rev.id});
-            audit_certificate(
-                conn,
-                at,
-                Actor::Staff(staff_id),
-                "certificate.publish",
-                row.id,
-                &details,
-            )?;
-            Ok(row.id)
-        })
+    db.write(move |conn| {
+        let fields = input.validated(today, false)?;
+        let ids = &fields.image_file_ids;
+        reviewed::fail_on(reviewed::check_images(conn, "image_file_ids", ids, ImageOwner::Staff)?)?;
+        let new = NewCertificateRow {
+            owner_user_id: None,
+            created_by_staff_id: Some(staff_id),
+            created_at: at,
+            updated_at: at,
+        };
+        let row = store::insert(conn, &new)?;
+        let draft = Draft { kind: KIND, item_id: row.id, title: &fields.title, content: &fields };
+        let rev = revisions::publish(conn, at, &draft, staff_id)?;
+        certificates::make_live(conn, at, &rev)?;
+        let details = serde_json::json!({"revision_id": rev.id});
+        audit_certificate(
+            conn,
+            at,
+            Actor::Staff(staff_id),
+            "certificate.publish",
+            row.id,
+            &details,
+        )?;
+        Ok(row.id)
     })
     .await
 }
@@ -167,35 +159,26 @@ pub async fn revoke(
     if reason.is_empty() || reason.chars().count() > 200 {
         return Err(AppError::field("reason", "请填写撤销原因（不超过 200 字）"));
     }
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = certificates::lock_for_review(conn, id)?;
-            if row.live_revision_id.is_none() {
-                return Err(AppError::Conflict {
-                    code: "not_published",
-                    message: "证书尚未通过审核，无需撤销".into(),
-                });
-            }
-            if store::revoke(conn, id, &reason, staff_id, at)? == 0 {
-                return Err(AppError::Conflict {
-                    code: "already_revoked",
-                    message: "证书已撤销".into(),
-                });
-            }
-            let details = serde_json::json!({"reason": reason});
-            audit_certificate(
-                conn,
-                at,
-                Actor::Staff(staff_id),
-                "certificate.revoke",
-                id,
-                &details,
-            )?;
-            let Some(user) = row.owner_user_id else { return Ok(()) };
-            let payload =
-                serde_json::json!({"certificate_id": id, "title": row.title, "reason": reason});
-            crate::accounts::notify_user(conn, at, user, "certificate_revoked", &payload)
-        })
+    db.write(move |conn| {
+        let row = certificates::lock_for_review(conn, id)?;
+        if row.live_revision_id.is_none() {
+            return Err(AppError::Conflict {
+                code: "not_published",
+                message: "证书尚未通过审核，无需撤销".into(),
+            });
+        }
+        if store::revoke(conn, id, &reason, staff_id, at)? == 0 {
+            return Err(AppError::Conflict {
+                code: "already_revoked",
+                message: "证书已撤销".into(),
+            });
+        }
+        let details = serde_json::json!({"reason": reason});
+        audit_certificate(conn, at, Actor::Staff(staff_id), "certificate.revoke", id, &details)?;
+        let Some(user) = row.owner_user_id else { return Ok(()) };
+        let payload =
+            serde_json::json!({"certificate_id": id, "title": row.title, "reason": reason});
+        crate::accounts::notify_user(conn, at, user, "certificate_revoked", &payload)
     })
     .await
 }
@@ -203,11 +186,9 @@ pub async fn revoke(
 /// Staff delete a certificate (its pending revision is voided).
 pub async fn delete(db: &Db, clock: &SharedClock, staff_id: i64, id: i64) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            certificates::lock_for_review(conn, id)?;
-            certificates::delete_locked(conn, at, Actor::Staff(staff_id), id)
-        })
+    db.write(move |conn| {
+        certificates::lock_for_review(conn, id)?;
+        certificates::delete_locked(conn, at, Actor::Staff(staff_id), id)
     })
     .await
 }

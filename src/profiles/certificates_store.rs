@@ -47,11 +47,13 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<CertificateRow>, Error
 /// A certificate that is not deleted, row-locked until the transaction ends
 /// (PostgreSQL; SQLite's write transaction already serialises).
 pub fn lock(conn: &mut DbConn, id: i64) -> Result<Option<CertificateRow>, Error> {
-    let live = certificates::table.find(id).filter(certificates::deleted_at.is_null());
-    match conn {
-        DbConn::Pg(c) => live.select(CertificateRow::as_select()).for_update().first(c).optional(),
-        DbConn::Sqlite(c) => live.select(CertificateRow::as_select()).first(c).optional(),
-    }
+    crate::lock_for_update!(
+        conn,
+        certificates::table
+            .find(id)
+            .filter(certificates::deleted_at.is_null())
+            .select(CertificateRow::as_select())
+    )
 }
 
 /// The certificate with verification code `code` (deleted ones too: the page says so).

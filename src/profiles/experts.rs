@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::experts_model::{ExpertFields, ExpertRow, ExpertView};
 use super::experts_store::{self as store, ExpertFilter, LiveChanges, NewExpertRow};
 use super::reviewed::{self, ImageOwner};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::{SharedClock, serialize_utc};
@@ -139,19 +139,17 @@ pub async fn submit_new(
     input: ExpertFields,
 ) -> Result<MyExpertView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let fields = check_member_fields(conn, user_id, input, &[])?;
-            let new = NewExpertRow {
-                owner_user_id: Some(user_id),
-                created_by_staff_id: None,
-                created_at: at,
-                updated_at: at,
-            };
-            let row = store::insert(conn, &new)?;
-            submit_draft(conn, at, user_id, row.id, &fields)?;
-            my_view(conn, &row)
-        })
+    db.write(move |conn| {
+        let fields = check_member_fields(conn, user_id, input, &[])?;
+        let new = NewExpertRow {
+            owner_user_id: Some(user_id),
+            created_by_staff_id: None,
+            created_at: at,
+            updated_at: at,
+        };
+        let row = store::insert(conn, &new)?;
+        submit_draft(conn, at, user_id, row.id, &fields)?;
+        my_view(conn, &row)
     })
     .await
 }
@@ -166,14 +164,12 @@ pub async fn submit_edit(
     input: ExpertFields,
 ) -> Result<MyExpertView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = owned(conn, user_id, id)?;
-            let kept = kept_images(conn, &row)?;
-            let fields = check_member_fields(conn, user_id, input, &kept)?;
-            submit_draft(conn, at, user_id, id, &fields)?;
-            my_view(conn, &row)
-        })
+    db.write(move |conn| {
+        let row = owned(conn, user_id, id)?;
+        let kept = kept_images(conn, &row)?;
+        let fields = check_member_fields(conn, user_id, input, &kept)?;
+        submit_draft(conn, at, user_id, id, &fields)?;
+        my_view(conn, &row)
     })
     .await
 }
@@ -186,13 +182,11 @@ pub async fn withdraw(
     id: i64,
 ) -> Result<MyExpertView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = owned(conn, user_id, id)?;
-            revisions::withdraw(conn, at, KIND, id)?;
-            audit_expert(conn, at, Actor::User(user_id), "expert.withdraw", id, &().into())?;
-            my_view(conn, &row)
-        })
+    db.write(move |conn| {
+        let row = owned(conn, user_id, id)?;
+        revisions::withdraw(conn, at, KIND, id)?;
+        audit_expert(conn, at, Actor::User(user_id), "expert.withdraw", id, &().into())?;
+        my_view(conn, &row)
     })
     .await
 }
@@ -218,11 +212,9 @@ pub async fn delete_mine(
     id: i64,
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            owned(conn, user_id, id)?;
-            delete_locked(conn, at, Actor::User(user_id), id)
-        })
+    db.write(move |conn| {
+        owned(conn, user_id, id)?;
+        delete_locked(conn, at, Actor::User(user_id), id)
     })
     .await
 }

@@ -7,7 +7,7 @@ use super::experts::{self, KIND, audit_expert};
 use super::experts_model::{ExpertFields, ExpertRow};
 use super::experts_store::{self as store, ExpertFilter, NewExpertRow};
 use super::reviewed::{self, ImageOwner};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
@@ -148,23 +148,21 @@ pub async fn create(
     owner_number: String,
 ) -> Result<i64, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let fields = staff_fields(conn, input)?;
-            let owner = owner_of(conn, &owner_number)?;
-            let new = NewExpertRow {
-                owner_user_id: owner,
-                created_by_staff_id: Some(staff_id),
-                created_at: at,
-                updated_at: at,
-            };
-            let row = store::insert(conn, &new)?;
-            publish(conn, at, staff_id, row.id, &fields)?;
-            if let Some(user) = owner {
-                notify_assigned(conn, at, user, row.id, &fields.name)?;
-            }
-            Ok(row.id)
-        })
+    db.write(move |conn| {
+        let fields = staff_fields(conn, input)?;
+        let owner = owner_of(conn, &owner_number)?;
+        let new = NewExpertRow {
+            owner_user_id: owner,
+            created_by_staff_id: Some(staff_id),
+            created_at: at,
+            updated_at: at,
+        };
+        let row = store::insert(conn, &new)?;
+        publish(conn, at, staff_id, row.id, &fields)?;
+        if let Some(user) = owner {
+            notify_assigned(conn, at, user, row.id, &fields.name)?;
+        }
+        Ok(row.id)
     })
     .await
 }
@@ -179,12 +177,10 @@ pub async fn update(
     input: ExpertFields,
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            experts::lock_for_review(conn, id)?;
-            let fields = staff_fields(conn, input)?;
-            publish(conn, at, staff_id, id, &fields)
-        })
+    db.write(move |conn| {
+        experts::lock_for_review(conn, id)?;
+        let fields = staff_fields(conn, input)?;
+        publish(conn, at, staff_id, id, &fields)
     })
     .await
 }
@@ -209,21 +205,19 @@ pub async fn assign(
     owner_number: String,
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = experts::lock_for_review(conn, id)?;
-            let owner = owner_of(conn, &owner_number)?;
-            store::set_owner(conn, id, owner, at)?;
-            let details = serde_json::json!({"from": row.owner_user_id, "to": owner});
-            audit_expert(conn, at, Actor::Staff(staff_id), "expert.assign", id, &details)?;
-            match owner {
-                Some(user) if row.owner_user_id != Some(user) => {
-                    let name = row.live_fields()?.map(|f| f.name).unwrap_or_default();
-                    notify_assigned(conn, at, user, id, &name)
-                }
-                _ => Ok(()),
+    db.write(move |conn| {
+        let row = experts::lock_for_review(conn, id)?;
+        let owner = owner_of(conn, &owner_number)?;
+        store::set_owner(conn, id, owner, at)?;
+        let details = serde_json::json!({"from": row.owner_user_id, "to": owner});
+        audit_expert(conn, at, Actor::Staff(staff_id), "expert.assign", id, &details)?;
+        match owner {
+            Some(user) if row.owner_user_id != Some(user) => {
+                let name = row.live_fields()?.map(|f| f.name).unwrap_or_default();
+                notify_assigned(conn, at, user, id, &name)
             }
-        })
+            _ => Ok(()),
+        }
     })
     .await
 }
@@ -231,11 +225,9 @@ pub async fn assign(
 /// Staff delete an expert (its pending revision is voided).
 pub async fn delete(db: &Db, clock: &SharedClock, staff_id: i64, id: i64) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            experts::lock_for_review(conn, id)?;
-            experts::delete_locked(conn, at, Actor::Staff(staff_id), id)
-        })
+    db.write(move |conn| {
+        experts::lock_for_review(conn, id)?;
+        experts::delete_locked(conn, at, Actor::Staff(staff_id), id)
     })
     .await
 }

@@ -58,11 +58,13 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<ExpertRow>, Error> {
 /// An expert that is not deleted, row-locked until the transaction ends (PostgreSQL;
 /// SQLite's write transaction already serialises).
 pub fn lock(conn: &mut DbConn, id: i64) -> Result<Option<ExpertRow>, Error> {
-    let live = experts::table.find(id).filter(experts::deleted_at.is_null());
-    match conn {
-        DbConn::Pg(c) => live.select(ExpertRow::as_select()).for_update().first(c).optional(),
-        DbConn::Sqlite(c) => live.select(ExpertRow::as_select()).first(c).optional(),
-    }
+    crate::lock_for_update!(
+        conn,
+        experts::table
+            .find(id)
+            .filter(experts::deleted_at.is_null())
+            .select(ExpertRow::as_select())
+    )
 }
 
 /// The live columns after an approval.

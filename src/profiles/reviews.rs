@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::{certificates, experts};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
@@ -235,38 +235,36 @@ pub async fn decide(
     note: String,
 ) -> Result<RevisionRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let rev = revisions::find(conn, id)?.ok_or_else(|| AppError::not_found("修改"))?;
-            let kind = rev.kind().ok_or_else(|| AppError::not_found("修改"))?;
-            if rev.status() != RevisionStatus::Pending {
-                return Err(revisions::already_decided(rev.status()));
+    db.write(move |conn| {
+        let rev = revisions::find(conn, id)?.ok_or_else(|| AppError::not_found("修改"))?;
+        let kind = rev.kind().ok_or_else(|| AppError::not_found("修改"))?;
+        if rev.status() != RevisionStatus::Pending {
+            return Err(revisions::already_decided(rev.status()));
+        }
+        // Item first, then revision: the order every writer of an item takes.
+        let locked = match kind {
+            RevisionKind::Expert => {
+                experts::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
             }
-            // Item first, then revision: the order every writer of an item takes.
-            let locked = match kind {
-                RevisionKind::Expert => {
-                    experts::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
-                }
-                RevisionKind::Certificate => {
-                    certificates::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
-                }
-            };
-            let owner = match locked {
-                Err(AppError::NotFound(_)) => {
-                    return Err(revisions::already_decided(RevisionStatus::Discarded));
-                }
-                other => other?,
-            };
-            let decided = revisions::decide(conn, at, &rev, decision, &note, staff_id)?;
-            if decision == Decision::Approve {
-                match kind {
-                    RevisionKind::Expert => experts::make_live(conn, at, &decided)?,
-                    RevisionKind::Certificate => certificates::make_live(conn, at, &decided)?,
-                }
+            RevisionKind::Certificate => {
+                certificates::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
             }
-            record_and_notify(conn, at, staff_id, kind, &decided, owner, decision)?;
-            Ok(decided)
-        })
+        };
+        let owner = match locked {
+            Err(AppError::NotFound(_)) => {
+                return Err(revisions::already_decided(RevisionStatus::Discarded));
+            }
+            other => other?,
+        };
+        let decided = revisions::decide(conn, at, &rev, decision, &note, staff_id)?;
+        if decision == Decision::Approve {
+            match kind {
+                RevisionKind::Expert => experts::make_live(conn, at, &decided)?,
+                RevisionKind::Certificate => certificates::make_live(conn, at, &decided)?,
+            }
+        }
+        record_and_notify(conn, at, staff_id, kind, &decided, owner, decision)?;
+        Ok(decided)
     })
     .await
 }

@@ -61,9 +61,8 @@ impl MediaStore {
         uploader: Uploader,
     ) -> Result<FileRow, AppError> {
         let limits = self.limits;
-        let processed = tokio::task::spawn_blocking(move || inspect::process(&raw, limits))
-            .await
-            .map_err(AppError::internal)??;
+        let processed =
+            crate::kernel::blocking::cpu(move || inspect::process(&raw, limits)).await?;
         let sha256 = sha256_hex(&processed.bytes);
         let dir = self.root.join(&sha256[..2]);
         let main = dir.join(format!("{sha256}.{}", processed.extension));

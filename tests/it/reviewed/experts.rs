@@ -152,6 +152,8 @@ async fn an_expert_goes_live_on_approval_and_edits_wait_while_the_old_one_stays(
     let (_, one) = get(&app, &other, &format!("/api/v1/experts/{id}")).await;
     assert_eq!(one["organisation"], "创新研究院");
     assert_eq!(decide(&app, &staff, rev, "approve", "").await, 409, "deciding twice");
+    let sent = notices(&app, "13800138011").await;
+    assert_eq!((sent.len(), sent[0].1["status"].as_str()), (3, Some("已通过")));
     assert_eq!(
         audit_actions(&app, "experts").await,
         vec![

@@ -104,20 +104,15 @@ pub async fn decide(
 
 /// Audit actions recorded for `subject_type`, oldest first.
 pub async fn audit_actions(app: &TestApp, subject_type: &'static str) -> Vec<String> {
-    let rows = app.state.db.run(|conn| guildhall::kernel::audit::recent(conn, 500)).await.unwrap();
+    let rows = guildhall::kernel::audit::recent(&app.state.db, 500).await.unwrap();
     let mut out: Vec<String> =
         rows.into_iter().filter(|r| r.subject_type == subject_type).map(|r| r.action).collect();
     out.reverse();
     out
 }
 
-/// Templates of the messages queued to `phone`, newest first.
+/// Templates and payloads of the messages queued to `phone`, newest first.
 pub async fn notices(app: &TestApp, phone: &'static str) -> Vec<(String, Value)> {
-    let rows = app
-        .state
-        .db
-        .run(move |conn| guildhall::kernel::outbox::for_recipient(conn, phone))
-        .await
-        .unwrap();
+    let rows = app.outbox_to(phone).await;
     rows.into_iter().map(|r| (r.template, serde_json::from_str(&r.payload).unwrap())).collect()
 }
