@@ -56,6 +56,14 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// Signed in, but refused for a reason with its own code (e.g. `members_only`).
+    #[error("{message}")]
+    Refused {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// A state-changing request without a valid CSRF token.
     #[error("页面已过期，请刷新后重试")]
     CsrfRejected,
@@ -117,7 +125,7 @@ impl AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) | Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused { .. } | Self::CsrfRejected => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -136,6 +144,7 @@ impl AppError {
             Self::Invalid { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::Refused { code, .. } => code,
             Self::CsrfRejected => "csrf_rejected",
             Self::NotFound(_) => "not_found",
             Self::Conflict { code, .. } => code,

@@ -15,6 +15,7 @@ pub mod kernel;
 pub mod membership;
 pub mod notices;
 pub mod notify;
+pub mod profiles;
 pub mod public;
 pub mod telemetry;
 pub mod web;

@@ -3,9 +3,11 @@
 
 pub mod auth;
 pub mod billing;
+pub mod certificates;
 pub mod error;
 pub mod events;
 pub mod events_lottery;
+pub mod experts;
 pub mod me;
 pub mod membership;
 pub mod notices;
@@ -77,6 +79,39 @@ pub fn routes() -> Vec<RouteDef> {
             "/v1/payments/wechat/notify",
             Access::Public,
             billing::receive_wechat_notify,
+        // experts and certificates (issue 11)
+        RouteDef::get("/v1/experts", Access::User, experts::list_experts),
+        RouteDef::get("/v1/experts/{id}", Access::User, experts::show_expert),
+        RouteDef::get("/v1/me/experts", Access::User, experts::list_my_experts),
+        RouteDef::post("/v1/me/experts", Access::User, experts::create_my_expert),
+        RouteDef::get("/v1/me/experts/{id}", Access::User, experts::show_my_expert),
+        RouteDef::put("/v1/me/experts/{id}", Access::User, experts::update_my_expert),
+        RouteDef::delete("/v1/me/experts/{id}", Access::User, experts::delete_my_expert),
+        RouteDef::post("/v1/me/experts/{id}/withdraw", Access::User, experts::withdraw_my_expert),
+        RouteDef::get("/v1/certificates", Access::User, certificates::list_certificates),
+        RouteDef::get("/v1/certificates/{id}", Access::User, certificates::show_certificate),
+        RouteDef::get("/v1/me/certificates", Access::User, certificates::list_my_certificates),
+        RouteDef::post("/v1/me/certificates", Access::User, certificates::create_my_certificate),
+        RouteDef::get("/v1/me/certificates/{id}", Access::User, certificates::show_my_certificate),
+        RouteDef::put(
+            "/v1/me/certificates/{id}",
+            Access::User,
+            certificates::update_my_certificate,
+        ),
+        RouteDef::delete(
+            "/v1/me/certificates/{id}",
+            Access::User,
+            certificates::delete_my_certificate,
+        ),
+        RouteDef::post(
+            "/v1/me/certificates/{id}/withdraw",
+            Access::User,
+            certificates::withdraw_my_certificate,
+        ),
+        RouteDef::post(
+            "/v1/me/certificates/{id}/card",
+            Access::User,
+            certificates::set_certificate_card,
         ),
     ]
 }

@@ -7,7 +7,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
-use super::{billing, events, events_lottery, me, notices, sign_in, uploads};
+use super::{
+    billing, certificates as certs, events, events_lottery, experts, me, notices, sign_in, uploads,
+};
 use crate::error::FieldError;
 
 /// The mini-program API.
@@ -53,6 +55,23 @@ use crate::error::FieldError;
         billing::pay_my_order,
         billing::refresh_my_order,
         billing::receive_wechat_notify,
+        experts::list_experts,
+        experts::show_expert,
+        experts::list_my_experts,
+        experts::create_my_expert,
+        experts::show_my_expert,
+        experts::update_my_expert,
+        experts::withdraw_my_expert,
+        experts::delete_my_expert,
+        certs::list_certificates,
+        certs::show_certificate,
+        certs::list_my_certificates,
+        certs::create_my_certificate,
+        certs::show_my_certificate,
+        certs::update_my_certificate,
+        certs::withdraw_my_certificate,
+        certs::set_certificate_card,
+        certs::delete_my_certificate,
     ),
     components(schemas(
         ErrorBody,
@@ -88,10 +107,30 @@ use crate::error::FieldError;
         billing::RefundView,
         billing::NotifyFailBody,
         crate::billing::wechat_pay::PayParams,
+        experts::MyExpertList,
+        crate::profiles::experts::MyExpertView,
+        crate::profiles::experts::PublicExpert,
+        crate::profiles::experts::ExpertPage,
+        crate::profiles::experts_model::ExpertFields,
+        crate::profiles::experts_model::ExpertView,
+        crate::profiles::reviewed::ImageRef,
+        crate::kernel::revisions::ReviewState,
+        certs::MyCertificateList,
+        certs::CardChoice,
+        crate::profiles::certificates::MyCertificateView,
+        crate::profiles::certificates::PublicCertificate,
+        crate::profiles::certificates::CertificatePage,
+        crate::profiles::certificates_model::CertificateFields,
+        crate::profiles::certificates_model::CertificateView,
+        crate::profiles::certificates_model::CertificateStatus,
+        crate::profiles::certificates_model::Validity,
+        crate::profiles::certificates_model::ExtraLine,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
+        (name = "certificates", description = "Honour certificates: the association's and members' (reviewed), verification links"),
+        (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),

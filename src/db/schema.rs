@@ -279,6 +279,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refunds,
     payment_refusals,
     dues_reminders,
+    revisions,
+    experts,
+    certificates,
 );
 
 // --- events (issue 5) ---
@@ -501,3 +504,61 @@ diesel::table! {
 }
 
 diesel::joinable!(notices -> users (user_id));
+// --- experts, certificates and their revisions (issue 11) ---
+diesel::table! {
+    /// Every submitted version of a reviewed item, as a JSON snapshot.
+    revisions (id) {
+        id -> BigInt,
+        kind -> Text,
+        item_id -> BigInt,
+        status -> Text,
+        open_key -> Nullable<Text>,
+        title -> Text,
+        snapshot -> Text,
+        submitted_by_user_id -> Nullable<BigInt>,
+        submitted_by_staff_id -> Nullable<BigInt>,
+        decision_note -> Text,
+        reviewer_staff_id -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Expert profiles; the live columns come from the approved revision.
+    experts (id) {
+        id -> BigInt,
+        owner_user_id -> Nullable<BigInt>,
+        created_by_staff_id -> Nullable<BigInt>,
+        live_revision_id -> Nullable<BigInt>,
+        live -> Text,
+        name -> Text,
+        organisation -> Text,
+        field_tags -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Members' certificates and the association's honours.
+    certificates (id) {
+        id -> BigInt,
+        owner_user_id -> Nullable<BigInt>,
+        created_by_staff_id -> Nullable<BigInt>,
+        live_revision_id -> Nullable<BigInt>,
+        live -> Text,
+        title -> Text,
+        show_on_card -> Bool,
+        verify_code -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoke_reason -> Text,
+        revoked_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+// --- end experts, certificates ---

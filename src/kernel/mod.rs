@@ -12,5 +12,6 @@ pub mod phone;
 pub mod qr;
 pub mod rate_limit;
 pub mod review;
+pub mod revisions;
 pub mod settings;
 pub mod tokens;

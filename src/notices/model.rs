@@ -23,11 +23,17 @@ pub enum NoticeKind {
     DuesReminder,
     /// Dues lapsed past the grace period: the membership expired.
     MembershipExpired,
+    /// A reviewed item (expert, certificate) was approved or rejected.
+    ReviewDecided,
+    /// Staff gave an expert profile to the member.
+    ExpertAssigned,
+    /// Staff revoked the member's certificate.
+    CertificateRevoked,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 10] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -35,6 +41,9 @@ impl NoticeKind {
         Self::OrderRefunded,
         Self::DuesReminder,
         Self::MembershipExpired,
+        Self::ReviewDecided,
+        Self::ExpertAssigned,
+        Self::CertificateRevoked,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -47,6 +56,9 @@ impl NoticeKind {
             Self::OrderRefunded => "order_refunded",
             Self::DuesReminder => "dues_reminder",
             Self::MembershipExpired => "membership_expired",
+            Self::ReviewDecided => "review_decided",
+            Self::ExpertAssigned => "expert_assigned",
+            Self::CertificateRevoked => "certificate_revoked",
         }
     }
 
@@ -60,6 +72,9 @@ impl NoticeKind {
             Self::OrderRefunded => "退款通知",
             Self::DuesReminder => "会费缴纳提醒",
             Self::MembershipExpired => "会籍到期通知",
+            Self::ReviewDecided => "信息审核结果",
+            Self::ExpertAssigned => "专家信息分配通知",
+            Self::CertificateRevoked => "证书撤销通知",
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod applications;
 pub mod auth;
+pub mod certificates;
 pub mod csrf;
 pub mod dues;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod events_detail;
 pub mod events_form;
 pub mod events_lottery;
 pub mod events_qr;
+pub mod experts;
 pub mod files;
 pub mod home;
 pub mod members;
@@ -19,6 +21,7 @@ pub mod orders;
 pub mod orders_xlsx;
 pub mod pager;
 pub mod render;
+pub mod reviews;
 pub mod session;
 pub mod settings;
 pub mod staff;
@@ -144,6 +147,24 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/dues", Staff, dues::show_dues),
         RouteDef::post("/dues/run", Staff, dues::run_dues),
         RouteDef::post("/dues/settings", Staff, dues::update_dues_settings),
+        // reviews, experts, certificates (issue 11)
+        RouteDef::get("/reviews", Staff, reviews::list_reviews),
+        RouteDef::get("/reviews/{id}", Staff, reviews::show_review),
+        RouteDef::post("/reviews/{id}/decide", Staff, reviews::decide_review),
+        RouteDef::get("/experts", Staff, experts::list_experts),
+        RouteDef::post("/experts", Staff, experts::create_expert),
+        RouteDef::get("/experts/new", Staff, experts::new_expert),
+        RouteDef::get("/experts/{id}", Staff, experts::show_expert),
+        RouteDef::post("/experts/{id}", Staff, experts::update_expert),
+        RouteDef::post("/experts/{id}/assign", Staff, experts::assign_expert),
+        RouteDef::post("/experts/{id}/delete", Staff, experts::delete_expert),
+        RouteDef::get("/certificates", Staff, certificates::list_certificates),
+        RouteDef::post("/certificates", Staff, certificates::create_certificate),
+        RouteDef::get("/certificates/new", Staff, certificates::new_certificate),
+        RouteDef::get("/certificates/{id}", Staff, certificates::show_certificate),
+        RouteDef::get("/certificates/{id}/qr.png", Staff, certificates::show_certificate_qr),
+        RouteDef::post("/certificates/{id}/revoke", Staff, certificates::revoke_certificate),
+        RouteDef::post("/certificates/{id}/delete", Staff, certificates::delete_certificate),
     ]
 }
 

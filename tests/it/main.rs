@@ -16,6 +16,7 @@ mod notices;
 mod ops;
 mod outbox;
 mod races;
+mod reviewed;
 mod route_walk;
 mod schema_drift;
 mod sign_in;

@@ -41,6 +41,15 @@ pub fn by_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRow>, Err
         .optional()
 }
 
+/// A member by member number.
+pub fn by_number(conn: &mut DbConn, number: &str) -> Result<Option<MemberRow>, Error> {
+    members::table
+        .filter(members::member_number.eq(number))
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// A member by id.
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<MemberRow>, Error> {
     members::table.find(id).select(MemberRow::as_select()).first(conn).optional()
