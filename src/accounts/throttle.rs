@@ -19,8 +19,14 @@ pub struct LoginThrottle {
     failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
 }
 
+/// The account key: the name as sign-in looks it up (trimmed, lowercased), so
+/// `" Finance"` and `"finance"` share one count.
+fn account_key(username: &str) -> String {
+    format!("u:{}", username.trim().to_lowercase())
+}
+
 fn keys(username: &str, ip: &str) -> [(String, usize); 2] {
-    [(format!("u:{}", username.to_lowercase()), MAX_PER_ACCOUNT), (format!("ip:{ip}"), MAX_PER_IP)]
+    [(account_key(username), MAX_PER_ACCOUNT), (format!("ip:{ip}"), MAX_PER_IP)]
 }
 
 impl LoginThrottle {
@@ -57,7 +63,7 @@ impl LoginThrottle {
 
     /// Forgets the account's failures after a successful sign-in.
     pub fn clear_account(&self, username: &str) {
-        self.failures.lock().remove(&format!("u:{}", username.to_lowercase()));
+        self.failures.lock().remove(&account_key(username));
     }
 }
 
@@ -77,6 +83,16 @@ mod tests {
         assert_eq!(wait, 15 * 60);
         assert!(throttle.check("li", "2.2.2.2", t0).is_ok(), "other accounts are not locked");
         assert!(throttle.check("wang", "1.1.1.1", t0 + Duration::minutes(16)).is_ok());
+    }
+
+    #[test]
+    fn spellings_of_one_account_share_its_count() {
+        let throttle = LoginThrottle::default();
+        let t0 = Utc::now();
+        for name in ["finance", " finance", "FINANCE ", "\tFinance", "finance\n"] {
+            throttle.record_failure(name, "1.1.1.1", t0);
+        }
+        assert!(throttle.check("  fInance  ", "3.3.3.3", t0).is_err());
     }
 
     #[test]

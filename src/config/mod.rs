@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbUrl;
 
+mod limits;
 mod providers;
+pub use limits::{LimitsConfig, MetricsConfig};
 pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig};
 
 /// A secret value: never printed by `Debug` or logs.
@@ -80,6 +82,10 @@ pub struct Config {
     pub wechat: WechatConfig,
     /// Text messages (sign-in codes, notices).
     pub sms: SmsConfig,
+    /// Bounds on imports, heavy work and uploads.
+    pub limits: LimitsConfig,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -184,6 +190,8 @@ impl Default for Config {
                     region: "ap-guangzhou".into(),
                 },
             },
+            limits: LimitsConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -246,6 +254,7 @@ impl Config {
             return fail("log.level", format!("`{}` is not a log filter", self.log.level));
         }
         self.validate_providers()?;
+        self.limits.validate()?;
         for (name, secret, len) in [
             ("secrets.cookie_key", &self.secrets.cookie_key, 64),
             ("secrets.hmac_key", &self.secrets.hmac_key, 32),

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod clock;
+pub mod gate;
 pub mod media;
 pub mod money;
 pub mod outbox;
@@ -12,3 +13,4 @@ pub mod rate_limit;
 pub mod review;
 pub mod settings;
 pub mod tokens;
+pub mod xlsx;

@@ -14,6 +14,7 @@ mod me;
 mod membership;
 mod ops;
 mod outbox;
+mod robustness;
 mod route_walk;
 mod schema_drift;
 mod sign_in;
