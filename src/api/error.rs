@@ -93,7 +93,7 @@ fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> ac
 }
 
 /// Best-effort field name from a serde message like "missing field `code`".
-fn field_of(message: &str) -> String {
+pub(crate) fn field_of(message: &str) -> String {
     message.split('`').nth(1).unwrap_or("body").to_owned()
 }
 

@@ -2,6 +2,8 @@
 //! the OpenAPI document.
 
 pub mod auth;
+pub mod body;
+pub mod contract;
 pub mod error;
 pub mod events;
 pub mod events_lottery;

@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{events, events_lottery, me, sign_in, uploads};
@@ -59,6 +60,7 @@ use crate::error::FieldError;
         ms::IndustryList,
         ms::ApplicationList,
         crate::membership::ApplicationInput,
+        crate::membership::ApplicationKind,
         crate::membership::ApplicationView,
         crate::membership::MembershipView,
         crate::membership::members::NamedRef,
@@ -75,7 +77,7 @@ use crate::error::FieldError;
         events_lottery::LotterySignInView,
         events_lottery::LotteryWinView,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),

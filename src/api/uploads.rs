@@ -39,8 +39,9 @@ impl From<FileRow> for UploadedFileView {
     }
 }
 
-/// The multipart form.
-#[derive(Debug, utoipa::ToSchema)]
+/// The multipart form: one part, `file` (no other parts).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The file: JPG, PNG, GIF, WebP, PDF, DOCX or XLSX.
     #[schema(value_type = String, format = Binary)]
@@ -73,7 +74,7 @@ pub async fn create_upload(
 ) -> Result<HttpResponse, ApiError> {
     let _slot = state.media.gate().try_upload()?;
     let multipart = actix_multipart::Multipart::new(req.headers(), payload);
-    let upload = read_single_file(multipart, state.media.limits().max_bytes).await?;
+    let upload = read_single_file(multipart, state.media.limits().max_bytes, &[]).await?;
     let row = state
         .media
         .save(&state.db, &state.clock, upload.bytes, upload.file_name, Uploader::User(user.user.id))

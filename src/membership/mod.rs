@@ -14,6 +14,7 @@ pub mod store;
 use crate::db::DbConn;
 use crate::error::AppError;
 
+pub use model::ApplicationKind;
 pub use applications::{ApplicationInput, ApplicationView};
 pub use members::{MembershipView, membership_of};
 pub use model::status;

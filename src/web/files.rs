@@ -10,6 +10,9 @@ use crate::app::AppState;
 use crate::http::multipart::read_single_file;
 use crate::kernel::media::{self, FileRow, Uploader};
 
+/// Parts a workbench upload form may send besides `file` (its hidden CSRF field).
+pub const WORKBENCH_PARTS: &[&str] = &["csrf_token"];
+
 /// `GET /admin/files`.
 #[derive(askama::Template)]
 #[template(path = "web/files/index.html")]
@@ -49,7 +52,7 @@ pub async fn upload_file(
     let slot = state.media.gate().try_upload();
     let multipart = actix_multipart::Multipart::new(req.headers(), payload);
     let read = match slot {
-        Ok(_) => read_single_file(multipart, state.media.limits().max_bytes).await,
+        Ok(_) => read_single_file(multipart, state.media.limits().max_bytes, WORKBENCH_PARTS).await,
         Err(busy) => Err(busy),
     };
     let saved = match read {

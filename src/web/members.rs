@@ -273,7 +273,7 @@ async fn read_import(
 ) -> Result<(crate::http::multipart::UploadedFile, crate::kernel::gate::WorkPermit), AppError> {
     let upload = {
         let _slot = state.media.gate().try_upload()?;
-        read_single_file(multipart, state.media.limits().max_bytes).await?
+        read_single_file(multipart, state.media.limits().max_bytes, super::files::WORKBENCH_PARTS).await?
     };
     let permit = state.media.gate().try_memory(IMPORT_WORK_BYTES)?;
     Ok((upload, permit))
