@@ -96,3 +96,46 @@ fn logs_into_a_pipe_have_no_colour_codes_and_json_is_one_setting_away() {
         serde_json::from_str::<serde_json::Value>(line).unwrap();
     }
 }
+
+#[tokio::test]
+async fn the_document_states_the_server_s_own_rules() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value =
+        reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for schema in ["SmsCodeRequest", "SmsSignIn"] {
+        assert_eq!(
+            schemas[schema]["properties"]["phone"]["pattern"],
+            guildhall::kernel::phone::MOBILE_PATTERN,
+            "{schema}: the pattern is the one normalize_mobile follows"
+        );
+    }
+    assert_eq!(schemas["SmsSignIn"]["properties"]["code"]["pattern"], "^[0-9]{6}$");
+    let me = &doc["paths"]["/api/v1/me"]["patch"]["responses"];
+    for status in ["400", "401", "413", "415", "422"] {
+        assert!(me[status].is_object(), "PATCH /me documents {status}");
+    }
+    assert!(me["401"]["headers"]["WWW-Authenticate"].is_object());
+    let show = &doc["paths"]["/api/v1/events/{id}"]["get"]["responses"];
+    assert!(show["400"].is_object() && show["404"].is_object());
+
+    // The phone pattern and the server agree on the spellings.
+    let client = reqwest::Client::new();
+    for (phone, accepted) in [("+86 138-0013-8000", true), ("008613800138000", true), ("12800138000", false)] {
+        let res = client
+            .post(app.url("/api/v1/auth/sms-code"))
+            .json(&serde_json::json!({ "phone": phone }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status() == 202, accepted, "{phone}");
+    }
+    // A JSON array where an object is documented is refused.
+    let res = client
+        .post(app.url("/api/v1/auth/sms-code"))
+        .json(&serde_json::json!(["13800138000"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+}
