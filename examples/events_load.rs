@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use guildhall::db::{Db, DbUrl};
 use guildhall::events::codes::{self, Action};
-use guildhall::events::{self, EventInput};
+use guildhall::events::{self, EventDetails};
 use guildhall::kernel::clock::{SharedClock, SystemClock};
 
 fn arg(name: &str) -> Option<String> {
@@ -53,7 +53,7 @@ async fn seed() {
     let dir = need("--out");
     let key_hex = need("--hmac-key-file");
     let now = clock.now_naive();
-    let input = EventInput {
+    let input = EventDetails {
         title: "压测活动".into(),
         cover_file_id: None,
         description_html: String::new(),

@@ -72,11 +72,15 @@ pub async fn create_staff(
     let mut config = load(config_file)?;
     let db = tokio::task::spawn_blocking(move || open_db(&mut config)).await??;
     let clock: SharedClock = std::sync::Arc::new(SystemClock);
-    let input =
-        NewStaffInput { username, display_name: display_name.unwrap_or_default(), role, password };
+    let input = NewStaffInput {
+        username,
+        display_name: display_name.unwrap_or_default(),
+        role,
+        password: Some(password),
+    };
     match accounts::create_staff(&db, &clock, input, Actor::System).await {
-        Ok(row) => {
-            println!("created staff account `{}` ({})", row.username, role.as_str());
+        Ok(created) => {
+            println!("created staff account `{}` ({})", created.row.username, role.as_str());
             Ok(())
         }
         Err(crate::error::AppError::Validation(fields)) => {

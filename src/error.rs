@@ -1,5 +1,17 @@
 //! `AppError`, the one error type of the use cases, with a status and a stable code;
 //! the surfaces (`web::PageError`, `api::ApiError`) decide how it looks.
+//!
+//! # Error policy
+//! - **Stores** (`*/store.rs`) return `Result<_, diesel::result::Error>`: they know
+//!   queries, not what a failure means to the user.
+//! - **Use cases** return `Result<_, AppError>` and decide the meaning: a unique
+//!   violation on a username is a field error, on a dedupe key it is "already done", a
+//!   missing row is `NotFound`. A database error they do not interpret becomes
+//!   [`AppError::Database`], which keeps the diesel error itself, so a caller further up
+//!   can still ask [`AppError::is_unique_violation`] — never by downcasting.
+//! - **Surfaces** render: 4xx with the message and field errors; a 500 logs the whole
+//!   cause chain with the request id and shows only a generic message and that id.
+//! - No `unwrap`/`expect` outside tests and start-up; never `.ok()` an error away.
 
 use actix_web::http::StatusCode;
 use serde::Serialize;
@@ -84,6 +96,9 @@ pub enum AppError {
     /// An outside service (WeChat, SMS) failed or is unreachable.
     #[error("{0}")]
     Upstream(String),
+    /// A database failure no use case interpreted; details go to the log only.
+    #[error("服务器内部错误")]
+    Database(#[source] diesel::result::Error),
     /// A bug or an unavailable resource; details go to the log only.
     #[error("服务器内部错误")]
     Internal(#[source] anyhow::Error),
@@ -119,7 +134,7 @@ impl AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -139,7 +154,7 @@ impl AppError {
             Self::RateLimited { .. } => "rate_limited",
             Self::Busy { .. } => "busy",
             Self::Upstream(_) => "upstream_unavailable",
-            Self::Internal(_) => "internal_error",
+            Self::Database(_) | Self::Internal(_) => "internal_error",
         }
     }
 
@@ -161,10 +176,20 @@ impl AppError {
         }
     }
 
+    /// True when a database unique constraint refused the write (a lost race or a
+    /// duplicate) and no use case said what that means.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Database(e) if crate::db::is_unique_violation(e))
+    }
+
     /// Logs the cause chain of a 500 (inside the request's span, so with its id).
     pub fn log_if_internal(&self) {
-        if let Self::Internal(cause) = self {
-            tracing::error!(error = format!("{cause:#}"), "internal error");
+        match self {
+            Self::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "internal error")
+            }
+            Self::Database(cause) => tracing::error!(error = %cause, "database error"),
+            _ => {}
         }
     }
 }
@@ -173,7 +198,7 @@ impl From<diesel::result::Error> for AppError {
     fn from(err: diesel::result::Error) -> Self {
         match err {
             diesel::result::Error::NotFound => Self::NotFound("记录不存在".into()),
-            other => Self::internal(other),
+            other => Self::Database(other),
         }
     }
 }
@@ -196,5 +221,16 @@ mod tests {
         assert_eq!(AppError::from(diesel::result::Error::NotFound).code(), "not_found");
         let conflict = AppError::Conflict { code: "already_decided", message: "x".into() };
         assert_eq!((conflict.status(), conflict.code()), (StatusCode::CONFLICT, "already_decided"));
+        let unique = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            Box::new(String::from("dup")),
+        );
+        let err = AppError::from(unique);
+        assert!(err.is_unique_violation());
+        assert_eq!(
+            (err.status(), err.code()),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+        );
+        assert!(!AppError::internal(anyhow::anyhow!("x")).is_unique_violation());
     }
 }

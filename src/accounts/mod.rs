@@ -20,7 +20,8 @@ pub use throttle::LoginThrottle;
 
 use crate::db::{Db, is_unique_violation};
 use crate::error::{AppError, FieldError};
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
+use crate::kernel::blocking;
 use crate::kernel::clock::SharedClock;
 
 /// Input for a new staff account.
@@ -32,24 +33,39 @@ pub struct NewStaffInput {
     pub display_name: String,
     /// Role.
     pub role: Role,
-    /// Initial password.
-    pub password: String,
+    /// Initial password; `None` makes a random one, answered once in [`NewStaff`].
+    pub password: Option<String>,
+}
+
+/// A staff account just created.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    /// The account.
+    pub row: StaffRow,
+    /// The random first password, when the use case made it (show it once).
+    pub first_password: Option<String>,
 }
 
 /// Creates a staff account; `actor` is the admin doing it (or `System` from the CLI).
+/// The username is trimmed and lower-cased here, as sign-in does, so the CLI and the
+/// workbench agree; without a password a random first one is made.
 pub async fn create_staff(
     db: &Db,
     clock: &SharedClock,
     input: NewStaffInput,
     actor: Actor,
-) -> Result<StaffRow, AppError> {
-    let username = input.username.trim().to_owned();
+) -> Result<NewStaff, AppError> {
+    let username = model::normalise_username(&input.username);
+    let first_password = input.password.is_none().then(|| crate::kernel::tokens::random_token(9));
+    let Some(secret) = input.password.or_else(|| first_password.clone()) else {
+        return Err(AppError::internal(anyhow::anyhow!("no password")));
+    };
     let display_name = match input.display_name.trim() {
         "" => username.clone(),
         name => name.chars().take(40).collect(),
     };
     let errors: Vec<FieldError> =
-        [model::validate_username(&username), model::validate_password(&input.password)]
+        [model::validate_username(&username), model::validate_password(&secret)]
             .into_iter()
             .filter_map(Result::err)
             .collect();
@@ -57,9 +73,9 @@ pub async fn create_staff(
         return Err(AppError::Validation(errors));
     }
     let at = clock.now_naive();
-    db.run(move |conn| {
-        let hash = password::hash(&input.password)?;
-        crate::db::write_transaction(conn, |conn| {
+    let hash = blocking::cpu(move || password::hash(&secret)).await?;
+    let row = db
+        .write(move |conn| {
             let row = store::insert_staff(
                 conn,
                 &store::NewStaff {
@@ -80,21 +96,16 @@ pub async fn create_staff(
                     e.into()
                 }
             })?;
-            let entry = audit_entry(actor, "staff.create", row.id);
-            audit::record(
-                conn,
-                at,
-                &entry,
-                &serde_json::json!({"username": row.username, "role": row.role}),
-            )?;
+            let details = serde_json::json!({"username": row.username, "role": row.role});
+            audit_entry(actor, "staff.create", row.id).record(conn, at, &details)?;
             Ok(row)
         })
-    })
-    .await
+        .await?;
+    Ok(NewStaff { row, first_password })
 }
 
 fn audit_entry(actor: Actor, action: &str, staff_id: i64) -> AuditEntry<'_> {
-    AuditEntry { actor, action, subject_type: "staff", subject_id: Some(staff_id), ip: None }
+    AuditEntry::new(actor, action, "staff", staff_id)
 }
 
 /// Checks a username and password, with throttling per account and per address.
@@ -107,55 +118,45 @@ pub async fn sign_in_staff(
     ip: &str,
 ) -> Result<StaffRow, AppError> {
     let now = clock.now();
-    if let Err(wait) = throttle.check(username, ip, now) {
+    // The throttle counts the name the lookup uses, so " Finance" is the same account.
+    let name = model::normalise_username(username);
+    if let Err(wait) = throttle.check(&name, ip, now) {
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
             message: format!("登录失败次数过多，请 {} 分钟后再试", wait.div_ceil(60)),
         });
     }
-    let (name, secret, address) =
-        (username.trim().to_lowercase(), password.to_owned(), ip.to_owned());
-    let at = clock.now_naive();
-    let found = db
-        .run(move |conn| {
-            let row = store::staff_by_username(conn, &name)?;
-            let hash = row.as_ref().map_or(password::DUMMY_HASH, |r| r.password_hash.as_str());
-            let matches = password::verify(&secret, hash);
-            match row {
-                Some(row) if matches && row.active => {
-                    store::touch_staff_login(conn, row.id, at)?;
-                    let entry = AuditEntry {
-                        ip: Some(&address),
-                        ..audit_entry(Actor::Staff(row.id), "staff.sign_in", row.id)
-                    };
-                    audit::record(conn, at, &entry, &serde_json::json!({}))?;
-                    Ok(Some(row))
-                }
-                _ => Ok(None),
-            }
-        })
-        .await?;
-    match found {
-        Some(row) => {
-            throttle.clear_account(&row.username);
-            Ok(row)
-        }
-        None => {
-            throttle.record_failure(username, ip, now);
-            Err(AppError::field("password", "用户名或密码错误，或账号已停用"))
-        }
-    }
+    let lookup = name.clone();
+    let row = db.run(move |conn| Ok(store::staff_by_username(conn, &lookup)?)).await?;
+    let (secret, hash) = (
+        password.to_owned(),
+        row.as_ref().map_or(password::DUMMY_HASH, |r| r.password_hash.as_str()).to_owned(),
+    );
+    let matches = blocking::cpu(move || Ok(password::verify(&secret, &hash))).await?;
+    let Some(row) = row.filter(|r| matches && r.active) else {
+        throttle.record_failure(&name, ip, now);
+        return Err(AppError::field("password", "用户名或密码错误，或账号已停用"));
+    };
+    let (at, address, id) = (clock.now_naive(), ip.to_owned(), row.id);
+    db.write(move |conn| {
+        store::touch_staff_login(conn, id, at)?;
+        let entry = audit_entry(Actor::Staff(id), "staff.sign_in", id).from_ip(&address);
+        entry.record(conn, at, &serde_json::json!({}))
+    })
+    .await?;
+    throttle.clear_account(&row.username);
+    Ok(row)
 }
 
 /// The staff account behind a session, if it still exists and is active.
 pub async fn active_staff(db: &Db, id: i64) -> Result<Option<StaffRow>, AppError> {
-    let row = db.run(move |conn| store::staff_by_id(conn, id)).await?;
+    let row = db.run(move |conn| Ok(store::staff_by_id(conn, id)?)).await?;
     Ok(row.filter(|r| r.active))
 }
 
 /// Every staff account.
 pub async fn list_staff(db: &Db) -> Result<Vec<StaffRow>, AppError> {
-    db.run(store::all_staff).await
+    db.run(|conn| Ok(store::all_staff(conn)?)).await
 }
 
 /// Enables or disables an account (ending its sessions). Admins cannot disable
@@ -168,35 +169,33 @@ pub async fn set_staff_active(
     active: bool,
 ) -> Result<StaffRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            let row =
-                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
-            if !active && row.id == admin_id {
-                return Err(AppError::Conflict {
-                    code: "cannot_disable_self",
-                    message: "不能停用自己的账号".into(),
-                });
-            }
-            if !active
-                && row.role() == Role::Admin
-                && store::count_other_active_admins(conn, row.id)? == 0
-            {
-                return Err(AppError::Conflict {
-                    code: "last_admin",
-                    message: "至少保留一个启用的管理员".into(),
-                });
-            }
-            store::set_staff_active(conn, row.id, active, at)?;
-            let action = if active { "staff.enable" } else { "staff.disable" };
-            audit::record(
-                conn,
-                at,
-                &audit_entry(Actor::Staff(admin_id), action, row.id),
-                &serde_json::json!({}),
-            )?;
-            store::staff_by_id(conn, row.id)?.ok_or_else(|| AppError::not_found("账号"))
-        })
+    db.write(move |conn| {
+        let row = store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+        if !active && row.id == admin_id {
+            return Err(AppError::Conflict {
+                code: "cannot_disable_self",
+                message: "不能停用自己的账号".into(),
+            });
+        }
+        // Lock every active admin row first: two admins disabling each other at once
+        // queue here on PostgreSQL, and the second sees the first's change.
+        if !active
+            && row.role() == Role::Admin
+            && !store::lock_active_admins(conn)?.iter().any(|id| *id != row.id)
+        {
+            return Err(AppError::Conflict {
+                code: "last_admin",
+                message: "至少保留一个启用的管理员".into(),
+            });
+        }
+        store::set_staff_active(conn, row.id, active, at)?;
+        let action = if active { "staff.enable" } else { "staff.disable" };
+        audit_entry(Actor::Staff(admin_id), action, row.id).record(
+            conn,
+            at,
+            &serde_json::json!({}),
+        )?;
+        store::staff_by_id(conn, row.id)?.ok_or_else(|| AppError::not_found("账号"))
     })
     .await
 }
@@ -211,17 +210,15 @@ pub async fn reset_staff_password(
     let at = clock.now_naive();
     let temporary = crate::kernel::tokens::random_token(9);
     let secret = temporary.clone();
+    let hash = blocking::cpu(move || password::hash(&secret)).await?;
     let row = db
-        .run(move |conn| {
-            let hash = password::hash(&secret)?;
-            crate::db::write_transaction(conn, |conn| {
-                let row = store::staff_by_id(conn, staff_id)?
-                    .ok_or_else(|| AppError::not_found("账号"))?;
-                store::set_staff_password(conn, row.id, &hash, at)?;
-                let entry = audit_entry(Actor::Staff(admin_id), "staff.reset_password", row.id);
-                audit::record(conn, at, &entry, &serde_json::json!({}))?;
-                Ok(row)
-            })
+        .write(move |conn| {
+            let row =
+                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+            store::set_staff_password(conn, row.id, &hash, at)?;
+            let entry = audit_entry(Actor::Staff(admin_id), "staff.reset_password", row.id);
+            entry.record(conn, at, &serde_json::json!({}))?;
+            Ok(row)
         })
         .await?;
     Ok((row, temporary))
@@ -238,21 +235,28 @@ pub async fn change_own_password(
     model::validate_password(&new)
         .map_err(|e| AppError::Validation(vec![FieldError::new("new_password", e.message)]))?;
     let at: NaiveDateTime = clock.now_naive();
-    db.run(move |conn| {
-        let row = store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
-        if !password::verify(&current, &row.password_hash) {
+    let row = db
+        .run(move |conn| Ok(store::staff_by_id(conn, staff_id)?))
+        .await?
+        .ok_or_else(|| AppError::not_found("账号"))?;
+    let old_hash = row.password_hash.clone();
+    let hash = blocking::cpu(move || {
+        if !password::verify(&current, &old_hash) {
             return Err(AppError::field("current_password", "当前密码不正确"));
         }
-        let hash = password::hash(&new)?;
-        crate::db::write_transaction(conn, |conn| {
-            store::set_staff_password(conn, row.id, &hash, at)?;
-            audit::record(
-                conn,
-                at,
-                &audit_entry(Actor::Staff(row.id), "staff.change_password", row.id),
-                &serde_json::json!({}),
-            )
-        })
+        password::hash(&new)
+    })
+    .await?;
+    db.write(move |conn| {
+        // Compare and set: a reset made while this one was hashing wins.
+        if store::swap_staff_password(conn, row.id, &row.password_hash, &hash, at)? == 0 {
+            return Err(AppError::Conflict {
+                code: "password_changed",
+                message: "密码刚被修改，请重新登录后再试".into(),
+            });
+        }
+        let entry = audit_entry(Actor::Staff(row.id), "staff.change_password", row.id);
+        entry.record(conn, at, &serde_json::json!({}))
     })
     .await
 }
@@ -264,7 +268,7 @@ pub async fn create_user(
     nickname: Option<String>,
 ) -> Result<UserRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| store::insert_user(conn, nickname.as_deref(), at)).await
+    db.run(move |conn| Ok(store::insert_user(conn, nickname.as_deref(), at)?)).await
 }
 
 /// Links a staff account to a mini-program user, named by phone or user id, so that
@@ -278,30 +282,37 @@ pub async fn link_staff_user(
 ) -> Result<StaffRow, AppError> {
     let user_ref = user_ref.trim().trim_start_matches('#').to_owned();
     let at = clock.now_naive();
-    db.run(move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            let row =
-                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
-            let user = match crate::kernel::phone::normalize_mobile(&user_ref) {
-                Some(phone) => store::user_by_phone(conn, &phone)?,
-                None => match user_ref.parse::<i64>() {
-                    Ok(id) => store::user_by_id(conn, id)?,
-                    Err(_) => return Err(AppError::field("user", "请输入用户的手机号或用户编号")),
-                },
-            };
-            let user =
-                user.ok_or_else(|| AppError::field("user", "找不到该用户（须先在小程序登录过）"))?;
-            if store::staff_of_user(conn, user.id)?.is_some_and(|other| other.id != row.id) {
-                return Err(AppError::Conflict {
+    db.write(move |conn| {
+        let row = store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+        let user = match crate::kernel::phone::normalize_mobile(&user_ref) {
+            Some(phone) => store::user_by_phone(conn, &phone)?,
+            None => match user_ref.parse::<i64>() {
+                Ok(id) => store::user_by_id(conn, id)?,
+                Err(_) => return Err(AppError::field("user", "请输入用户的手机号或用户编号")),
+            },
+        };
+        let user =
+            user.ok_or_else(|| AppError::field("user", "找不到该用户（须先在小程序登录过）"))?;
+        if store::staff_of_user(conn, user.id)?.is_some_and(|other| other.id != row.id) {
+            return Err(AppError::Conflict {
+                code: "user_linked",
+                message: "该用户已关联其他员工账号".into(),
+            });
+        }
+        store::set_staff_user(conn, row.id, Some(user.id), at).map_err(|e| {
+            // A parallel link of the same user won the unique index.
+            if is_unique_violation(&e) {
+                AppError::Conflict {
                     code: "user_linked",
                     message: "该用户已关联其他员工账号".into(),
-                });
+                }
+            } else {
+                e.into()
             }
-            store::set_staff_user(conn, row.id, Some(user.id), at)?;
-            let entry = audit_entry(Actor::Staff(admin_id), "staff.link_user", row.id);
-            audit::record(conn, at, &entry, &serde_json::json!({"user_id": user.id}))?;
-            store::staff_by_id(conn, row.id)?.ok_or_else(|| AppError::not_found("账号"))
-        })
+        })?;
+        let entry = audit_entry(Actor::Staff(admin_id), "staff.link_user", row.id);
+        entry.record(conn, at, &serde_json::json!({"user_id": user.id}))?;
+        store::staff_by_id(conn, row.id)?.ok_or_else(|| AppError::not_found("账号"))
     })
     .await
 }
@@ -314,31 +325,27 @@ pub async fn unlink_staff_user(
     staff_id: i64,
 ) -> Result<StaffRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            let row =
-                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
-            store::set_staff_user(conn, row.id, None, at)?;
-            audit::record(
-                conn,
-                at,
-                &audit_entry(Actor::Staff(admin_id), "staff.unlink_user", row.id),
-                &serde_json::json!({}),
-            )?;
-            Ok(row)
-        })
+    db.write(move |conn| {
+        let row = store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+        store::set_staff_user(conn, row.id, None, at)?;
+        audit_entry(Actor::Staff(admin_id), "staff.unlink_user", row.id).record(
+            conn,
+            at,
+            &serde_json::json!({}),
+        )?;
+        Ok(row)
     })
     .await
 }
 
 /// A user by id inside the caller's transaction (for other contexts' pages and notices).
 pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow>, AppError> {
-    store::user_by_id(conn, id)
+    Ok(store::user_by_id(conn, id)?)
 }
 
 /// A staff account by id inside the caller's transaction (e.g. "reviewed by").
 pub fn find_staff(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
-    store::staff_by_id(conn, id)
+    Ok(store::staff_by_id(conn, id)?)
 }
 
 /// Queues a service notice to a user inside the caller's transaction: a WeChat message

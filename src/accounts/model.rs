@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{staff, users};
+use crate::db::schema::{sms_codes, staff, users};
 use crate::error::FieldError;
 
 /// A workbench role. What each may do is decided by the surfaces' extractor types.
@@ -112,7 +112,13 @@ pub struct UserRow {
 /// Shortest password accepted for staff.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-/// Checks a username: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
+/// The one spelling of a username: trimmed and lower-cased (creation, sign-in and the
+/// sign-in throttle all use it).
+pub fn normalise_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+/// Checks a normalised username: 3–32 of `a-z 0-9 . _ -`, starting with a letter or digit.
 pub fn validate_username(username: &str) -> Result<(), FieldError> {
     let ok_len = (3..=32).contains(&username.len());
     let ok_chars = username
@@ -139,6 +145,28 @@ pub fn validate_password(password: &str) -> Result<(), FieldError> {
         return Err(FieldError::new("password", "密码过于简单"));
     }
     Ok(())
+}
+
+/// A phone's current code and its sending counters.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sms_codes)]
+pub struct CodeRow {
+    /// Normalised mainland mobile number.
+    pub phone: String,
+    /// HMAC of phone and code under the server key.
+    pub code_hash: String,
+    /// When the code stops working.
+    pub expires_at: NaiveDateTime,
+    /// Wrong tries so far.
+    pub failed_attempts: i32,
+    /// Used or burned.
+    pub used: bool,
+    /// When the last code was sent.
+    pub last_sent_at: NaiveDateTime,
+    /// Association-local day of `sent_today`, `YYYY-MM-DD`.
+    pub sent_day: String,
+    /// Codes sent on `sent_day`.
+    pub sent_today: i32,
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::model::{StaffRow, UserRow};
 use super::store;
-use crate::db::{Db, write_transaction};
+use crate::db::Db;
 use crate::error::{AppError, FieldError};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::media;
@@ -38,31 +38,27 @@ pub async fn update_profile(
     let nickname =
         changes.nickname.map(|n| n.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let user =
-                store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))?;
-            let avatar = match changes.avatar_file_id {
-                None => user.avatar_file_id,
-                Some(None) => None,
-                Some(Some(id)) => {
-                    let file = media::store::find(conn, id)?;
-                    let own_image = file.is_some_and(|f| {
-                        f.kind == "image" && f.uploaded_by_user_id == Some(user_id)
-                    });
-                    if !own_image {
-                        return Err(AppError::Validation(vec![FieldError::new(
-                            "avatar_file_id",
-                            "头像须为您本人上传的图片",
-                        )]));
-                    }
-                    Some(id)
+    db.write(move |conn| {
+        let user = store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))?;
+        let avatar = match changes.avatar_file_id {
+            None => user.avatar_file_id,
+            Some(None) => None,
+            Some(Some(id)) => {
+                let file = media::store::find(conn, id)?;
+                let own_image = file
+                    .is_some_and(|f| f.kind == "image" && f.uploaded_by_user_id == Some(user_id));
+                if !own_image {
+                    return Err(AppError::Validation(vec![FieldError::new(
+                        "avatar_file_id",
+                        "头像须为您本人上传的图片",
+                    )]));
                 }
-            };
-            let nickname = nickname.unwrap_or(user.nickname);
-            store::set_user_profile(conn, user_id, nickname.as_deref(), avatar, at)?;
-            store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))
-        })
+                Some(id)
+            }
+        };
+        let nickname = nickname.unwrap_or(user.nickname);
+        store::set_user_profile(conn, user_id, nickname.as_deref(), avatar, at)?;
+        store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))
     })
     .await
 }

@@ -4,9 +4,9 @@
 
 use super::model::StaffRow;
 use super::store::{self, sessions};
-use crate::db::{Db, write_transaction};
+use crate::db::Db;
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::tokens::{random_token, sha256_hex};
 
@@ -21,10 +21,7 @@ pub async fn start_staff_session(
     let hash = sha256_hex(token.as_bytes());
     let at = clock.now_naive();
     let expires_at = at + chrono::Duration::hours(hours);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| sessions::insert(conn, staff_id, &hash, at, expires_at))
-    })
-    .await?;
+    db.write(move |conn| sessions::insert(conn, staff_id, &hash, at, expires_at)).await?;
     Ok(token)
 }
 
@@ -47,7 +44,7 @@ pub async fn staff_of_session(
 
 /// Ends the session `token` (logout).
 pub async fn end_staff_session(db: &Db, token: String) -> Result<(), AppError> {
-    db.run(move |conn| sessions::delete(conn, &sha256_hex(token.as_bytes()))).await
+    db.write(move |conn| sessions::delete(conn, &sha256_hex(token.as_bytes()))).await
 }
 
 /// Ends every session of `staff_id` — the member's own "sign out everywhere", or an
@@ -59,21 +56,12 @@ pub async fn end_all_staff_sessions(
     staff_id: i64,
 ) -> Result<usize, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row =
-                store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
-            let ended = sessions::delete_all(conn, row.id)?;
-            let entry = AuditEntry {
-                actor: Actor::Staff(actor_id),
-                action: "staff.sign_out_everywhere",
-                subject_type: "staff",
-                subject_id: Some(row.id),
-                ip: None,
-            };
-            audit::record(conn, at, &entry, &serde_json::json!({"sessions": ended}))?;
-            Ok(ended)
-        })
+    db.write(move |conn| {
+        let row = store::staff_by_id(conn, staff_id)?.ok_or_else(|| AppError::not_found("账号"))?;
+        let ended = sessions::delete_all(conn, row.id)?;
+        AuditEntry::new(Actor::Staff(actor_id), "staff.sign_out_everywhere", "staff", Some(row.id))
+            .record(conn, at, &serde_json::json!({"sessions": ended}))?;
+        Ok(ended)
     })
     .await
 }

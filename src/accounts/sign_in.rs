@@ -4,11 +4,13 @@
 use super::model::UserRow;
 use super::sms::{self, CodeCheck};
 use super::store;
+use super::tokens::{self, IssuedToken};
 use super::wechat::{WechatClient, WechatIdentity};
-use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
+use chrono::NaiveDateTime;
 
 fn audit_user(
     conn: &mut DbConn,
@@ -16,14 +18,11 @@ fn audit_user(
     user_id: i64,
     action: &str,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        actor: Actor::User(user_id),
-        action,
-        subject_type: "users",
-        subject_id: Some(user_id),
-        ip: None,
-    };
-    audit::record(conn, at, &entry, &serde_json::json!({}))
+    AuditEntry::new(Actor::User(user_id), action, "users", user_id).record(
+        conn,
+        at,
+        &serde_json::json!({}),
+    )
 }
 
 fn find_or_create_by_openid(
@@ -39,26 +38,43 @@ fn find_or_create_by_openid(
     Ok(user)
 }
 
+/// A signed-in user and the token issued in the same transaction.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The user (a new one is a visitor).
+    pub user: UserRow,
+    /// The bearer token.
+    pub token: IssuedToken,
+}
+
+fn signed_in(conn: &mut DbConn, user: UserRow, at: NaiveDateTime) -> Result<SignedIn, AppError> {
+    let token = tokens::issue_in(conn, user.id, at)?;
+    Ok(SignedIn { user, token })
+}
+
 /// Signs in (or registers a visitor) by a `wx.login` code.
 pub async fn sign_in_wechat(
     db: &Db,
     clock: &SharedClock,
     wechat: &WechatClient,
     code: &str,
-) -> Result<UserRow, AppError> {
+) -> Result<SignedIn, AppError> {
     let who = wechat.code_to_session(code).await?;
     let at = clock.now_naive();
     let first = who.clone();
     let result = db
-        .run(move |conn| write_transaction(conn, |conn| find_or_create_by_openid(conn, &first, at)))
+        .write(move |conn| {
+            let user = find_or_create_by_openid(conn, &first, at)?;
+            signed_in(conn, user, at)
+        })
         .await;
     match result {
         // A parallel sign-in with the same new openid registered it first.
-        Err(AppError::Internal(e))
-            if e.downcast_ref::<diesel::result::Error>().is_some_and(is_unique_violation) =>
-        {
-            db.run(move |conn| {
-                store::user_by_openid(conn, &who.openid)?.ok_or(AppError::Unauthenticated)
+        Err(e) if e.is_unique_violation() => {
+            db.write(move |conn| {
+                let user =
+                    store::user_by_openid(conn, &who.openid)?.ok_or(AppError::Unauthenticated)?;
+                signed_in(conn, user, at)
             })
             .await
         }
@@ -78,14 +94,12 @@ async fn with_code<T: Send + 'static>(
 ) -> Result<T, AppError> {
     let key = key.to_vec();
     let (check, value) = db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let check = sms::check_code(conn, &key, &phone, &code, at)?;
-                if check != CodeCheck::Valid {
-                    return Ok((check, None));
-                }
-                Ok((check, Some(then(conn, &phone)?)))
-            })
+        .write(move |conn| {
+            let check = sms::check_code(conn, &key, &phone, &code, at)?;
+            if check != CodeCheck::Valid {
+                return Ok((check, None));
+            }
+            Ok((check, Some(then(conn, &phone)?)))
         })
         .await?;
     check.into_result()?;
@@ -99,17 +113,18 @@ pub async fn sign_in_sms(
     key: &[u8],
     phone: String,
     code: String,
-) -> Result<UserRow, AppError> {
+) -> Result<SignedIn, AppError> {
     let at = clock.now_naive();
     with_code(db, key, phone, code, at, move |conn, phone| {
-        match store::user_by_phone(conn, phone)? {
-            Some(user) => Ok(user),
+        let user = match store::user_by_phone(conn, phone)? {
+            Some(user) => user,
             None => {
                 let user = store::insert_user_with(conn, Some(phone), None, None, at)?;
                 audit_user(conn, at, user.id, "user.register_phone")?;
-                Ok(user)
+                user
             }
-        }
+        };
+        signed_in(conn, user, at)
     })
     .await
 }
@@ -156,22 +171,21 @@ pub async fn bind_wechat(
 ) -> Result<UserRow, AppError> {
     let who = wechat.code_to_session(code).await?;
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            if store::user_by_openid(conn, &who.openid)?.is_some_and(|other| other.id != user_id) {
-                return Err(taken("wechat_taken", "该微信已绑定其他账号，请用微信登录"));
-            }
-            store::set_user_wechat(conn, user_id, &who.openid, who.unionid.as_deref(), at)
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        taken("wechat_taken", "该微信已绑定其他账号")
-                    } else {
-                        e.into()
-                    }
-                })?;
-            audit_user(conn, at, user_id, "user.bind_wechat")?;
-            store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))
-        })
+    db.write(move |conn| {
+        if store::user_by_openid(conn, &who.openid)?.is_some_and(|other| other.id != user_id) {
+            return Err(taken("wechat_taken", "该微信已绑定其他账号，请用微信登录"));
+        }
+        store::set_user_wechat(conn, user_id, &who.openid, who.unionid.as_deref(), at).map_err(
+            |e| {
+                if is_unique_violation(&e) {
+                    taken("wechat_taken", "该微信已绑定其他账号")
+                } else {
+                    e.into()
+                }
+            },
+        )?;
+        audit_user(conn, at, user_id, "user.bind_wechat")?;
+        store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))
     })
     .await
 }

@@ -3,12 +3,11 @@
 //! (kept in the database), 20 per client address per hour (in memory).
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use rand::Rng as _;
 
+pub use super::model::CodeRow;
 use super::store;
-use crate::db::schema::sms_codes;
-use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
 use crate::kernel::outbox::{self, Channel};
@@ -27,28 +26,6 @@ pub const MAX_PER_IP_HOUR: usize = 20;
 pub const MAX_FAILED: i32 = 5;
 /// Outbox template of the code message.
 pub const TEMPLATE: &str = "sms_code";
-
-/// A phone's current code and its sending counters.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = sms_codes)]
-pub struct CodeRow {
-    /// Normalised mainland mobile number.
-    pub phone: String,
-    /// HMAC of phone and code under the server key.
-    pub code_hash: String,
-    /// When the code stops working.
-    pub expires_at: NaiveDateTime,
-    /// Wrong tries so far.
-    pub failed_attempts: i32,
-    /// Used or burned.
-    pub used: bool,
-    /// When the last code was sent.
-    pub last_sent_at: NaiveDateTime,
-    /// Association-local day of `sent_today`, `YYYY-MM-DD`.
-    pub sent_day: String,
-    /// Codes sent on `sent_day`.
-    pub sent_today: i32,
-}
 
 /// Where the rules and secrets come from.
 #[derive(Debug, Clone, Copy)]
@@ -122,34 +99,32 @@ pub async fn send_code(
     let now = clock.now_naive();
     let today = now.and_utc().with_timezone(&ctx.tz).format("%Y-%m-%d").to_string();
     let (hash, tz) = (code_hash(ctx.key, &phone, &code), ctx.tz);
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let previous = store::sms::find(conn, &phone)?;
-            let sent_today = next_count(previous.as_ref(), now, &today, tz)?;
-            let row = CodeRow {
-                phone: phone.clone(),
-                code_hash: hash,
-                expires_at: now + Duration::minutes(CODE_MINUTES),
-                failed_attempts: 0,
-                used: false,
-                last_sent_at: now,
-                sent_day: today,
-                sent_today,
-            };
-            let lost_race = || rate_limited(RESEND_SECONDS, "验证码发送过于频繁，请稍后再试");
-            match &previous {
-                None => store::sms::insert(conn, &row)
-                    .map_err(|e| if is_unique_violation(&e) { lost_race() } else { e.into() })?,
-                Some(prev) => {
-                    if store::sms::replace(conn, &row, prev.last_sent_at)? == 0 {
-                        return Err(lost_race());
-                    }
+    db.write(move |conn| {
+        let previous = store::sms::find(conn, &phone)?;
+        let sent_today = next_count(previous.as_ref(), now, &today, tz)?;
+        let row = CodeRow {
+            phone: phone.clone(),
+            code_hash: hash,
+            expires_at: now + Duration::minutes(CODE_MINUTES),
+            failed_attempts: 0,
+            used: false,
+            last_sent_at: now,
+            sent_day: today,
+            sent_today,
+        };
+        let lost_race = || rate_limited(RESEND_SECONDS, "验证码发送过于频繁，请稍后再试");
+        match &previous {
+            None => store::sms::insert(conn, &row)
+                .map_err(|e| if is_unique_violation(&e) { lost_race() } else { e.into() })?,
+            Some(prev) => {
+                if store::sms::replace(conn, &row, prev.last_sent_at)? == 0 {
+                    return Err(lost_race());
                 }
             }
-            let payload = serde_json::json!({"code": code, "minutes": CODE_MINUTES});
-            let expires_at = Some(now + Duration::minutes(CODE_MINUTES));
-            outbox::enqueue_secret(conn, now, Channel::Sms, &phone, TEMPLATE, &payload, expires_at)
-        })
+        }
+        let payload = serde_json::json!({"code": code, "minutes": CODE_MINUTES});
+        let expires_at = Some(now + Duration::minutes(CODE_MINUTES));
+        outbox::enqueue_secret(conn, now, Channel::Sms, &phone, TEMPLATE, &payload, expires_at)
     })
     .await?;
     Ok(SentCode { expires_in: CODE_MINUTES * 60, resend_after: RESEND_SECONDS })
@@ -192,7 +167,7 @@ pub fn check_code(
     code: &str,
     now: NaiveDateTime,
 ) -> Result<CodeCheck, AppError> {
-    let Some(row) = store::sms::find(conn, phone)? else { return Ok(CodeCheck::Unusable) };
+    let Some(row) = store::sms::lock(conn, phone)? else { return Ok(CodeCheck::Unusable) };
     if row.used || row.expires_at <= now {
         return Ok(CodeCheck::Unusable);
     }

@@ -1,10 +1,9 @@
 //! Throttling of failed staff sign-ins, per account and per client address. Kept in
 //! memory: one process serves one association, and a restart only forgives early.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
-use parking_lot::Mutex;
+
+use crate::kernel::rate_limit::RateLimiter;
 
 /// Failures allowed per account inside the window.
 pub const MAX_PER_ACCOUNT: usize = 5;
@@ -13,57 +12,44 @@ pub const MAX_PER_IP: usize = 20;
 /// The window, and how long a lock lasts after the last failure.
 pub const WINDOW_MINUTES: i64 = 15;
 
-/// Recent failures by key (`u:<name>` or `ip:<addr>`).
-#[derive(Debug, Default)]
+/// Recent failures per account (by normalised username) and per client address.
+#[derive(Debug)]
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+    accounts: RateLimiter,
+    addresses: RateLimiter,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        let window = Duration::minutes(WINDOW_MINUTES);
+        Self {
+            accounts: RateLimiter::new(MAX_PER_ACCOUNT, window),
+            addresses: RateLimiter::new(MAX_PER_IP, window),
+        }
+    }
 }
 
 /// The account key: the name as sign-in looks it up (trimmed, lowercased), so
 /// `" Finance"` and `"finance"` share one count.
 fn account_key(username: &str) -> String {
-    format!("u:{}", username.trim().to_lowercase())
-}
-
-fn keys(username: &str, ip: &str) -> [(String, usize); 2] {
-    [(account_key(username), MAX_PER_ACCOUNT), (format!("ip:{ip}"), MAX_PER_IP)]
+    username.trim().to_lowercase()
 }
 
 impl LoginThrottle {
     /// `Err(seconds)` when this account or address must wait before trying again.
     pub fn check(&self, username: &str, ip: &str, now: DateTime<Utc>) -> Result<(), u64> {
-        let window = Duration::minutes(WINDOW_MINUTES);
-        let map = self.failures.lock();
-        for (key, max) in keys(username, ip) {
-            let Some(times) = map.get(&key) else { continue };
-            let recent: Vec<_> = times.iter().filter(|t| now - **t < window).collect();
-            if recent.len() >= max
-                && let Some(last) = recent.iter().max()
-            {
-                let wait = (**last + window - now).num_seconds().max(1);
-                return Err(u64::try_from(wait).unwrap_or(1));
-            }
-        }
-        Ok(())
+        self.accounts.check(&account_key(username), now).and(self.addresses.check(ip, now))
     }
 
     /// Counts one failure against the account and the address.
     pub fn record_failure(&self, username: &str, ip: &str, now: DateTime<Utc>) {
-        let window = Duration::minutes(WINDOW_MINUTES);
-        let mut map = self.failures.lock();
-        if map.len() > 50_000 {
-            map.retain(|_, times| times.iter().any(|t| now - *t < window));
-        }
-        for (key, _) in keys(username, ip) {
-            let times = map.entry(key).or_default();
-            times.retain(|t| now - *t < window);
-            times.push(now);
-        }
+        self.accounts.record(&account_key(username), now);
+        self.addresses.record(ip, now);
     }
 
     /// Forgets the account's failures after a successful sign-in.
     pub fn clear_account(&self, username: &str) {
-        self.failures.lock().remove(&account_key(username));
+        self.accounts.clear(&account_key(username));
     }
 }
 

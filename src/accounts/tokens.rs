@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::model::UserRow;
 use super::store;
-use crate::db::Db;
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
 use crate::kernel::tokens::{random_token, sha256_hex};
@@ -24,13 +24,23 @@ pub struct IssuedToken {
     pub expires_at: NaiveDateTime,
 }
 
-/// Issues a token for `user_id`.
+/// Issues a token for `user_id` in its own transaction.
 pub async fn issue(db: &Db, clock: &SharedClock, user_id: i64) -> Result<IssuedToken, AppError> {
     let at = clock.now_naive();
+    db.write(move |conn| issue_in(conn, user_id, at)).await
+}
+
+/// Issues a token for `user_id` inside the caller's write transaction (sign-in issues it
+/// in the transaction that uses up the SMS code or registers the user).
+pub fn issue_in(
+    conn: &mut DbConn,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> Result<IssuedToken, AppError> {
     let token = random_token(32);
     let hash = sha256_hex(token.as_bytes());
     let expires_at = at + Duration::days(TOKEN_DAYS);
-    db.run(move |conn| store::insert_token(conn, user_id, &hash, at, expires_at)).await?;
+    store::insert_token(conn, user_id, &hash, at, expires_at)?;
     Ok(IssuedToken { token, expires_at })
 }
 
@@ -116,5 +126,5 @@ pub async fn revoke(
     let hash = sha256_hex(token.as_bytes());
     cache.forget(&hash);
     let at = clock.now_naive();
-    db.run(move |conn| store::revoke_token(conn, &hash, at).map(|_| ())).await
+    db.run(move |conn| Ok(store::revoke_token(conn, &hash, at).map(|_| ())?)).await
 }

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::events::model::registration_label;
 use crate::events::registrations;
 use crate::events::scans::{self, Outcome};
-use crate::events::{self, EventRow, RegistrationRow};
+use crate::events::{self, EventDetails, EventRow, RegistrationRow};
 use crate::kernel::money::format_cents;
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -23,55 +23,16 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 pub struct EventView {
     /// Id.
     pub id: i64,
-    /// Title.
-    pub title: String,
-    /// Cover image file id (`GET /admin/files/{id}` for staff; shown by the mini-program).
-    pub cover_file_id: Option<i64>,
-    /// Sanitised HTML description.
-    pub description_html: String,
-    /// Place.
-    pub place: String,
-    /// Start (UTC).
-    pub starts_at: DateTime<Utc>,
-    /// End (UTC).
-    pub ends_at: DateTime<Utc>,
-    /// Registration opens (UTC).
-    pub registration_opens_at: DateTime<Utc>,
-    /// Registration closes (UTC).
-    pub registration_closes_at: DateTime<Utc>,
-    /// Places.
-    pub capacity: i32,
-    /// Member fee in cents.
-    pub member_fee_cents: i64,
-    /// Non-member fee in cents.
-    pub non_member_fee_cents: i64,
-    /// Registration waits for staff approval.
-    pub needs_approval: bool,
-    /// `everyone` or `members`.
-    pub audience: String,
+    /// What staff wrote (`cover_file_id`: `GET /admin/files/{id}` for staff).
+    #[serde(flatten)]
+    pub details: EventDetails,
     /// `published` or `cancelled`.
     pub status: String,
 }
 
 impl From<EventRow> for EventView {
     fn from(e: EventRow) -> Self {
-        Self {
-            id: e.id,
-            title: e.title,
-            cover_file_id: e.cover_file_id,
-            description_html: e.description_html,
-            place: e.place,
-            starts_at: utc(e.starts_at),
-            ends_at: utc(e.ends_at),
-            registration_opens_at: utc(e.registration_opens_at),
-            registration_closes_at: utc(e.registration_closes_at),
-            capacity: e.capacity,
-            member_fee_cents: e.member_fee_cents,
-            non_member_fee_cents: e.non_member_fee_cents,
-            needs_approval: e.needs_approval,
-            audience: e.audience,
-            status: e.status,
-        }
+        Self { id: e.id, details: e.details, status: e.status }
     }
 }
 
@@ -286,7 +247,7 @@ pub async fn create_scan(
         outcome: result.outcome,
         message: result.outcome.message().into(),
         event_id: result.event.id,
-        event_title: result.event.title,
+        event_title: result.event.details.title,
         registration: result.registration.into(),
     }))
 }

@@ -86,9 +86,8 @@ pub async fn sign_in_wechat(
     body: super::body::JsonObject<WechatSignIn>,
 ) -> Result<HttpResponse, ApiError> {
     let code = wechat_code(&body.code)?;
-    let user = sign_in::sign_in_wechat(&state.db, &state.clock, &state.wechat, code).await?;
-    let issued = accounts::tokens::issue(&state.db, &state.clock, user.id).await?;
-    Ok(HttpResponse::Ok().json(SignInAnswer::new(issued, &user)))
+    let done = sign_in::sign_in_wechat(&state.db, &state.clock, &state.wechat, code).await?;
+    Ok(HttpResponse::Ok().json(SignInAnswer::new(done.token, &done.user)))
 }
 
 /// Sends a 6-digit sign-in code by SMS.
@@ -126,10 +125,9 @@ pub async fn sign_in_sms(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (phone, code) = (phone(&body.phone)?, six_digits(&body.code)?);
-    let user = sign_in::sign_in_sms(&state.db, &state.clock, &state.config.hmac_key(), phone, code)
+    let done = sign_in::sign_in_sms(&state.db, &state.clock, &state.config.hmac_key(), phone, code)
         .await?;
-    let issued = accounts::tokens::issue(&state.db, &state.clock, user.id).await?;
-    Ok(HttpResponse::Ok().json(SignInAnswer::new(issued, &user)))
+    Ok(HttpResponse::Ok().json(SignInAnswer::new(done.token, &done.user)))
 }
 
 /// Revokes the token of this request.

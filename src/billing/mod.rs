@@ -12,7 +12,7 @@ pub use model::{OrderKind, OrderRow};
 
 use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 
 /// What to charge.
 #[derive(Debug, Clone)]
@@ -73,17 +73,9 @@ pub fn create_order(
         }
         Err(e) => return Err(e.into()),
     };
-    let entry = AuditEntry {
-        actor,
-        action: "order.create",
-        subject_type: "orders",
-        subject_id: Some(row.id),
-        ip: None,
-    };
-    audit::record(
+    AuditEntry::new(actor, "order.create", "orders", row.id).record(
         conn,
         at,
-        &entry,
         &serde_json::json!({"kind": row.kind, "amount_cents": row.amount_cents}),
     )?;
     Ok(row)

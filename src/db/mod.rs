@@ -85,7 +85,14 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
         match self.url.backend {
-            Backend::Postgres => Ok(DbConn::Pg(diesel::PgConnection::establish(&self.url.target)?)),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url.target)?;
+                // Timestamps are stored as UTC without a zone: `CURRENT_TIMESTAMP` in a
+                // migration or query must mean UTC whatever the server's time zone.
+                conn.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Pg(conn))
+            }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(&self.url.target)?;
                 conn.batch_execute(
@@ -112,6 +119,7 @@ impl r2d2::ManageConnection for Manager {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
+    writer: std::sync::Arc<Writer>,
 }
 
 impl std::fmt::Debug for Db {
@@ -131,7 +139,7 @@ impl Db {
             .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self { pool, backend: url.backend })
+        Ok(Self { pool, backend: url.backend, writer: std::sync::Arc::default() })
     }
 
     /// The backend behind this pool.
@@ -163,6 +171,28 @@ impl Db {
         .map_err(|e| AppError::internal(anyhow::anyhow!("database task: {e}")))?
     }
 
+    /// Runs `f` in one write transaction (see [`Writer::transaction`]) on the blocking
+    /// thread pool: the way every use case writes.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_writer(move |conn, writer| writer.transaction(conn, f)).await
+    }
+
+    /// Like [`Db::run`], with this database's [`Writer`] at hand: for a use case that
+    /// reads first and opens a write transaction only when it must (a repeated check-in
+    /// scan answers without queueing for the write lock).
+    pub async fn run_writer<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn, &Writer) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let writer = std::sync::Arc::clone(&self.writer);
+        self.run(move |conn| f(conn, &writer)).await
+    }
+
     /// Checks that the database answers (for `/healthz`).
     pub async fn ping(&self) -> Result<(), AppError> {
         self.run(|conn| Ok(conn.batch_execute("SELECT 1")?)).await
@@ -184,14 +214,8 @@ impl Db {
     }
 }
 
-/// SQLite allows one writer at a time. Writers of this process queue on this mutex
-/// before `BEGIN IMMEDIATE`, in memory, instead of in SQLite's sleeping busy handler,
-/// which adds milliseconds of latency under load (check-in at 400 scans a minute). One
-/// process serves one database; in tests it merely serialises writers across databases.
-static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::const_mutex(());
-
 thread_local! {
-    /// Set while this thread is inside `write_transaction`: nesting would wait for the
+    /// Set while this thread is inside a write transaction: nesting would wait for the
     /// writer queue it holds, so it is refused instead.
     static IN_WRITE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -212,42 +236,72 @@ impl Drop for InWrite {
     }
 }
 
-/// Runs `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, taking
-/// the write lock up front: a deferred transaction that reads and then writes would fail
-/// with `SQLITE_BUSY` under concurrency instead of waiting its turn. Nested
-/// `conn.transaction` calls inside `f` become savepoints; never nest `write_transaction`.
-pub fn write_transaction<T>(
-    conn: &mut DbConn,
-    f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
-    let DbConn::Sqlite(inner) = conn else {
-        return conn.transaction(f);
-    };
-    if IN_WRITE.get() {
-        return Err(AppError::internal(anyhow::anyhow!("nested write_transaction")));
-    }
-    let _queue = SQLITE_WRITER.lock();
-    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
-    let result = {
-        let _inside = InWrite::enter();
-        f(conn)
-    };
-    let DbConn::Sqlite(inner) = conn else {
-        unreachable!("the connection cannot change backend");
-    };
-    match result {
-        Ok(value) => {
-            AnsiTransactionManager::commit_transaction(inner)?;
-            Ok(value)
+/// The writer queue of one database. SQLite allows one writer at a time: writers of this
+/// process queue on this mutex before `BEGIN IMMEDIATE`, in memory, instead of in
+/// SQLite's sleeping busy handler, which adds milliseconds of latency under load
+/// (check-in at 400 scans a minute). On PostgreSQL writers do not queue; rules that read
+/// and then write lock the row they decide on (see [`lock_for_update!`]) or compare and
+/// set in SQL.
+#[derive(Debug, Default)]
+pub struct Writer {
+    queue: parking_lot::Mutex<()>,
+}
+
+impl Writer {
+    /// Runs `f` in one write transaction. On SQLite it begins with `BEGIN IMMEDIATE`,
+    /// taking the write lock up front: a deferred transaction that reads and then writes
+    /// would fail with `SQLITE_BUSY` under concurrency instead of waiting its turn. Nested
+    /// `conn.transaction` calls inside `f` become savepoints; a nested write transaction
+    /// is refused (it would wait for the queue this thread holds).
+    pub fn transaction<T>(
+        &self,
+        conn: &mut DbConn,
+        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
+        if IN_WRITE.get() {
+            return Err(AppError::internal(anyhow::anyhow!("nested write transaction")));
         }
-        Err(err) => {
-            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(inner) {
-                tracing::error!(error = %rollback, "rollback failed");
+        let DbConn::Sqlite(inner) = conn else {
+            let _inside = InWrite::enter();
+            return conn.transaction(f);
+        };
+        let _queue = self.queue.lock();
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        let result = {
+            let _inside = InWrite::enter();
+            f(conn)
+        };
+        let DbConn::Sqlite(inner) = conn else {
+            unreachable!("the connection cannot change backend");
+        };
+        match result {
+            Ok(value) => {
+                AnsiTransactionManager::commit_transaction(inner)?;
+                Ok(value)
             }
-            Err(err)
+            Err(err) => {
+                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(inner) {
+                    tracing::error!(error = %rollback, "rollback failed");
+                }
+                Err(err)
+            }
         }
     }
+}
+
+/// Loads at most one row of `$query` and locks it for the rest of the write transaction:
+/// `SELECT … FOR UPDATE` on PostgreSQL; on SQLite `BEGIN IMMEDIATE` already holds the
+/// database's write lock. Use it inside stores for every read a write decides on.
+#[macro_export]
+macro_rules! lock_for_update {
+    ($conn:expr, $query:expr) => {{
+        use diesel::{OptionalExtension as _, QueryDsl as _, RunQueryDsl as _};
+        match $conn {
+            $crate::db::DbConn::Pg(c) => $query.for_update().first(c).optional(),
+            $crate::db::DbConn::Sqlite(c) => $query.first(c).optional(),
+        }
+    }};
 }
 
 /// True when `err` is a unique-constraint violation (a lost race or a duplicate).

@@ -7,9 +7,9 @@ use diesel::Connection as _;
 
 use super::lottery_model::{self as model, LotteryRow, PrizeRow, status};
 use super::lottery_store as store;
-use crate::db::{Db, is_unique_violation, write_transaction};
+use crate::db::{Db, is_unique_violation};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
 fn conflict(code: &'static str, message: &str) -> AppError {
@@ -51,41 +51,24 @@ pub async fn create_lottery(
         return Err(AppError::Validation(errors));
     }
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            if let Some(id) = event_id
-                && super::store::event(conn, id)?.is_none()
-            {
-                return Err(AppError::field("event_id", "关联的活动不存在"));
-            }
-            let (seed, commitment) = model::new_seed();
-            let row = store::insert_lottery(
-                conn,
-                &title,
-                event_id,
-                &seed,
-                &commitment,
-                status::OPEN,
-                at,
-            )?;
-            for (position, (name, quantity)) in (1..).zip(&prizes) {
-                store::insert_prize(conn, row.id, name, *quantity, position)?;
-            }
-            let entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "lottery.create",
-                subject_type: "lotteries",
-                subject_id: Some(row.id),
-                ip: None,
-            };
-            audit::record(
-                conn,
-                at,
-                &entry,
-                &serde_json::json!({"title": row.title, "commitment": row.commitment}),
-            )?;
-            Ok(row)
-        })
+    db.write(move |conn| {
+        if let Some(id) = event_id
+            && super::store::event(conn, id)?.is_none()
+        {
+            return Err(AppError::field("event_id", "关联的活动不存在"));
+        }
+        let (seed, commitment) = model::new_seed();
+        let row =
+            store::insert_lottery(conn, &title, event_id, &seed, &commitment, status::OPEN, at)?;
+        for (position, (name, quantity)) in (1..).zip(&prizes) {
+            store::insert_prize(conn, row.id, name, *quantity, position)?;
+        }
+        AuditEntry::new(Actor::Staff(staff_id), "lottery.create", "lotteries", row.id).record(
+            conn,
+            at,
+            &serde_json::json!({"title": row.title, "commitment": row.commitment}),
+        )?;
+        Ok(row)
     })
     .await
 }
@@ -107,20 +90,17 @@ pub async fn sign_in(
         .and_then(|i| i.parse().ok())
         .ok_or_else(invalid)?;
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let lottery = store::lottery(conn, id)?.ok_or_else(invalid)?;
-            model::verify_sign_in(&key, &token, |_| Some(lottery.token_version))
-                .ok_or_else(invalid)?;
-            if lottery.status != status::OPEN {
-                return Err(conflict("lottery_closed", "抽奖已开始，签到已截止"));
-            }
-            match conn.transaction(|c| store::insert_entry(c, id, user_id, at)) {
-                Ok(_) => Ok((lottery, true)),
-                Err(e) if is_unique_violation(&e) => Ok((lottery, false)),
-                Err(e) => Err(e.into()),
-            }
-        })
+    db.write(move |conn| {
+        let lottery = store::lottery(conn, id)?.ok_or_else(invalid)?;
+        model::verify_sign_in(&key, &token, |_| Some(lottery.token_version)).ok_or_else(invalid)?;
+        if lottery.status != status::OPEN {
+            return Err(conflict("lottery_closed", "抽奖已开始，签到已截止"));
+        }
+        match conn.transaction(|c| store::insert_entry(c, id, user_id, at)) {
+            Ok(_) => Ok((lottery, true)),
+            Err(e) if is_unique_violation(&e) => Ok((lottery, false)),
+            Err(e) => Err(e.into()),
+        }
     })
     .await
 }
@@ -135,54 +115,42 @@ pub async fn draw_prize(
     prize_id: i64,
 ) -> Result<Vec<i64>, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let lottery = store::lock_lottery(conn, lottery_id)?
-                .ok_or_else(|| AppError::not_found("抽奖"))?;
-            let prizes = store::prizes(conn, lottery_id)?;
-            let prize = prizes
-                .iter()
-                .find(|p| p.id == prize_id)
-                .ok_or_else(|| AppError::not_found("奖品"))?;
-            if prize.drawn_at.is_some() {
-                return Err(conflict("already_drawn", "该奖品已抽取"));
+    db.write(move |conn| {
+        let lottery =
+            store::lock_lottery(conn, lottery_id)?.ok_or_else(|| AppError::not_found("抽奖"))?;
+        let prizes = store::prizes(conn, lottery_id)?;
+        let prize =
+            prizes.iter().find(|p| p.id == prize_id).ok_or_else(|| AppError::not_found("奖品"))?;
+        if prize.drawn_at.is_some() {
+            return Err(conflict("already_drawn", "该奖品已抽取"));
+        }
+        let seed = hex::decode(&lottery.seed_hex).map_err(AppError::internal)?;
+        let mut candidates = store::candidates(conn, lottery_id)?;
+        let first = store::count_wins(conn, lottery_id)?;
+        let mut winners = Vec::new();
+        for (n, _) in (first..).zip(0..prize.quantity) {
+            if candidates.is_empty() {
+                break;
             }
-            let seed = hex::decode(&lottery.seed_hex).map_err(AppError::internal)?;
-            let mut candidates = store::candidates(conn, lottery_id)?;
-            let first = store::count_wins(conn, lottery_id)?;
-            let mut winners = Vec::new();
-            for (n, _) in (first..).zip(0..prize.quantity) {
-                if candidates.is_empty() {
-                    break;
-                }
-                let user_id = candidates.remove(model::pick(&seed, n, candidates.len()));
-                let index = i32::try_from(n).map_err(AppError::internal)?;
-                store::insert_win(conn, lottery_id, prize.id, user_id, index, at)?;
-                winners.push(user_id);
-            }
-            store::mark_drawn(conn, prize.id, at)?;
-            let finished = prizes.iter().all(|p| p.id == prize.id || p.drawn_at.is_some());
-            store::set_status(
-                conn,
-                lottery_id,
-                if finished { status::FINISHED } else { status::DRAWING },
-                at,
-            )?;
-            let entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "lottery.draw",
-                subject_type: "lotteries",
-                subject_id: Some(lottery_id),
-                ip: None,
-            };
-            audit::record(
-                conn,
-                at,
-                &entry,
-                &serde_json::json!({"prize_id": prize.id, "prize": prize.name, "winners": winners}),
-            )?;
-            Ok(winners)
-        })
+            let user_id = candidates.remove(model::pick(&seed, n, candidates.len()));
+            let index = i32::try_from(n).map_err(AppError::internal)?;
+            store::insert_win(conn, lottery_id, prize.id, user_id, index, at)?;
+            winners.push(user_id);
+        }
+        store::mark_drawn(conn, prize.id, at)?;
+        let finished = prizes.iter().all(|p| p.id == prize.id || p.drawn_at.is_some());
+        store::set_status(
+            conn,
+            lottery_id,
+            if finished { status::FINISHED } else { status::DRAWING },
+            at,
+        )?;
+        AuditEntry::new(Actor::Staff(staff_id), "lottery.draw", "lotteries", lottery_id).record(
+            conn,
+            at,
+            &serde_json::json!({"prize_id": prize.id, "prize": prize.name, "winners": winners}),
+        )?;
+        Ok(winners)
     })
     .await
 }

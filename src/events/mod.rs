@@ -14,39 +14,16 @@ pub mod store;
 
 use chrono::NaiveDateTime;
 
-pub use model::{EventInput, EventRow, RegistrationRow};
+pub use model::{EventDetails, EventRow, RegistrationRow};
 pub use store::{EventCounts, EventFilter, RegistrationFilter, StaffRegistration};
 
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
-/// Rows per page in lists.
-pub const PAGE_SIZE: i64 = 20;
-
-/// A page of rows and how many there are in all.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    /// The rows.
-    pub rows: Vec<T>,
-    /// All matching rows.
-    pub total: i64,
-    /// 1-based page number.
-    pub page: i64,
-}
-
-impl<T> Page<T> {
-    /// Number of pages (at least 1).
-    pub fn pages(&self) -> i64 {
-        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
-    }
-}
-
-fn offset(page: i64) -> (i64, i64) {
-    let page = page.clamp(1, 100_000);
-    (page, (page - 1) * PAGE_SIZE)
-}
+use crate::kernel::page::PageRequest;
+pub use crate::kernel::page::{PAGE_SIZE, Page};
 
 fn audit_event(
     conn: &mut DbConn,
@@ -56,44 +33,21 @@ fn audit_event(
     id: i64,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor, action, subject_type: "events", subject_id: Some(id), ip: None };
-    audit::record(conn, at, &entry, details)
+    AuditEntry::new(actor, action, "events", id).record(conn, at, details)
 }
 
-fn fields<'a>(
-    input: &'a EventInput,
-    description: &'a str,
-    at: NaiveDateTime,
-) -> store::EventFields<'a> {
-    store::EventFields {
-        title: input.title.trim(),
-        cover_file_id: input.cover_file_id,
-        description_html: description,
-        place: input.place.trim(),
-        starts_at: input.starts_at,
-        ends_at: input.ends_at,
-        registration_opens_at: input.registration_opens_at,
-        registration_closes_at: input.registration_closes_at,
-        capacity: input.capacity,
-        member_fee_cents: input.member_fee_cents,
-        non_member_fee_cents: input.non_member_fee_cents,
-        needs_approval: input.needs_approval,
-        check_in_enabled: input.check_in_enabled,
-        check_out_enabled: input.check_out_enabled,
-        audience: &input.audience,
-        checkin_opens_minutes: input.checkin_opens_minutes,
-        screen_only: input.screen_only,
-        updated_at: at,
-    }
-}
-
-fn checked(input: &EventInput) -> Result<String, AppError> {
-    let errors = model::validate(input);
+/// Validates staff input and makes it what is stored: trimmed, description sanitised.
+fn checked(input: EventDetails) -> Result<EventDetails, AppError> {
+    let errors = model::validate(&input);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    Ok(model::sanitize_description(&input.description_html))
+    Ok(EventDetails {
+        title: input.title.trim().to_owned(),
+        place: input.place.trim().to_owned(),
+        description_html: model::sanitize_description(&input.description_html),
+        ..input
+    })
 }
 
 /// Creates a draft event (audited). The cover, if any, must be an uploaded image.
@@ -101,24 +55,22 @@ pub async fn create_event(
     db: &Db,
     clock: &SharedClock,
     staff_id: i64,
-    input: EventInput,
+    input: EventDetails,
 ) -> Result<EventRow, AppError> {
-    let description = checked(&input)?;
-    check_cover(db, input.cover_file_id).await?;
+    let details = checked(input)?;
+    check_cover(db, details.cover_file_id).await?;
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = store::insert_event(conn, &fields(&input, &description, at), at)?;
-            audit_event(
-                conn,
-                at,
-                Actor::Staff(staff_id),
-                "event.create",
-                row.id,
-                &serde_json::json!({"title": row.title}),
-            )?;
-            Ok(row)
-        })
+    db.write(move |conn| {
+        let row = store::insert_event(conn, &details, at)?;
+        audit_event(
+            conn,
+            at,
+            Actor::Staff(staff_id),
+            "event.create",
+            row.id,
+            &serde_json::json!({"title": row.title}),
+        )?;
+        Ok(row)
     })
     .await
 }
@@ -142,33 +94,31 @@ pub async fn update_event(
     clock: &SharedClock,
     staff_id: i64,
     id: i64,
-    input: EventInput,
+    input: EventDetails,
 ) -> Result<EventRow, AppError> {
-    let description = checked(&input)?;
-    check_cover(db, input.cover_file_id).await?;
+    let details = checked(input)?;
+    check_cover(db, details.cover_file_id).await?;
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let before = store::lock_event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
-            if before.status == model::status::CANCELLED {
-                return Err(AppError::Conflict {
-                    code: "event_cancelled",
-                    message: "活动已取消，不能修改".into(),
-                });
-            }
-            store::update_event(conn, id, &fields(&input, &description, at))?;
-            let event = store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
-            registrations::fill_places(conn, at, &event)?;
-            audit_event(
-                conn,
-                at,
-                Actor::Staff(staff_id),
-                "event.update",
-                id,
-                &serde_json::json!({"title": event.title, "capacity": event.capacity}),
-            )?;
-            Ok(event)
-        })
+    db.write(move |conn| {
+        let before = store::lock_event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        if before.status == model::status::CANCELLED {
+            return Err(AppError::Conflict {
+                code: "event_cancelled",
+                message: "活动已取消，不能修改".into(),
+            });
+        }
+        store::update_event(conn, id, &details, at)?;
+        let event = store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        registrations::fill_places(conn, at, &event)?;
+        audit_event(
+            conn,
+            at,
+            Actor::Staff(staff_id),
+            "event.update",
+            id,
+            &serde_json::json!({"title": event.title, "capacity": event.capacity}),
+        )?;
+        Ok(event)
     })
     .await
 }
@@ -201,30 +151,28 @@ async fn change_status(
     to: &'static str,
 ) -> Result<EventRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let event = store::lock_event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
-            let allowed = match to {
-                model::status::PUBLISHED => event.status == model::status::DRAFT,
-                _ => event.status != model::status::CANCELLED,
-            };
-            if !allowed {
-                return Err(AppError::Conflict {
-                    code: "invalid_transition",
-                    message: format!("活动当前为「{}」，不能执行此操作", event.status_label()),
-                });
-            }
-            store::set_event_status(conn, id, to, at)?;
-            audit_event(
-                conn,
-                at,
-                Actor::Staff(staff_id),
-                &format!("event.{to}"),
-                id,
-                &serde_json::json!({"from": event.status}),
-            )?;
-            store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))
-        })
+    db.write(move |conn| {
+        let event = store::lock_event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        let allowed = match to {
+            model::status::PUBLISHED => event.status == model::status::DRAFT,
+            _ => event.status != model::status::CANCELLED,
+        };
+        if !allowed {
+            return Err(AppError::Conflict {
+                code: "invalid_transition",
+                message: format!("活动当前为「{}」，不能执行此操作", event.status_label()),
+            });
+        }
+        store::set_event_status(conn, id, to, at)?;
+        audit_event(
+            conn,
+            at,
+            Actor::Staff(staff_id),
+            &format!("event.{to}"),
+            id,
+            &serde_json::json!({"from": event.status}),
+        )?;
+        store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))
     })
     .await
 }
@@ -238,22 +186,20 @@ pub async fn rotate_codes(
     id: i64,
 ) -> Result<EventRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            if store::bump_token_version(conn, id, at)? == 0 {
-                return Err(AppError::not_found("活动"));
-            }
-            let event = store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
-            audit_event(
-                conn,
-                at,
-                Actor::Staff(staff_id),
-                "event.rotate_codes",
-                id,
-                &serde_json::json!({"version": event.token_version}),
-            )?;
-            Ok(event)
-        })
+    db.write(move |conn| {
+        if store::bump_token_version(conn, id, at)? == 0 {
+            return Err(AppError::not_found("活动"));
+        }
+        let event = store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        audit_event(
+            conn,
+            at,
+            Actor::Staff(staff_id),
+            "event.rotate_codes",
+            id,
+            &serde_json::json!({"version": event.token_version}),
+        )?;
+        Ok(event)
     })
     .await
 }
@@ -269,10 +215,10 @@ pub async fn list_events(
     filter: EventFilter,
     page: i64,
 ) -> Result<Page<EventRow>, AppError> {
-    let (page, skip) = offset(page);
+    let want = PageRequest::new(page);
     db.run(move |conn| {
-        let (rows, total) = store::list_events(conn, &filter, skip, PAGE_SIZE)?;
-        Ok(Page { rows, total, page })
+        let (rows, total) = store::list_events(conn, &filter, want.offset(), want.limit())?;
+        Ok(want.answer(rows, total))
     })
     .await
 }
@@ -289,22 +235,22 @@ pub async fn event_registrations(
     filter: RegistrationFilter,
     page: i64,
 ) -> Result<Page<StaffRegistration>, AppError> {
-    let (page, skip) = offset(page);
+    let want = PageRequest::new(page);
     db.run(move |conn| {
         let (rows, total) =
-            store::registrations_of_event(conn, id, &filter, skip, Some(PAGE_SIZE))?;
-        Ok(Page { rows, total, page })
+            store::registrations_of_event(conn, id, &filter, want.offset(), Some(want.limit()))?;
+        Ok(want.answer(rows, total))
     })
     .await
 }
 
 /// Published events a user may see (members-only ones only for active members).
 pub async fn visible_events(db: &Db, user_id: i64, page: i64) -> Result<Page<EventRow>, AppError> {
-    let (page, skip) = offset(page);
+    let want = PageRequest::new(page);
     db.run(move |conn| {
         let member = crate::membership::is_active_member(conn, user_id)?;
-        let (rows, total) = store::published_events(conn, member, skip, PAGE_SIZE)?;
-        Ok(Page { rows, total, page })
+        let (rows, total) = store::published_events(conn, member, want.offset(), want.limit())?;
+        Ok(want.answer(rows, total))
     })
     .await
 }

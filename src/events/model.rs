@@ -43,49 +43,26 @@ pub mod audience {
     pub const MEMBERS: &str = "members";
 }
 
+/// Scan kinds in the log.
+pub mod kind {
+    /// Check-in.
+    pub const CHECK_IN: &str = "check_in";
+    /// Check-out.
+    pub const CHECK_OUT: &str = "check_out";
+}
+
 /// Default minutes before the start that check-in opens.
 pub const DEFAULT_CHECKIN_OPENS_MINUTES: i32 = 120;
 
-/// A stored event.
+/// A stored event: its [`EventDetails`] plus what the server keeps.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRow {
     /// Id.
     pub id: i64,
-    /// Title.
-    pub title: String,
-    /// Cover image (an uploaded file).
-    pub cover_file_id: Option<i64>,
-    /// Description, sanitised HTML.
-    pub description_html: String,
-    /// Where.
-    pub place: String,
-    /// Starts (UTC).
-    pub starts_at: NaiveDateTime,
-    /// Ends (UTC).
-    pub ends_at: NaiveDateTime,
-    /// Registration opens (UTC).
-    pub registration_opens_at: NaiveDateTime,
-    /// Registration closes (UTC).
-    pub registration_closes_at: NaiveDateTime,
-    /// Places.
-    pub capacity: i32,
-    /// Fee for active members, cents.
-    pub member_fee_cents: i64,
-    /// Fee for everyone else, cents.
-    pub non_member_fee_cents: i64,
-    /// Registrations wait for staff approval.
-    pub needs_approval: bool,
-    /// Check-in by QR code is on.
-    pub check_in_enabled: bool,
-    /// Check-out by QR code is on.
-    pub check_out_enabled: bool,
-    /// See [`audience`].
-    pub audience: String,
-    /// Minutes before the start that check-in opens.
-    pub checkin_opens_minutes: i32,
-    /// Only the screen-mode (rotating) code checks in.
-    pub screen_only: bool,
+    /// What staff wrote.
+    #[diesel(embed)]
+    pub details: EventDetails,
     /// Bumped to rotate the printed codes (old ones stop working).
     pub token_version: i32,
     /// See [`status`].
@@ -94,6 +71,15 @@ pub struct EventRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+}
+
+/// An event reads as its details (`event.title`), in code and in templates.
+impl std::ops::Deref for EventRow {
+    type Target = EventDetails;
+
+    fn deref(&self) -> &EventDetails {
+        &self.details
+    }
 }
 
 impl EventRow {
@@ -184,47 +170,68 @@ pub fn status_for_new(taken: i64, capacity: i32, needs_approval: bool) -> &'stat
     }
 }
 
-/// An event's editable fields, already parsed (times in UTC).
-#[derive(Debug, Clone)]
-pub struct EventInput {
+// One definition for the stored row (embedded in `EventRow`), the input of creating and
+// updating (already parsed, times in UTC) and the API's event view (RFC 3339 UTC times).
+/// An event's fields as staff edit them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Serialize,
+    utoipa::ToSchema,
+)]
+#[diesel(table_name = events, treat_none_as_null = true)]
+pub struct EventDetails {
     /// Title.
     pub title: String,
-    /// Cover file.
+    /// Cover image: an uploaded file's id.
     pub cover_file_id: Option<i64>,
-    /// Description HTML as typed (sanitised on save).
+    /// Description: sanitised HTML (sanitised when saved).
     pub description_html: String,
     /// Place.
     pub place: String,
-    /// Starts.
+    /// Starts (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
+    #[schema(value_type = String, format = DateTime)]
     pub starts_at: NaiveDateTime,
-    /// Ends.
+    /// Ends (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
+    #[schema(value_type = String, format = DateTime)]
     pub ends_at: NaiveDateTime,
-    /// Registration opens.
+    /// Registration opens (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
+    #[schema(value_type = String, format = DateTime)]
     pub registration_opens_at: NaiveDateTime,
-    /// Registration closes.
+    /// Registration closes (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
+    #[schema(value_type = String, format = DateTime)]
     pub registration_closes_at: NaiveDateTime,
     /// Places.
     pub capacity: i32,
-    /// Member fee, cents.
+    /// Fee for active members, cents.
     pub member_fee_cents: i64,
-    /// Non-member fee, cents.
+    /// Fee for everyone else, cents.
     pub non_member_fee_cents: i64,
-    /// Approval needed.
+    /// Registrations wait for staff approval.
     pub needs_approval: bool,
-    /// Check-in on.
+    /// Check-in by QR code is on.
     pub check_in_enabled: bool,
-    /// Check-out on.
+    /// Check-out by QR code is on.
     pub check_out_enabled: bool,
-    /// See [`audience`].
+    /// `everyone` or `members` (see `audience`).
     pub audience: String,
     /// Minutes before the start that check-in opens.
     pub checkin_opens_minutes: i32,
-    /// Screen-mode codes only.
+    /// Only the screen-mode (rotating) code checks in.
     pub screen_only: bool,
 }
 
 /// Checks the rules between fields; every problem is reported at once.
-pub fn validate(input: &EventInput) -> Vec<FieldError> {
+pub fn validate(input: &EventDetails) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut fail = |field: &str, message: &str| errors.push(FieldError::new(field, message));
     let title_len = input.title.trim().chars().count();
@@ -274,8 +281,8 @@ mod tests {
         chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(h, 0, 0).unwrap()
     }
 
-    pub(crate) fn input() -> EventInput {
-        EventInput {
+    pub(crate) fn input() -> EventDetails {
+        EventDetails {
             title: "年会".into(),
             cover_file_id: None,
             description_html: "<p>欢迎</p>".into(),
@@ -299,7 +306,7 @@ mod tests {
     #[test]
     fn a_valid_event_passes_and_broken_fields_are_named() {
         assert!(validate(&input()).is_empty());
-        let bad = EventInput {
+        let bad = EventDetails {
             title: " ".into(),
             ends_at: at(9),
             capacity: 0,

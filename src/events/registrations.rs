@@ -9,9 +9,9 @@ use diesel::Connection as _;
 use super::model::{self, EventRow, RegistrationRow, reg};
 use super::store;
 use crate::billing::{self, NewOrder, OrderKind};
-use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
 fn conflict(code: &'static str, message: &str) -> AppError {
@@ -25,17 +25,9 @@ fn audit_reg(
     action: &str,
     row: &RegistrationRow,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        actor,
-        action,
-        subject_type: "event_registrations",
-        subject_id: Some(row.id),
-        ip: None,
-    };
-    audit::record(
+    AuditEntry::new(actor, action, "event_registrations", row.id).record(
         conn,
         at,
-        &entry,
         &serde_json::json!({"event_id": row.event_id, "user_id": row.user_id}),
     )
 }
@@ -50,10 +42,7 @@ pub async fn register(
     event_id: i64,
 ) -> Result<RegistrationRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        crate::db::write_transaction(conn, |conn| register_in(conn, at, user_id, event_id))
-    })
-    .await
+    db.write(move |conn| register_in(conn, at, user_id, event_id)).await
 }
 
 fn register_in(
@@ -194,27 +183,29 @@ pub async fn cancel_registration(
     registration_id: i64,
 ) -> Result<RegistrationRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let mine = store::registration(conn, registration_id)?
-                .filter(|r| r.user_id == user_id)
-                .ok_or_else(|| AppError::not_found("报名"))?;
-            let event = store::lock_event(conn, mine.event_id)?
-                .ok_or_else(|| AppError::not_found("活动"))?;
-            // Re-read under the lock: a parallel cancel may have changed it.
-            let mine = store::registration(conn, registration_id)?
-                .ok_or_else(|| AppError::not_found("报名"))?;
-            if !reg::ACTIVE.contains(&mine.status.as_str()) {
-                return Err(conflict("not_cancellable", "该报名已取消或已被驳回"));
-            }
-            if at >= event.starts_at {
-                return Err(conflict("event_started", "活动已开始，不能取消报名"));
-            }
-            store::set_registration_status(conn, mine.id, reg::CANCELLED, at)?;
-            audit_reg(conn, at, Actor::User(user_id), "registration.cancel", &mine)?;
-            fill_places(conn, at, &event)?;
-            store::registration(conn, mine.id)?.ok_or_else(|| AppError::not_found("报名"))
-        })
+    db.write(move |conn| {
+        let mine = store::registration(conn, registration_id)?
+            .filter(|r| r.user_id == user_id)
+            .ok_or_else(|| AppError::not_found("报名"))?;
+        let event =
+            store::lock_event(conn, mine.event_id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        // Re-read under the lock: a parallel cancel may have changed it.
+        let mine = store::registration(conn, registration_id)?
+            .ok_or_else(|| AppError::not_found("报名"))?;
+        if !reg::ACTIVE.contains(&mine.status.as_str()) {
+            return Err(conflict("not_cancellable", "该报名已取消或已被驳回"));
+        }
+        if at >= event.starts_at {
+            return Err(conflict("event_started", "活动已开始，不能取消报名"));
+        }
+        // Whoever is at the venue keeps the place: the scan log says they came.
+        if mine.checked_in_at.is_some() {
+            return Err(conflict("already_checked_in", "您已签到，不能取消报名"));
+        }
+        store::set_registration_status(conn, mine.id, reg::CANCELLED, at)?;
+        audit_reg(conn, at, Actor::User(user_id), "registration.cancel", &mine)?;
+        fill_places(conn, at, &event)?;
+        store::registration(conn, mine.id)?.ok_or_else(|| AppError::not_found("报名"))
     })
     .await
 }
@@ -231,28 +222,26 @@ pub async fn decide_registration(
     approve: bool,
 ) -> Result<RegistrationRow, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let event =
-                store::lock_event(conn, event_id)?.ok_or_else(|| AppError::not_found("活动"))?;
-            let row = store::registration(conn, registration_id)?
-                .filter(|r| r.event_id == event_id)
-                .ok_or_else(|| AppError::not_found("报名"))?;
-            if row.status != reg::PENDING {
-                return Err(conflict("already_decided", "该报名不是待审核状态"));
-            }
-            let to = if approve { reg::REGISTERED } else { reg::REJECTED };
-            store::set_registration_status(conn, row.id, to, at)?;
-            let action = if approve { "registration.approve" } else { "registration.reject" };
-            audit_reg(conn, at, Actor::Staff(staff_id), action, &row)?;
-            notify(conn, at, row.user_id, &event, "event_registration_decided", to)?;
-            if approve {
-                charge(conn, at, &event, row.id)?;
-            } else {
-                fill_places(conn, at, &event)?;
-            }
-            store::registration(conn, row.id)?.ok_or_else(|| AppError::not_found("报名"))
-        })
+    db.write(move |conn| {
+        let event =
+            store::lock_event(conn, event_id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        let row = store::registration(conn, registration_id)?
+            .filter(|r| r.event_id == event_id)
+            .ok_or_else(|| AppError::not_found("报名"))?;
+        if row.status != reg::PENDING {
+            return Err(conflict("already_decided", "该报名不是待审核状态"));
+        }
+        let to = if approve { reg::REGISTERED } else { reg::REJECTED };
+        store::set_registration_status(conn, row.id, to, at)?;
+        let action = if approve { "registration.approve" } else { "registration.reject" };
+        audit_reg(conn, at, Actor::Staff(staff_id), action, &row)?;
+        notify(conn, at, row.user_id, &event, "event_registration_decided", to)?;
+        if approve {
+            charge(conn, at, &event, row.id)?;
+        } else {
+            fill_places(conn, at, &event)?;
+        }
+        store::registration(conn, row.id)?.ok_or_else(|| AppError::not_found("报名"))
     })
     .await
 }

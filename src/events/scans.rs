@@ -9,18 +9,12 @@ use serde::Serialize;
 use super::codes::{self, Action};
 use super::model::{EventRow, RegistrationRow, reg, status};
 use super::store::{self, NewScan};
-use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
-/// Scan kinds in the log.
-pub mod kind {
-    /// Check-in.
-    pub const CHECK_IN: &str = "check_in";
-    /// Check-out.
-    pub const CHECK_OUT: &str = "check_out";
-}
+pub use super::model::kind;
 
 /// What a successful (or harmlessly repeated) scan did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -82,7 +76,7 @@ pub async fn scan(
     let at = clock.now_naive();
     // Reads and checks run outside the write transaction; only recording takes the
     // write lock, so refusals and repeats never queue behind writers.
-    db.run(move |conn| {
+    db.run_writer(move |conn, writer| {
         let event = store::event(conn, event_id)?.ok_or_else(invalid_code)?;
         let claim = codes::verify(&key, &token, event.token_version, now.timestamp())
             .ok_or_else(invalid_code)?;
@@ -96,9 +90,9 @@ pub async fn scan(
         let via = if claim.action == Action::ScreenCheckIn { "screen" } else { "qr" };
         let outcome = match repeat_of(&row, claim.action)? {
             Some(repeat) => repeat,
-            None => crate::db::write_transaction(conn, |conn| {
-                record(conn, at, &row, claim.action, via, None)
-            })?,
+            None => {
+                writer.transaction(conn, |conn| record(conn, at, &row, claim.action, via, None))?
+            }
         };
         match outcome {
             Outcome::CheckedIn => row.checked_in_at = Some(at),
@@ -187,9 +181,21 @@ fn record(
         staff_id,
         created_at: at,
     };
-    // The unique (registration, kind) key is the last word on "once".
+    // A savepoint, so a lost race on the unique key ends as an answer, not a broken
+    // transaction.
     match conn.transaction(|c| store::record_scan(c, &scan)) {
-        Ok(()) => Ok(done),
+        Ok(true) => Ok(done),
+        // The registration changed since it was read: answer from what it is now.
+        Ok(false) => {
+            let now =
+                store::registration(conn, row.id)?.ok_or_else(|| AppError::not_found("报名"))?;
+            if now.status != reg::REGISTERED {
+                return Err(refuse("not_registered", "您未报名本活动"));
+            }
+            repeat_of(&now, action)?.ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("registration {} not marked", now.id))
+            })
+        }
         Err(e) if is_unique_violation(&e) => Ok(repeated),
         Err(e) => Err(e.into()),
     }
@@ -204,39 +210,32 @@ pub async fn check_in_by_staff(
     registration_id: i64,
 ) -> Result<Outcome, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let event = store::event(conn, event_id)?.ok_or_else(|| AppError::not_found("活动"))?;
-            if event.status == status::CANCELLED {
-                return Err(refuse("event_cancelled", "活动已取消"));
-            }
-            let row = store::registration(conn, registration_id)?
-                .filter(|r| r.event_id == event_id)
-                .ok_or_else(|| AppError::not_found("报名"))?;
-            if row.status != reg::REGISTERED {
-                return Err(refuse(
-                    "registration_not_approved",
-                    "只有已报名（已通过）的用户可以签到",
-                ));
-            }
-            let outcome = record(conn, at, &row, Action::CheckIn, "staff", Some(staff_id))?;
-            if outcome == Outcome::CheckedIn {
-                let entry = AuditEntry {
-                    actor: Actor::Staff(staff_id),
-                    action: "registration.check_in",
-                    subject_type: "event_registrations",
-                    subject_id: Some(row.id),
-                    ip: None,
-                };
-                audit::record(
-                    conn,
-                    at,
-                    &entry,
-                    &serde_json::json!({"event_id": event_id, "user_id": row.user_id}),
-                )?;
-            }
-            Ok(outcome)
-        })
+    db.write(move |conn| {
+        let event = store::event(conn, event_id)?.ok_or_else(|| AppError::not_found("活动"))?;
+        if event.status == status::CANCELLED {
+            return Err(refuse("event_cancelled", "活动已取消"));
+        }
+        let row = store::registration(conn, registration_id)?
+            .filter(|r| r.event_id == event_id)
+            .ok_or_else(|| AppError::not_found("报名"))?;
+        if row.status != reg::REGISTERED {
+            return Err(refuse("registration_not_approved", "只有已报名（已通过）的用户可以签到"));
+        }
+        let outcome = record(conn, at, &row, Action::CheckIn, "staff", Some(staff_id))?;
+        if outcome == Outcome::CheckedIn {
+            AuditEntry::new(
+                Actor::Staff(staff_id),
+                "registration.check_in",
+                "event_registrations",
+                row.id,
+            )
+            .record(
+                conn,
+                at,
+                &serde_json::json!({"event_id": event_id, "user_id": row.user_id}),
+            )?;
+        }
+        Ok(outcome)
     })
     .await
 }

@@ -5,62 +5,21 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::model::{EventRow, RegistrationRow, reg, status};
+use super::model::{EventDetails, EventRow, RegistrationRow, reg, status};
 use crate::db::DbConn;
 use crate::db::schema::{event_registrations as regs, event_scans, events, users};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
-/// An event's columns as written (insert and update).
-#[derive(Debug, Insertable, AsChangeset)]
-#[diesel(table_name = events, treat_none_as_null = true)]
-pub struct EventFields<'a> {
-    /// Title.
-    pub title: &'a str,
-    /// Cover.
-    pub cover_file_id: Option<i64>,
-    /// Sanitised HTML.
-    pub description_html: &'a str,
-    /// Place.
-    pub place: &'a str,
-    /// Starts.
-    pub starts_at: NaiveDateTime,
-    /// Ends.
-    pub ends_at: NaiveDateTime,
-    /// Registration opens.
-    pub registration_opens_at: NaiveDateTime,
-    /// Registration closes.
-    pub registration_closes_at: NaiveDateTime,
-    /// Places.
-    pub capacity: i32,
-    /// Member fee.
-    pub member_fee_cents: i64,
-    /// Non-member fee.
-    pub non_member_fee_cents: i64,
-    /// Approval.
-    pub needs_approval: bool,
-    /// Check-in on.
-    pub check_in_enabled: bool,
-    /// Check-out on.
-    pub check_out_enabled: bool,
-    /// Audience.
-    pub audience: &'a str,
-    /// Check-in opens before the start (minutes).
-    pub checkin_opens_minutes: i32,
-    /// Screen-mode only.
-    pub screen_only: bool,
-    /// Updated.
-    pub updated_at: NaiveDateTime,
-}
-
 /// Inserts a draft event.
 pub fn insert_event(
     conn: &mut DbConn,
-    fields: &EventFields<'_>,
+    details: &EventDetails,
     at: NaiveDateTime,
 ) -> QResult<EventRow> {
     let row = (
-        fields,
+        details,
+        events::updated_at.eq(at),
         events::status.eq(status::DRAFT),
         events::token_version.eq(1),
         events::created_at.eq(at),
@@ -72,8 +31,13 @@ pub fn insert_event(
 }
 
 /// Overwrites an event's editable fields.
-pub fn update_event(conn: &mut DbConn, id: i64, fields: &EventFields<'_>) -> QResult<usize> {
-    diesel::update(events::table.find(id)).set(fields).execute(conn)
+pub fn update_event(
+    conn: &mut DbConn,
+    id: i64,
+    details: &EventDetails,
+    at: NaiveDateTime,
+) -> QResult<usize> {
+    diesel::update(events::table.find(id)).set((details, events::updated_at.eq(at))).execute(conn)
 }
 
 /// Sets an event's status.
@@ -244,8 +208,7 @@ pub fn requeue(
             regs::status.eq(to),
             regs::fee_cents.eq(fee),
             regs::queued_at.eq(at),
-            regs::checked_in_at.eq(None::<NaiveDateTime>),
-            regs::checked_out_at.eq(None::<NaiveDateTime>),
+            // Attendance stays: it mirrors the scan log, which keeps every scan.
             regs::updated_at.eq(at),
         ))
         .execute(conn)
@@ -370,8 +333,8 @@ pub fn counts(conn: &mut DbConn, event_id: i64) -> QResult<EventCounts> {
         registered: of(reg::REGISTERED) + of(reg::PENDING),
         pending: of(reg::PENDING),
         waiting: of(reg::WAITING),
-        checked_in: scanned(super::scans::kind::CHECK_IN),
-        checked_out: scanned(super::scans::kind::CHECK_OUT),
+        checked_in: scanned(super::model::kind::CHECK_IN),
+        checked_out: scanned(super::model::kind::CHECK_OUT),
     })
 }
 
@@ -393,15 +356,29 @@ pub struct NewScan<'a> {
     pub created_at: NaiveDateTime,
 }
 
-/// Records a check-in or check-out: the scan row and the registration's timestamp.
-/// The unique (registration, kind) key makes a second record impossible.
-pub fn record_scan(conn: &mut DbConn, scan: &NewScan<'_>) -> QResult<()> {
-    diesel::insert_into(event_scans::table).values(scan).execute(conn)?;
-    let target = regs::table.find(scan.registration_id);
-    if scan.kind == super::scans::kind::CHECK_IN {
-        diesel::update(target).set(regs::checked_in_at.eq(Some(scan.created_at))).execute(conn)?;
+/// Records a check-in or check-out: the registration's timestamp, compared and set (only
+/// a registered place without that mark, and a check-out only after a check-in), then
+/// the scan row. Answers false, changing nothing, when the registration did not qualify
+/// (the caller re-reads it to say why). The registration's timestamps mirror the scan
+/// log, which is never deleted; the unique (registration, kind) key is the last word.
+pub fn record_scan(conn: &mut DbConn, scan: &NewScan<'_>) -> QResult<bool> {
+    let target = regs::table
+        .find(scan.registration_id)
+        .filter(regs::status.eq(super::model::reg::REGISTERED));
+    let marked = if scan.kind == super::model::kind::CHECK_IN {
+        diesel::update(target.filter(regs::checked_in_at.is_null()))
+            .set(regs::checked_in_at.eq(Some(scan.created_at)))
+            .execute(conn)?
     } else {
-        diesel::update(target).set(regs::checked_out_at.eq(Some(scan.created_at))).execute(conn)?;
+        diesel::update(
+            target.filter(regs::checked_in_at.is_not_null()).filter(regs::checked_out_at.is_null()),
+        )
+        .set(regs::checked_out_at.eq(Some(scan.created_at)))
+        .execute(conn)?
+    };
+    if marked == 0 {
+        return Ok(false);
     }
-    Ok(())
+    diesel::insert_into(event_scans::table).values(scan).execute(conn)?;
+    Ok(true)
 }

@@ -43,6 +43,33 @@ pub struct AuditEntry<'a> {
     pub ip: Option<&'a str>,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// `actor` did `action` to `subject_type` #`subject_id` (no client address).
+    pub fn new(
+        actor: Actor,
+        action: &'a str,
+        subject_type: &'a str,
+        subject_id: impl Into<Option<i64>>,
+    ) -> Self {
+        Self { actor, action, subject_type, subject_id: subject_id.into(), ip: None }
+    }
+
+    /// The same entry, with the client address that caused it.
+    pub fn from_ip(self, ip: &'a str) -> Self {
+        Self { ip: Some(ip), ..self }
+    }
+
+    /// Writes the entry with JSON `details`; call it inside the transaction of the change.
+    pub fn record(
+        &self,
+        conn: &mut DbConn,
+        at: chrono::NaiveDateTime,
+        details: &impl Serialize,
+    ) -> Result<(), AppError> {
+        record(conn, at, self, details)
+    }
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = audit_log)]
 struct NewAuditRow<'a> {
@@ -104,11 +131,14 @@ pub fn record(
     Ok(())
 }
 
-/// The newest entries, newest first.
-pub fn recent(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditRow>, AppError> {
-    Ok(audit_log::table
-        .order(audit_log::id.desc())
-        .limit(limit)
-        .select(AuditRow::as_select())
-        .load(conn)?)
+/// The newest `limit` entries, newest first (the workbench home's recent activity).
+pub async fn recent(db: &crate::db::Db, limit: i64) -> Result<Vec<AuditRow>, AppError> {
+    db.run(move |conn| {
+        Ok(audit_log::table
+            .order(audit_log::id.desc())
+            .limit(limit)
+            .select(AuditRow::as_select())
+            .load(conn)?)
+    })
+    .await
 }

@@ -2,11 +2,13 @@
 //! tokens and association settings.
 
 pub mod audit;
+pub mod blocking;
 pub mod clock;
 pub mod gate;
 pub mod media;
 pub mod money;
 pub mod outbox;
+pub mod page;
 pub mod phone;
 pub mod qr;
 pub mod rate_limit;

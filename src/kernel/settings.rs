@@ -97,32 +97,28 @@ pub async fn update_association(
         return Err(AppError::Validation(errors));
     }
     let at = clock.now_naive();
-    db.run(move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            if let Some(id) = changes.logo_file_id {
-                let file = crate::kernel::media::store::find(conn, id)?;
-                if file.is_none_or(|f| f.kind != "image") {
-                    return Err(AppError::field("logo_file_id", "标志须为已上传的图片"));
-                }
+    db.write(move |conn| {
+        if let Some(id) = changes.logo_file_id {
+            let file = crate::kernel::media::store::find(conn, id)?;
+            if file.is_none_or(|f| f.kind != "image") {
+                return Err(AppError::field("logo_file_id", "标志须为已上传的图片"));
             }
-            put(conn, keys::ASSOCIATION_NAME, &name, at)?;
-            put(conn, keys::TIME_ZONE, &changes.time_zone, at)?;
-            let logo = changes.logo_file_id.map(|id| id.to_string()).unwrap_or_default();
-            put(conn, keys::LOGO_FILE_ID, &logo, at)?;
-            let entry = crate::kernel::audit::AuditEntry {
-                actor: crate::kernel::audit::Actor::Staff(staff_id),
-                action: "settings.update",
-                subject_type: "settings",
-                subject_id: None,
-                ip: None,
-            };
-            crate::kernel::audit::record(
-                conn,
-                at,
-                &entry,
-                &serde_json::json!({"name": name, "time_zone": changes.time_zone}),
-            )
-        })
+        }
+        put(conn, keys::ASSOCIATION_NAME, &name, at)?;
+        put(conn, keys::TIME_ZONE, &changes.time_zone, at)?;
+        let logo = changes.logo_file_id.map(|id| id.to_string()).unwrap_or_default();
+        put(conn, keys::LOGO_FILE_ID, &logo, at)?;
+        crate::kernel::audit::AuditEntry::new(
+            crate::kernel::audit::Actor::Staff(staff_id),
+            "settings.update",
+            "settings",
+            None,
+        )
+        .record(
+            conn,
+            at,
+            &serde_json::json!({"name": name, "time_zone": changes.time_zone}),
+        )
     })
     .await
 }

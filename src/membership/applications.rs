@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::catalog::Catalogue;
 use super::model::{ApplicationKind, ApplicationRow, MemberRow, open_key, status, valid_phone};
 use super::store::{self, applications::NewApplicationRow, catalog};
-use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::{AppError, FieldError};
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::review::{self, ReviewStatus};
 
@@ -282,27 +282,19 @@ pub async fn submit(
     let kind = ApplicationKind::parse(input.kind.trim())
         .ok_or_else(|| AppError::field("kind", "申请类型须为 join、position 或 resign"))?;
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let cat = load_catalogue(conn)?;
-            let member = store::members::by_user(conn, user_id)?;
-            check_membership(kind, member.as_ref())?;
-            let errors = check_fields(kind, &input, &cat, member.as_ref());
-            if !errors.is_empty() {
-                return Err(AppError::Validation(errors));
-            }
-            check_letter(conn, user_id, input.letter_file_id)?;
-            let row = insert_application(conn, user_id, kind, &input, at)?;
-            let entry = AuditEntry {
-                actor: Actor::User(user_id),
-                action: "application.submit",
-                subject_type: "applications",
-                subject_id: Some(row.id),
-                ip: None,
-            };
-            audit::record(conn, at, &entry, &serde_json::json!({"kind": kind.as_str()}))?;
-            Ok(ApplicationView::new(row, &cat))
-        })
+    db.write(move |conn| {
+        let cat = load_catalogue(conn)?;
+        let member = store::members::by_user(conn, user_id)?;
+        check_membership(kind, member.as_ref())?;
+        let errors = check_fields(kind, &input, &cat, member.as_ref());
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        check_letter(conn, user_id, input.letter_file_id)?;
+        let row = insert_application(conn, user_id, kind, &input, at)?;
+        AuditEntry::new(Actor::User(user_id), "application.submit", "applications", row.id)
+            .record(conn, at, &serde_json::json!({"kind": kind.as_str()}))?;
+        Ok(ApplicationView::new(row, &cat))
     })
     .await
 }
@@ -336,27 +328,22 @@ pub async fn withdraw(
     id: i64,
 ) -> Result<ApplicationView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row = store::applications::by_id(conn, id)?
-                .filter(|r| r.user_id == user_id)
-                .ok_or_else(|| AppError::not_found("申请"))?;
-            review::withdraw(row.review_status())?;
-            if store::applications::withdraw(conn, id, user_id, at)? == 0 {
-                return Err(review::already_decided(row.review_status()));
-            }
-            let entry = AuditEntry {
-                actor: Actor::User(user_id),
-                action: "application.withdraw",
-                subject_type: "applications",
-                subject_id: Some(id),
-                ip: None,
-            };
-            audit::record(conn, at, &entry, &serde_json::json!({}))?;
-            let row =
-                store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
-            Ok(ApplicationView::new(row, &load_catalogue(conn)?))
-        })
+    db.write(move |conn| {
+        let row = store::applications::by_id(conn, id)?
+            .filter(|r| r.user_id == user_id)
+            .ok_or_else(|| AppError::not_found("申请"))?;
+        review::withdraw(row.review_status())?;
+        if store::applications::withdraw(conn, id, user_id, at)? == 0 {
+            return Err(review::already_decided(row.review_status()));
+        }
+        AuditEntry::new(Actor::User(user_id), "application.withdraw", "applications", id).record(
+            conn,
+            at,
+            &serde_json::json!({}),
+        )?;
+        let row =
+            store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
+        Ok(ApplicationView::new(row, &load_catalogue(conn)?))
     })
     .await
 }

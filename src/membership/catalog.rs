@@ -5,9 +5,9 @@ use diesel::Connection as _;
 
 use super::model::{IndustryRow, MemberTypeRow, PositionRow};
 use super::store::catalog::{self as store, IndustryFields, MemberTypeFields, PositionFields};
-use crate::db::{Db, DbConn, is_unique_violation, write_transaction};
+use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::{AppError, FieldError};
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::money::parse_yuan;
 
@@ -249,23 +249,18 @@ pub async fn save_entry(
     change: CatalogueChange,
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let written = change.write(conn, id, at)?;
-            if written == 0 {
-                return Err(AppError::not_found(change.entry().label()));
-            }
-            let entry = change.entry();
-            let action = if id.is_some() { "catalogue.update" } else { "catalogue.create" };
-            let audit_entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action,
-                subject_type: entry.table(),
-                subject_id: id,
-                ip: None,
-            };
-            audit::record(conn, at, &audit_entry, &serde_json::json!({}))
-        })
+    db.write(move |conn| {
+        let written = change.write(conn, id, at)?;
+        if written == 0 {
+            return Err(AppError::not_found(change.entry().label()));
+        }
+        let entry = change.entry();
+        let action = if id.is_some() { "catalogue.update" } else { "catalogue.create" };
+        AuditEntry::new(Actor::Staff(staff_id), action, entry.table(), id).record(
+            conn,
+            at,
+            &serde_json::json!({}),
+        )
     })
     .await
 }
@@ -279,33 +274,28 @@ pub async fn delete_entry(
     id: i64,
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let (members, applications, history) = match entry {
-                Entry::MemberType => store::member_type_usage(conn, id)?,
-                Entry::Position => store::position_usage(conn, id)?,
-                Entry::Industry => store::industry_usage(conn, id)?,
-            };
-            if let Some(message) = usage_message(entry, members, applications, history) {
-                return Err(AppError::Conflict { code: "in_use", message });
-            }
-            let deleted = match entry {
-                Entry::MemberType => store::delete_member_type(conn, id)?,
-                Entry::Position => store::delete_position(conn, id)?,
-                Entry::Industry => store::delete_industry(conn, id)?,
-            };
-            if deleted == 0 {
-                return Err(AppError::not_found(entry.label()));
-            }
-            let audit_entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "catalogue.delete",
-                subject_type: entry.table(),
-                subject_id: Some(id),
-                ip: None,
-            };
-            audit::record(conn, at, &audit_entry, &serde_json::json!({}))
-        })
+    db.write(move |conn| {
+        let (members, applications, history) = match entry {
+            Entry::MemberType => store::member_type_usage(conn, id)?,
+            Entry::Position => store::position_usage(conn, id)?,
+            Entry::Industry => store::industry_usage(conn, id)?,
+        };
+        if let Some(message) = usage_message(entry, members, applications, history) {
+            return Err(AppError::Conflict { code: "in_use", message });
+        }
+        let deleted = match entry {
+            Entry::MemberType => store::delete_member_type(conn, id)?,
+            Entry::Position => store::delete_position(conn, id)?,
+            Entry::Industry => store::delete_industry(conn, id)?,
+        };
+        if deleted == 0 {
+            return Err(AppError::not_found(entry.label()));
+        }
+        AuditEntry::new(Actor::Staff(staff_id), "catalogue.delete", entry.table(), id).record(
+            conn,
+            at,
+            &serde_json::json!({}),
+        )
     })
     .await
 }

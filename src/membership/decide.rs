@@ -7,12 +7,12 @@ use chrono::NaiveDateTime;
 
 use super::applications::{ApplicationView, load_catalogue};
 use super::catalog::Catalogue;
-use super::model::{ApplicationKind, ApplicationRow, dues_period, status};
+use super::model::{ApplicationKind, ApplicationRow, MemberDetails, dues_period, status};
 use super::store::{self, members::NewMemberRow};
 use crate::billing::{self, NewOrder, OrderKind};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::review::{self, Decision, ReviewRecord};
 
@@ -37,25 +37,23 @@ pub async fn decide(
     input: DecisionInput,
 ) -> Result<ApplicationView, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let row =
-                store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
-            let record =
-                review::decide(row.review_status(), input.decision, &input.note, staff_id, at)?;
-            if store::applications::record_decision(conn, id, &record)? == 0 {
-                // Someone decided it between our read and our write (PostgreSQL).
-                return Err(review::already_decided(record.status));
-            }
-            let cat = load_catalogue(conn)?;
-            if input.decision == Decision::Approve {
-                apply(conn, &row, &cat, &input, tz, at, staff_id)?;
-            }
-            record_and_notify(conn, &row, &record, input.decision)?;
-            let row =
-                store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
-            Ok(ApplicationView::new(row, &cat))
-        })
+    db.write(move |conn| {
+        let row =
+            store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
+        let record =
+            review::decide(row.review_status(), input.decision, &input.note, staff_id, at)?;
+        if store::applications::record_decision(conn, id, &record)? == 0 {
+            // Someone decided it between our read and our write (PostgreSQL).
+            return Err(review::already_decided(record.status));
+        }
+        let cat = load_catalogue(conn)?;
+        if input.decision == Decision::Approve {
+            apply(conn, &row, &cat, &input, tz, at, staff_id)?;
+        }
+        record_and_notify(conn, &row, &record, input.decision)?;
+        let row =
+            store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
+        Ok(ApplicationView::new(row, &cat))
     })
     .await
 }
@@ -121,12 +119,14 @@ fn admit(
         user_id: row.user_id,
         member_number: String::new(),
         status: status::ACTIVE.into(),
-        name,
-        member_type_id,
-        position_id,
-        industry_id: row.industry_id,
-        company: row.company.clone(),
-        title: row.title.clone(),
+        details: MemberDetails {
+            name,
+            member_type_id,
+            position_id,
+            industry_id: row.industry_id,
+            company: row.company.clone(),
+            title: row.title.clone(),
+        },
         joined_at: at,
         created_at: at,
         updated_at: at,
@@ -184,15 +184,9 @@ fn record_and_notify(
 ) -> Result<(), AppError> {
     let at = record.decided_at;
     let action = format!("application.{}", decision.as_str());
-    let entry = AuditEntry {
-        actor: Actor::Staff(record.reviewer_staff_id),
-        action: &action,
-        subject_type: "applications",
-        subject_id: Some(row.id),
-        ip: None,
-    };
     let details = serde_json::json!({"kind": row.kind, "note": record.note});
-    audit::record(conn, at, &entry, &details)?;
+    AuditEntry::new(Actor::Staff(record.reviewer_staff_id), &action, "applications", row.id)
+        .record(conn, at, &details)?;
     let payload = serde_json::json!({
         "application_id": row.id,
         "kind": row.kind().label(),

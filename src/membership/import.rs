@@ -9,11 +9,11 @@ use chrono::NaiveDateTime;
 use super::applications::load_catalogue;
 use super::catalog::Catalogue;
 use super::excel::{Column, SheetRow, read_sheet};
-use super::model::{status, valid_phone};
+use super::model::{MemberDetails, status, valid_phone};
 use super::store::{import, members::NewMemberRow};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::xlsx::XlsxLimits;
 
@@ -258,35 +258,33 @@ pub async fn import_members(
     duplicates: Duplicates,
 ) -> Result<ImportReport, AppError> {
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            let cat = load_catalogue(conn)?;
-            let mut checker = Checker::new(&cat, tz);
-            let rows = read_sheet(&file.bytes, &file.limits, |row| checker.push(&row))?;
-            drop(file);
-            if rows == 0 {
-                return Err(AppError::field("file", "文件中没有会员数据"));
-            }
-            let Checker { candidates, mut errors, .. } = checker;
-            let mut report = ImportReport::default();
-            let fresh = against_roll(conn, candidates, duplicates, &mut report, &mut errors)?;
-            if !errors.is_empty() {
-                errors.listed.sort_by_key(|e| e.line);
-                report.errors = errors;
-                return Ok(report);
-            }
-            report.imported = write(conn, fresh, at)?;
-            let entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "member.import",
-                subject_type: "members",
-                subject_id: None,
-                ip: None,
-            };
-            let details = serde_json::json!({"imported": report.imported, "skipped": report.duplicates.total});
-            audit::record(conn, at, &entry, &details)?;
-            Ok(report)
-        })
+    // Names are matched against the catalogue read first; the file is read and checked
+    // on the blocking pool, outside the write lock, keeping only the candidates.
+    let cat = db.run(load_catalogue).await?;
+    let (candidates, errors) = crate::kernel::blocking::cpu(move || {
+        let mut checker = Checker::new(&cat, tz);
+        let rows = read_sheet(&file.bytes, &file.limits, |row| checker.push(&row))?;
+        if rows == 0 {
+            return Err(AppError::field("file", "文件中没有会员数据"));
+        }
+        Ok((checker.candidates, checker.errors))
+    })
+    .await?;
+    db.write(move |conn| {
+        let mut errors = errors;
+        let mut report = ImportReport::default();
+        let fresh = against_roll(conn, candidates, duplicates, &mut report, &mut errors)?;
+        if !errors.is_empty() {
+            errors.listed.sort_by_key(|e| e.line);
+            report.errors = errors;
+            return Ok(report);
+        }
+        report.imported = write(conn, fresh, at)?;
+        let details =
+            serde_json::json!({"imported": report.imported, "skipped": report.duplicates.total});
+        AuditEntry::new(Actor::Staff(staff_id), "member.import", "members", None)
+            .record(conn, at, &details)?;
+        Ok(report)
     })
     .await
 }
@@ -356,12 +354,14 @@ fn write(
             user_id,
             member_number,
             status: c.status.into(),
-            name: c.name,
-            member_type_id: c.member_type_id,
-            position_id: c.position_id,
-            industry_id: c.industry_id,
-            company: c.company,
-            title: c.title,
+            details: MemberDetails {
+                name: c.name,
+                member_type_id: c.member_type_id,
+                position_id: c.position_id,
+                industry_id: c.industry_id,
+                company: c.company,
+                title: c.title,
+            },
             joined_at: c.joined_at.unwrap_or(at),
             created_at: at,
             updated_at: at,

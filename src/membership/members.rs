@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use super::applications::{ApplicationView, load_catalogue};
 use super::model::{MemberRow, status};
-use super::queue::PAGE_SIZE;
 use super::store::{self, members::MemberFilter};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::kernel::page::{Page, PageRequest};
 
 /// One member on the roll.
 #[derive(Debug, Clone)]
@@ -27,13 +27,7 @@ pub struct RollItem {
 }
 
 /// A page of the roll.
-#[derive(Debug, Clone)]
-pub struct RollPage {
-    /// Rows.
-    pub items: Vec<RollItem>,
-    /// Matching members in all pages.
-    pub total: i64,
-}
+pub type RollPage = Page<RollItem>;
 
 fn to_item(row: store::members::RollRow) -> RollItem {
     let (member, phone, member_type, position, industry) = row;
@@ -65,11 +59,11 @@ pub fn member_filter(
 
 /// One page (1-based) of the roll.
 pub async fn roll(db: &Db, filter: MemberFilter, page: i64) -> Result<RollPage, AppError> {
-    let offset = (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE;
+    let want = PageRequest::new(page);
     db.run(move |conn| {
-        let rows = store::members::roll(conn, &filter, offset, Some(PAGE_SIZE))?;
+        let rows = store::members::roll(conn, &filter, want.offset(), Some(want.limit()))?;
         let total = store::members::roll_count(conn, &filter)?;
-        Ok(RollPage { items: rows.into_iter().map(to_item).collect(), total })
+        Ok(want.answer(rows.into_iter().map(to_item).collect(), total))
     })
     .await
 }
@@ -249,8 +243,8 @@ pub async fn membership_of(db: &Db, user_id: i64) -> Result<Option<MembershipVie
             member_type,
             position,
             industry,
-            company: m.company,
-            title: m.title,
+            company: m.details.company,
+            title: m.details.title,
             joined_at: m.joined_at,
             ended_at: m.ended_at,
         }))

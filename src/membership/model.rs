@@ -128,18 +128,11 @@ pub struct IndustryRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// A member.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = members)]
-pub struct MemberRow {
-    /// Id.
-    pub id: i64,
-    /// The user.
-    pub user_id: i64,
-    /// e.g. HY00012.
-    pub member_number: String,
-    /// See [`status`].
-    pub status: String,
+/// What the roll says of a member: one definition for the stored row (embedded in
+/// [`MemberRow`]), a new member (approval, import) and a rejoining one.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = members, treat_none_as_null = true)]
+pub struct MemberDetails {
     /// Name on the roll.
     pub name: String,
     /// Member type.
@@ -152,6 +145,23 @@ pub struct MemberRow {
     pub company: String,
     /// Title in the company.
     pub title: String,
+}
+
+/// A member.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = members)]
+pub struct MemberRow {
+    /// Id.
+    pub id: i64,
+    /// The user.
+    pub user_id: i64,
+    /// e.g. HY00012.
+    pub member_number: String,
+    /// See [`status`].
+    pub status: String,
+    /// What the roll says.
+    #[diesel(embed)]
+    pub details: MemberDetails,
     /// Joined (UTC).
     pub joined_at: NaiveDateTime,
     /// Left (UTC).
@@ -160,6 +170,15 @@ pub struct MemberRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+}
+
+/// A member reads as its details (`member.name`), in code and in templates.
+impl std::ops::Deref for MemberRow {
+    type Target = MemberDetails;
+
+    fn deref(&self) -> &MemberDetails {
+        &self.details
+    }
 }
 
 /// An application.

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::model::{format_member_number, valid_number_prefix};
 use super::store::{self, catalog};
-use crate::db::{Db, DbConn, write_transaction};
+use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 
 /// Member numbering as the settings page shows it.
@@ -55,18 +55,10 @@ pub async fn set_numbering(
         return Err(AppError::Validation(errors));
     }
     let at = clock.now_naive();
-    db.run(move |conn| {
-        write_transaction(conn, |conn| {
-            catalog::set_numbering(conn, &prefix, width, at)?;
-            let entry = AuditEntry {
-                actor: Actor::Staff(staff_id),
-                action: "membership.numbering",
-                subject_type: "membership_settings",
-                subject_id: Some(1),
-                ip: None,
-            };
-            audit::record(conn, at, &entry, &serde_json::json!({"prefix": prefix, "width": width}))
-        })
+    db.write(move |conn| {
+        catalog::set_numbering(conn, &prefix, width, at)?;
+        AuditEntry::new(Actor::Staff(staff_id), "membership.numbering", "membership_settings", 1)
+            .record(conn, at, &serde_json::json!({"prefix": prefix, "width": width}))
     })
     .await
 }

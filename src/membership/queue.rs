@@ -8,8 +8,8 @@ use crate::error::AppError;
 use crate::kernel::media::FileRow;
 use crate::kernel::review::ReviewStatus;
 
-/// Rows per page in workbench lists.
-pub const PAGE_SIZE: i64 = 20;
+pub use crate::kernel::page::PAGE_SIZE;
+use crate::kernel::page::{Page, PageRequest};
 
 /// One row of the queue.
 #[derive(Debug, Clone)]
@@ -25,10 +25,8 @@ pub struct QueueItem {
 /// A page of the queue.
 #[derive(Debug, Clone)]
 pub struct QueuePage {
-    /// Rows.
-    pub items: Vec<QueueItem>,
-    /// Matching rows in all pages.
-    pub total: i64,
+    /// The page of rows.
+    pub page: Page<QueueItem>,
     /// (status, count) for the selected kind, in [`ReviewStatus::ALL`] order.
     pub counts: Vec<(ReviewStatus, i64)>,
 }
@@ -43,10 +41,10 @@ pub fn queue_filter(kind: Option<&str>, status: Option<&str>) -> QueueFilter {
 
 /// One page (1-based) of the queue.
 pub async fn queue(db: &Db, filter: QueueFilter, page: i64) -> Result<QueuePage, AppError> {
-    let offset = (page.clamp(1, 1_000_000) - 1) * PAGE_SIZE;
+    let want = PageRequest::new(page);
     db.run(move |conn| {
         let cat = load_catalogue(conn)?;
-        let rows = store::applications::queue(conn, &filter, offset, PAGE_SIZE)?;
+        let rows = store::applications::queue(conn, &filter, want.offset(), want.limit())?;
         let total = store::applications::count(conn, &filter)?;
         let stored = store::applications::counts_by_status(conn, filter.kind.as_deref())?;
         let counts = ReviewStatus::ALL
@@ -61,7 +59,7 @@ pub async fn queue(db: &Db, filter: QueueFilter, page: i64) -> Result<QueuePage,
                 phone: phone.unwrap_or_default(),
             })
             .collect();
-        Ok(QueuePage { items, total, counts })
+        Ok(QueuePage { page: want.answer(items, total), counts })
     })
     .await
 }

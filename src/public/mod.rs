@@ -50,7 +50,7 @@ pub async fn show_qr_landing(
         let key = state.config.hmac_key();
         let now = state.clock.now().timestamp();
         if let Some(claim) = codes::verify(&key, &token, event.token_version, now) {
-            page.event_title = Some(event.title);
+            page.event_title = Some(event.details.title);
             page.action_label = Some(claim.action.label());
         }
     }

@@ -135,11 +135,11 @@ pub async fn list_applications(
         ("kind", kind.clone()),
         ("status", if status.is_empty() { "all".into() } else { status.clone() }),
     ];
-    let pager = pager("/admin/applications", &filters, page_no, result.total, PAGE_SIZE);
+    let pager = pager("/admin/applications", &filters, page_no, result.page.total, PAGE_SIZE);
     let page = ApplicationsPage {
         csrf_token: chrome.csrf_token.clone(),
         chrome,
-        rows: result.items.into_iter().map(|i| queue_row(i, tz)).collect(),
+        rows: result.page.rows.into_iter().map(|i| queue_row(i, tz)).collect(),
         kinds: ApplicationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
         counts: result.counts.into_iter().map(|(s, n)| (s.as_str(), s.label(), n)).collect(),
         kind,

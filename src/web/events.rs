@@ -89,9 +89,9 @@ pub async fn list_events(
             status_label: e.status_label(),
             starts: display_minutes(e.starts_at, tz),
             id: e.id,
-            title: e.title,
-            place: e.place,
             capacity: e.capacity,
+            title: e.details.title,
+            place: e.details.place,
             status: e.status,
         })
         .collect();

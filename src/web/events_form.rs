@@ -1,12 +1,12 @@
 //! The event form of the workbench: what staff type (local times, fees in yuan) and
-//! how it becomes an `EventInput`, with every unreadable field reported at once.
+//! how it becomes an `EventDetails`, with every unreadable field reported at once.
 
 use chrono::{NaiveDateTime, TimeZone as _};
 use serde::Deserialize;
 
 use crate::error::{AppError, FieldError};
 use crate::events::model::{DEFAULT_CHECKIN_OPENS_MINUTES, audience};
-use crate::events::{EventInput, EventRow};
+use crate::events::{EventDetails, EventRow};
 use crate::kernel::money::{format_cents, parse_yuan};
 
 /// The event form as typed (times as `datetime-local`, fees in yuan).
@@ -112,7 +112,7 @@ impl EventForm {
     }
 
     /// Parses the form; every unreadable field is reported at once.
-    pub fn parse(&self, tz: chrono_tz::Tz) -> Result<EventInput, AppError> {
+    pub fn parse(&self, tz: chrono_tz::Tz) -> Result<EventDetails, AppError> {
         let mut errors = Vec::new();
         let mut time = |field: &str, text: &str| {
             let parsed = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
@@ -158,7 +158,7 @@ impl EventForm {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        Ok(EventInput {
+        Ok(EventDetails {
             title: self.title.clone(),
             cover_file_id,
             description_html: self.description_html.clone(),

@@ -106,8 +106,8 @@ pub async fn show_poster(
             display_minutes(event.starts_at, tz),
             display_minutes(event.ends_at, tz)
         ),
-        place: event.place,
-        title: event.title,
+        place: event.details.place,
+        title: event.details.title,
         action_label: action.label(),
         qr_src: format!("/admin/events/{id}/qr/{slug}.png?v={}", event.token_version),
         event_id: id,
@@ -163,7 +163,7 @@ pub async fn show_screen(
     let event = events::find_event(&state.db, *id).await?;
     let code = screen_code(&state, event.id).await?;
     let association = state.association_settings().await?.name;
-    render(&ScreenPage { association, title: event.title, code })
+    render(&ScreenPage { association, title: event.details.title, code })
 }
 
 /// `GET /admin/events/{id}/screen/code`.

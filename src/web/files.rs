@@ -72,8 +72,8 @@ pub async fn upload_file(
     };
     let (status, result) = match saved {
         Ok(row) => (actix_web::http::StatusCode::CREATED, Ok(row)),
-        Err(crate::error::AppError::Internal(cause)) => {
-            return Err(crate::error::AppError::Internal(cause).into());
+        Err(e) if e.status() == actix_web::http::StatusCode::INTERNAL_SERVER_ERROR => {
+            return Err(e.into());
         }
         Err(e) => (
             e.status(),

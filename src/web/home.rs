@@ -40,7 +40,7 @@ pub async fn show_home(
 ) -> Result<HttpResponse, PageError> {
     let chrome = Chrome::build(&state, &staff, "/admin", "工作台首页").await?;
     let tz = state.association_settings().await?.time_zone;
-    let entries = state.db.run(|conn| crate::kernel::audit::recent(conn, 20)).await?;
+    let entries = crate::kernel::audit::recent(&state.db, 20).await?;
     let activity = entries
         .into_iter()
         .map(|e| ActivityRow {

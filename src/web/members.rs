@@ -10,15 +10,15 @@ use super::pager::{Pager, pager, query_string};
 use super::render::{Chrome, render, render_with};
 use super::session::{RequireRole, Secretaries};
 use crate::app::AppState;
-use crate::error::AppError;
 use crate::http::multipart::read_single_file;
+use crate::kernel::blocking;
 use crate::kernel::clock::display_minutes;
+use crate::kernel::page::PAGE_SIZE;
 use crate::membership::catalog::{self, Catalogue};
 use crate::membership::excel;
 use crate::membership::import::{self, Duplicates, ImportFile, ImportReport};
 use crate::membership::members::{self, MemberDetail, RollItem};
 use crate::membership::model::status;
-use crate::membership::queue::PAGE_SIZE;
 
 /// A roll row as shown.
 #[derive(Debug, Clone)]
@@ -54,9 +54,9 @@ fn list_row(item: RollItem, tz: chrono_tz::Tz) -> MemberListRow {
         status_label: status::label(&m.status),
         joined: display_minutes(m.joined_at, tz).chars().take(10).collect(),
         number: m.member_number,
-        name: m.name,
+        name: m.details.name,
         phone: item.phone,
-        company: m.company,
+        company: m.details.company,
         member_type: item.member_type,
         position: item.position,
         industry: item.industry,
@@ -143,7 +143,7 @@ pub async fn list_members(
     let pairs = query.pairs();
     let page = MembersPage {
         chrome,
-        rows: roll.items.into_iter().map(|i| list_row(i, tz)).collect(),
+        rows: roll.rows.into_iter().map(|i| list_row(i, tz)).collect(),
         catalogue: catalog::catalogue(&state.db).await?,
         statuses: status::ALL.iter().map(|s| (*s, status::label(s))).collect(),
         pager: pager("/admin/members", &pairs, page_no, roll.total, PAGE_SIZE),
@@ -226,7 +226,7 @@ pub async fn download_template(
     _staff: RequireRole<Secretaries>,
 ) -> Result<HttpResponse, PageError> {
     let tz = state.association_settings().await?.time_zone;
-    Ok(xlsx(excel::export_xlsx(&[], tz)?, "会员导入模板.xlsx"))
+    Ok(xlsx(blocking::cpu(move || excel::export_xlsx(&[], tz)).await?, "会员导入模板.xlsx"))
 }
 
 /// `GET /admin/members/import`.
@@ -270,7 +270,7 @@ const IMPORT_WORK_BYTES: u64 = 64 * 1024 * 1024;
 async fn read_import(
     state: &AppState,
     multipart: actix_multipart::Multipart,
-) -> Result<(crate::http::multipart::UploadedFile, crate::kernel::gate::WorkPermit), AppError> {
+) -> Result<(crate::http::multipart::UploadedFile, crate::kernel::gate::WorkPermit), crate::error::AppError> {
     let upload = {
         let _slot = state.media.gate().try_upload()?;
         read_single_file(multipart, state.media.limits().max_bytes, super::files::WORKBENCH_PARTS).await?
@@ -302,7 +302,7 @@ pub async fn import_members(
     let (status, result) = match result {
         Ok(report) if report.errors.is_empty() => (StatusCode::OK, Ok(report)),
         Ok(report) => (StatusCode::UNPROCESSABLE_ENTITY, Ok(report)),
-        Err(AppError::Internal(e)) => return Err(AppError::Internal(e).into()),
+        Err(e) if e.status() == StatusCode::INTERNAL_SERVER_ERROR => return Err(e.into()),
         Err(e) => {
             let message = e.fields().first().map_or_else(|| e.to_string(), |f| f.message.clone());
             (e.status(), Err(message))

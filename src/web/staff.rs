@@ -113,21 +113,21 @@ pub async fn create_staff(
         let page = staff_page(&state, &admin, form, vec!["请选择角色".into()]).await?;
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let password = crate::kernel::tokens::random_token(9);
     let input = NewStaffInput {
-        username: form.username.trim().to_lowercase(),
+        username: form.username.clone(),
         display_name: form.display_name.clone(),
         role,
-        password: password.clone(),
+        password: None,
     };
     match accounts::create_staff(&state.db, &state.clock, input, Actor::Staff(admin.staff.id)).await
     {
-        Ok(row) => {
+        Ok(created) => {
+            let password = created.first_password.unwrap_or_default();
             admin.flash(
                 "success",
                 format!(
                     "已创建账号 {}，初始密码：{password}（仅显示一次，请转交本人并提醒修改）",
-                    row.username
+                    created.row.username
                 ),
             );
             Ok(redirect("/admin/staff"))

@@ -2,16 +2,16 @@
 //! the FIFO waiting list, cancellation with promotion, fees, and parallel sign-ups.
 
 use chrono::{Duration, NaiveDateTime};
-use guildhall::events::{self, EventInput, EventRow};
+use guildhall::events::{self, EventDetails, EventRow};
 use serde_json::Value;
 
 use crate::support::TestApp;
 
 /// An event starting in six days, registration open now, published.
-pub async fn published_event(app: &TestApp, tweak: impl FnOnce(&mut EventInput)) -> EventRow {
+pub async fn published_event(app: &TestApp, tweak: impl FnOnce(&mut EventDetails)) -> EventRow {
     let now = app.state.clock.now_naive();
     let starts = now + Duration::days(6);
-    let mut input = EventInput {
+    let mut input = EventDetails {
         title: "年度会员大会".into(),
         cover_file_id: None,
         description_html: "<p>欢迎参加</p><script>alert(1)</script>".into(),
@@ -109,12 +109,7 @@ async fn waiting_list_moves_up_on_cancellation_and_fees_create_orders() {
     assert_eq!(mine[0]["registration"]["status"], "registered");
     assert!(mine[0]["registration"]["order_id"].is_i64(), "promotion creates the fee order");
     assert_eq!(mine[0]["event"]["title"], "年度会员大会");
-    let outbox = app
-        .state
-        .db
-        .run(|c| guildhall::kernel::outbox::for_recipient(c, "13800138000"))
-        .await
-        .unwrap();
+    let outbox = app.outbox_to("13800138000").await;
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].template, "event_waitlist_promoted");
     assert_eq!(app.count_rows("orders").await, 3);
@@ -163,7 +158,7 @@ async fn the_list_shows_published_events_the_user_may_see_in_pages() {
     }
     published_event(&app, |e| e.audience = "members".into()).await;
     let draft_input =
-        EventInput { title: "草稿".into(), ..sample_input(app.state.clock.now_naive()) };
+        EventDetails { title: "草稿".into(), ..sample_input(app.state.clock.now_naive()) };
     events::create_event(&app.state.db, &app.state.clock, 1, draft_input).await.unwrap();
 
     let (client, user, _) = app.user_client().await;
@@ -197,9 +192,9 @@ async fn the_list_shows_published_events_the_user_may_see_in_pages() {
 }
 
 /// A valid draft input starting six days after `now`.
-pub fn sample_input(now: NaiveDateTime) -> EventInput {
+pub fn sample_input(now: NaiveDateTime) -> EventDetails {
     let starts = now + Duration::days(6);
-    EventInput {
+    EventDetails {
         title: "沙龙".into(),
         cover_file_id: None,
         description_html: String::new(),

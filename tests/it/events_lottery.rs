@@ -114,7 +114,7 @@ async fn a_lottery_draws_uniquely_audits_and_can_be_rechecked() {
         .unwrap();
     let drawn: Vec<i64> = winners.iter().map(|w| w.2).collect();
     assert_eq!(drawn, expected);
-    let audit = app.state.db.run(|c| guildhall::kernel::audit::recent(c, 20)).await.unwrap();
+    let audit = guildhall::kernel::audit::recent(&app.state.db, 20).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.action == "lottery.draw").count(), 2);
 
     let mut total_wins = 0;

@@ -169,3 +169,47 @@ async fn the_landing_page_says_to_use_the_mini_program() {
     assert!(body.contains("小程序") && !body.contains(&event.title));
     assert_eq!(app.count_rows("event_scans").await, 0, "opening the link records nothing");
 }
+
+/// The scan log is the one source of truth: a registration's check-in time mirrors it in
+/// every path, and whoever has checked in keeps the place.
+#[tokio::test]
+async fn attendance_follows_the_scan_log_in_every_path() {
+    let app = TestApp::spawn().await;
+    let event = published_event(&app, |_| {}).await;
+    let (alice, user, _) = app.user_client().await;
+    let (db, clock) = (&app.state.db, &app.state.clock);
+    // Sign up, cancel, sign up again: the same registration row is reused.
+    let first = registrations::register(db, clock, user.id, event.id).await.unwrap();
+    registrations::cancel_registration(db, clock, user.id, first.id).await.unwrap();
+    let again = registrations::register(db, clock, user.id, event.id).await.unwrap();
+    assert_eq!(again.id, first.id);
+    open_window(&app, &event);
+    let check_in = printed_url(&app, &event, Action::CheckIn);
+    let reply = scan(&app, &alice, &check_in).await;
+    assert_eq!(outcome(&reply), (200, "checked_in".into()));
+    assert!(reply.1["registration"]["checked_in_at"].is_string());
+    // Checked in: the place cannot be given up any more.
+    let err = registrations::cancel_registration(db, clock, user.id, first.id).await.unwrap_err();
+    assert_eq!(err.code(), "already_checked_in");
+    assert_eq!(outcome(&scan(&app, &alice, &check_in).await), (200, "already_checked_in".into()));
+    // The log and the registrations agree: one check-in, one checked-in registration.
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let marked: Count = app
+        .state
+        .db
+        .run(|conn| {
+            let sql =
+                "SELECT COUNT(*) AS n FROM event_registrations WHERE checked_in_at IS NOT NULL";
+            Ok(guildhall::per_backend!(conn, |c| diesel::RunQueryDsl::get_result(
+                diesel::sql_query(sql),
+                c
+            ))?)
+        })
+        .await
+        .unwrap();
+    assert_eq!((marked.n, app.count_rows("event_scans").await), (1, 1));
+}

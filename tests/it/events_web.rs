@@ -127,6 +127,10 @@ async fn approval_manual_check_in_counts_and_exports() {
 
     let reject = format!("{path}/registrations/{}/reject", r1.id);
     assert_eq!(crate::support::post_csrf(&client, &app.url(&reject), &token).await, 303);
+    let notices = app.outbox_to("13900000001").await;
+    let templates: Vec<&str> = notices.iter().map(|n| n.template.as_str()).collect();
+    assert_eq!(templates, ["event_registration_decided"], "the rejected user is told");
+    assert!(notices[0].payload.contains("rejected"), "{}", notices[0].payload);
     let page = client
         .get(app.url(&format!("{path}?status=pending")))
         .send()
@@ -160,7 +164,7 @@ async fn approval_manual_check_in_counts_and_exports() {
         .await
         .unwrap();
     assert_eq!(html::count(&page, "#registrations tr[data-registration-id]"), 1);
-    let audit = app.state.db.run(|c| guildhall::kernel::audit::recent(c, 50)).await.unwrap();
+    let audit = guildhall::kernel::audit::recent(&app.state.db, 50).await.unwrap();
     assert!(
         audit.iter().any(|a| a.action == "registration.check_in" && a.subject_id == Some(r2.id))
     );

@@ -14,6 +14,7 @@ mod me;
 mod membership;
 mod ops;
 mod outbox;
+mod races;
 mod robustness;
 mod route_walk;
 mod schema_drift;

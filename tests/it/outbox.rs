@@ -36,7 +36,7 @@ async fn enqueue(app: &TestApp, recipient: &'static str) {
 }
 
 async fn rows(app: &TestApp, recipient: &'static str) -> Vec<outbox::OutboxRow> {
-    app.state.db.run(move |conn| outbox::for_recipient(conn, recipient)).await.unwrap()
+    app.outbox_to(recipient).await
 }
 
 #[tokio::test]

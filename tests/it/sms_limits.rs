@@ -37,6 +37,7 @@ async fn one_code_per_phone_per_minute_and_ten_per_day() {
     assert!(wait > 3600, "until the next local day: {wait}");
     app.clock.advance(chrono::Duration::seconds(wait));
     assert_eq!(ask(&app, "13800000001").await.status(), 202, "a new day");
+    assert_eq!(app.outbox_to("13800000001").await.len(), 11, "ten codes, then one the next day");
 }
 
 #[tokio::test]
@@ -50,6 +51,10 @@ async fn twenty_codes_per_address_per_hour() {
     assert!(res.headers().contains_key("retry-after"));
     app.clock.advance(chrono::Duration::minutes(61));
     assert_eq!(ask(&app, "13900000000").await.status(), 202);
+    for i in 0..20 {
+        assert_eq!(app.outbox_to(&format!("138000001{i:02}")).await.len(), 1, "phone {i}");
+    }
+    assert_eq!(app.outbox_to("13900000000").await.len(), 1, "only the code after the hour");
 }
 
 #[tokio::test]
@@ -77,6 +82,7 @@ async fn parallel_requests_for_one_phone_send_one_code() {
     assert_eq!(statuses.iter().filter(|s| **s == 202).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 202 || *s == 429), "{statuses:?}");
     assert_eq!(app.count_rows("outbox").await, 1);
+    assert_eq!(app.outbox_to("13600136000").await[0].template, "sms_code");
 }
 
 #[tokio::test]
@@ -111,12 +117,7 @@ async fn tencent_provider_sends_signed_requests_and_retries_failures() {
         (sent["SmsSdkAppId"].as_str(), sent["SignName"].as_str()),
         (Some("1400000000"), Some("示范商会"))
     );
-    let rows = app
-        .state
-        .db
-        .run(|conn| guildhall::kernel::outbox::for_recipient(conn, "13800138000"))
-        .await
-        .unwrap();
+    let rows = app.outbox_to("13800138000").await;
     assert_eq!(
         (rows[0].status.as_str(), rows[0].payload.as_str()),
         ("sent", "{}"),

@@ -1,6 +1,6 @@
 -- Kernel tables: users, their API tokens, staff, audit log, outbox, files, settings.
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     nickname TEXT,
     avatar_file_id BIGINT,
     phone TEXT UNIQUE,
@@ -12,7 +12,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE api_tokens (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     token_hash TEXT NOT NULL UNIQUE,
     created_at TIMESTAMP NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user_id ON api_tokens (user_id);
 
 CREATE TABLE staff (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     username TEXT NOT NULL UNIQUE,
     display_name TEXT NOT NULL,
     password_hash TEXT NOT NULL,
@@ -37,7 +37,7 @@ CREATE TABLE staff (
 );
 
 CREATE TABLE audit_log (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     actor_kind TEXT NOT NULL,
     actor_id BIGINT,
     action TEXT NOT NULL,
@@ -51,7 +51,7 @@ CREATE INDEX audit_log_created_at ON audit_log (created_at);
 CREATE INDEX audit_log_subject ON audit_log (subject_type, subject_id);
 
 CREATE TABLE outbox (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     channel TEXT NOT NULL,
     recipient TEXT NOT NULL,
     template TEXT NOT NULL,
@@ -66,7 +66,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 
 CREATE TABLE files (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     sha256 TEXT NOT NULL,
     kind TEXT NOT NULL,
     content_type TEXT NOT NULL,

@@ -1,6 +1,6 @@
 -- Orders: what a user owes (dues, event fees, course fees). Money in integer cents.
 CREATE TABLE orders (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     user_id BIGINT NOT NULL REFERENCES users(id),
     kind TEXT NOT NULL,
     title TEXT NOT NULL,

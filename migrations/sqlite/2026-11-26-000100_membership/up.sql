@@ -1,6 +1,6 @@
 -- Membership catalogue (member types, positions, industries) and members.
 CREATE TABLE member_types (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     name TEXT NOT NULL UNIQUE,
     dues_cents BIGINT NOT NULL,
     enterprise_profiles BOOLEAN NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE member_types (
 );
 
 CREATE TABLE positions (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     name TEXT NOT NULL UNIQUE,
     rank INTEGER NOT NULL,
     can_review BOOLEAN NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE positions (
 );
 
 CREATE TABLE industries (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     code TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL UNIQUE,
     created_at TIMESTAMP NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE industries (
 
 -- Members: users whose join application was approved (or who were imported).
 CREATE TABLE members (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     user_id BIGINT NOT NULL UNIQUE REFERENCES users(id),
     member_number TEXT NOT NULL UNIQUE,
     status TEXT NOT NULL DEFAULT 'active',

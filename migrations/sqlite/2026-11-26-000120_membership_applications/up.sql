@@ -1,6 +1,6 @@
 -- Join, position and resignation applications, and the positions members held.
 CREATE TABLE applications (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     user_id BIGINT NOT NULL REFERENCES users(id),
     kind TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending',
@@ -27,7 +27,7 @@ CREATE INDEX applications_user_id ON applications (user_id);
 CREATE INDEX applications_status_kind ON applications (status, kind);
 
 CREATE TABLE member_positions (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     member_id BIGINT NOT NULL REFERENCES members(id),
     position_id BIGINT NOT NULL REFERENCES positions(id),
     started_at TIMESTAMP NOT NULL,

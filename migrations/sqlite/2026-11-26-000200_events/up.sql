@@ -1,6 +1,6 @@
 -- Events, registrations (with a FIFO waiting list) and the check-in/check-out scan log.
 CREATE TABLE events (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     title TEXT NOT NULL,
     cover_file_id BIGINT REFERENCES files(id),
     description_html TEXT NOT NULL,
@@ -26,7 +26,7 @@ CREATE TABLE events (
 CREATE INDEX events_status_starts ON events (status, starts_at);
 
 CREATE TABLE event_registrations (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     event_id BIGINT NOT NULL REFERENCES events(id),
     user_id BIGINT NOT NULL REFERENCES users(id),
     status TEXT NOT NULL,
@@ -43,7 +43,7 @@ CREATE INDEX event_registrations_event_status ON event_registrations (event_id, 
 CREATE INDEX event_registrations_user ON event_registrations (user_id);
 
 CREATE TABLE event_scans (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     event_id BIGINT NOT NULL REFERENCES events(id),
     registration_id BIGINT NOT NULL REFERENCES event_registrations(id),
     kind TEXT NOT NULL,

@@ -1,6 +1,6 @@
 -- Lotteries: prizes, sign-ins by QR code, and wins (one per user per lottery).
 CREATE TABLE lotteries (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     title TEXT NOT NULL,
     event_id BIGINT REFERENCES events(id),
     seed_hex TEXT NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE lotteries (
 );
 
 CREATE TABLE lottery_prizes (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     lottery_id BIGINT NOT NULL REFERENCES lotteries(id),
     name TEXT NOT NULL,
     quantity INTEGER NOT NULL,
@@ -22,7 +22,7 @@ CREATE TABLE lottery_prizes (
 CREATE INDEX lottery_prizes_lottery ON lottery_prizes (lottery_id, position);
 
 CREATE TABLE lottery_entries (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     lottery_id BIGINT NOT NULL REFERENCES lotteries(id),
     user_id BIGINT NOT NULL REFERENCES users(id),
     created_at TIMESTAMP NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE lottery_entries (
 );
 
 CREATE TABLE lottery_wins (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     lottery_id BIGINT NOT NULL REFERENCES lotteries(id),
     prize_id BIGINT NOT NULL REFERENCES lottery_prizes(id),
     user_id BIGINT NOT NULL REFERENCES users(id),

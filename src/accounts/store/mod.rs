@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use super::model::{StaffRow, UserRow};
 use crate::db::DbConn;
 use crate::db::schema::{api_tokens, staff, users};
-use crate::error::AppError;
+
+type QResult<T> = Result<T, diesel::result::Error>;
 
 /// A new staff row.
 #[derive(Debug, Insertable)]
@@ -45,26 +46,26 @@ pub fn insert_staff(
 }
 
 /// Staff by id.
-pub fn staff_by_id(conn: &mut DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
-    Ok(staff::table.find(id).select(StaffRow::as_select()).first(conn).optional()?)
+pub fn staff_by_id(conn: &mut DbConn, id: i64) -> QResult<Option<StaffRow>> {
+    staff::table.find(id).select(StaffRow::as_select()).first(conn).optional()
 }
 
 /// Staff by username.
-pub fn staff_by_username(conn: &mut DbConn, username: &str) -> Result<Option<StaffRow>, AppError> {
-    Ok(staff::table
+pub fn staff_by_username(conn: &mut DbConn, username: &str) -> QResult<Option<StaffRow>> {
+    staff::table
         .filter(staff::username.eq(username))
         .select(StaffRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 /// All staff, by id.
-pub fn all_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>, AppError> {
-    Ok(staff::table.order(staff::id.asc()).select(StaffRow::as_select()).load(conn)?)
+pub fn all_staff(conn: &mut DbConn) -> QResult<Vec<StaffRow>> {
+    staff::table.order(staff::id.asc()).select(StaffRow::as_select()).load(conn)
 }
 
 /// Records a successful sign-in.
-pub fn touch_staff_login(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), AppError> {
+pub fn touch_staff_login(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QResult<()> {
     diesel::update(staff::table.find(id)).set(staff::last_login_at.eq(Some(at))).execute(conn)?;
     Ok(())
 }
@@ -75,7 +76,7 @@ pub fn set_staff_active(
     id: i64,
     active: bool,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> QResult<()> {
     diesel::update(staff::table.find(id))
         .set((
             staff::active.eq(active),
@@ -86,13 +87,31 @@ pub fn set_staff_active(
     Ok(())
 }
 
+/// Replaces the password hash if it is still `expected` (compare and set), ending the
+/// account's sessions; answers the rows changed (0 when someone changed it meanwhile).
+pub fn swap_staff_password(
+    conn: &mut DbConn,
+    id: i64,
+    expected: &str,
+    hash: &str,
+    at: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    diesel::update(staff::table.find(id).filter(staff::password_hash.eq(expected)))
+        .set((
+            staff::password_hash.eq(hash),
+            staff::session_epoch.eq(staff::session_epoch + 1),
+            staff::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
 /// Replaces the password hash and ends the account's sessions.
 pub fn set_staff_password(
     conn: &mut DbConn,
     id: i64,
     hash: &str,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> QResult<()> {
     diesel::update(staff::table.find(id))
         .set((
             staff::password_hash.eq(hash),
@@ -103,14 +122,20 @@ pub fn set_staff_password(
     Ok(())
 }
 
-/// Active admins other than `except`.
-pub fn count_other_active_admins(conn: &mut DbConn, except: i64) -> Result<i64, AppError> {
-    Ok(staff::table
-        .filter(staff::role.eq("admin"))
-        .filter(staff::active.eq(true))
-        .filter(staff::id.ne(except))
-        .count()
-        .get_result(conn)?)
+/// The ids of every active admin, locked for the rest of the write transaction on
+/// PostgreSQL (SQLite's `BEGIN IMMEDIATE` already holds the write lock).
+pub fn lock_active_admins(conn: &mut DbConn) -> Result<Vec<i64>, diesel::result::Error> {
+    let admins = || {
+        staff::table
+            .filter(staff::role.eq("admin"))
+            .filter(staff::active.eq(true))
+            .select(staff::id)
+            .order(staff::id)
+    };
+    match conn {
+        DbConn::Pg(c) => admins().for_update().load(c),
+        DbConn::Sqlite(c) => admins().load(c),
+    }
 }
 
 /// Inserts a bare user (nickname only); sign-in flows add phone or openid.
@@ -118,8 +143,8 @@ pub fn insert_user(
     conn: &mut DbConn,
     nickname: Option<&str>,
     at: NaiveDateTime,
-) -> Result<UserRow, AppError> {
-    Ok(crate::per_backend!(conn, |c| diesel::insert_into(users::table)
+) -> QResult<UserRow> {
+    crate::per_backend!(conn, |c| diesel::insert_into(users::table)
         .values((
             users::nickname.eq(nickname),
             users::status.eq("active"),
@@ -127,25 +152,21 @@ pub fn insert_user(
             users::updated_at.eq(at),
         ))
         .returning(UserRow::as_returning())
-        .get_result(c))?)
+        .get_result(c))
 }
 
 /// User by phone.
-pub fn user_by_phone(conn: &mut DbConn, phone: &str) -> Result<Option<UserRow>, AppError> {
-    Ok(users::table
-        .filter(users::phone.eq(phone))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
+pub fn user_by_phone(conn: &mut DbConn, phone: &str) -> QResult<Option<UserRow>> {
+    users::table.filter(users::phone.eq(phone)).select(UserRow::as_select()).first(conn).optional()
 }
 
 /// User by WeChat openid.
-pub fn user_by_openid(conn: &mut DbConn, openid: &str) -> Result<Option<UserRow>, AppError> {
-    Ok(users::table
+pub fn user_by_openid(conn: &mut DbConn, openid: &str) -> QResult<Option<UserRow>> {
+    users::table
         .filter(users::wechat_openid.eq(openid))
         .select(UserRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 /// Inserts a user identified by phone or by WeChat.
@@ -208,7 +229,7 @@ pub fn set_user_profile(
     nickname: Option<&str>,
     avatar_file_id: Option<i64>,
     at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> QResult<()> {
     diesel::update(users::table.find(id))
         .set((
             users::nickname.eq(nickname),
@@ -220,12 +241,12 @@ pub fn set_user_profile(
 }
 
 /// The staff account linked to a user.
-pub fn staff_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<StaffRow>, AppError> {
-    Ok(staff::table
+pub fn staff_of_user(conn: &mut DbConn, user_id: i64) -> QResult<Option<StaffRow>> {
+    staff::table
         .filter(staff::user_id.eq(user_id))
         .select(StaffRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 /// Links (or with `None` unlinks) a staff account to a user.
@@ -242,8 +263,8 @@ pub fn set_staff_user(
 }
 
 /// User by id.
-pub fn user_by_id(conn: &mut DbConn, id: i64) -> Result<Option<UserRow>, AppError> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).optional()?)
+pub fn user_by_id(conn: &mut DbConn, id: i64) -> QResult<Option<UserRow>> {
+    users::table.find(id).select(UserRow::as_select()).first(conn).optional()
 }
 
 /// Stores a token hash.
@@ -253,7 +274,7 @@ pub fn insert_token(
     token_hash: &str,
     at: NaiveDateTime,
     expires_at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> QResult<()> {
     diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::user_id.eq(user_id),
@@ -271,8 +292,8 @@ pub fn live_token(
     conn: &mut DbConn,
     token_hash: &str,
     now: NaiveDateTime,
-) -> Result<Option<(i64, NaiveDateTime, NaiveDateTime, UserRow)>, AppError> {
-    Ok(api_tokens::table
+) -> QResult<Option<(i64, NaiveDateTime, NaiveDateTime, UserRow)>> {
+    api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::revoked_at.is_null())
@@ -285,7 +306,7 @@ pub fn live_token(
             UserRow::as_select(),
         ))
         .first(conn)
-        .optional()?)
+        .optional()
 }
 
 /// Slides a token's expiry.
@@ -294,7 +315,7 @@ pub fn extend_token(
     id: i64,
     at: NaiveDateTime,
     expires_at: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> QResult<()> {
     diesel::update(api_tokens::table.find(id))
         .set((api_tokens::last_used_at.eq(at), api_tokens::expires_at.eq(expires_at)))
         .execute(conn)?;
@@ -302,12 +323,8 @@ pub fn extend_token(
 }
 
 /// Revokes a token by hash.
-pub fn revoke_token(
-    conn: &mut DbConn,
-    token_hash: &str,
-    at: NaiveDateTime,
-) -> Result<usize, AppError> {
-    Ok(diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
+pub fn revoke_token(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> QResult<usize> {
+    diesel::update(api_tokens::table.filter(api_tokens::token_hash.eq(token_hash)))
         .set(api_tokens::revoked_at.eq(Some(at)))
-        .execute(conn)?)
+        .execute(conn)
 }

@@ -111,9 +111,8 @@ impl MediaStore {
         let now = clock.now_naive();
         let incoming = i64::try_from(raw.len()).unwrap_or(i64::MAX);
         db.run(move |conn| Self::check_quota(conn, quota, uploader, now, incoming)).await?;
-        let processed = tokio::task::spawn_blocking(move || inspect::process(&raw, limits, &gate))
-            .await
-            .map_err(AppError::internal)??;
+        let processed =
+            crate::kernel::blocking::cpu(move || inspect::process(&raw, limits, &gate)).await?;
         let sha256 = sha256_hex(&processed.bytes);
         let dir = self.root.join(&sha256[..2]);
         let main = dir.join(format!("{sha256}.{}", processed.extension));
@@ -140,11 +139,10 @@ impl MediaStore {
         let has_thumbnail = processed.thumbnail.is_some();
         let hash = sha256.clone();
         let inserted = db
-            .run(move |conn| {
-                crate::db::write_transaction(conn, |conn| {
-                    lock_uploader(conn, uploader)?;
-                    Self::check_quota(conn, quota, uploader, at, byte_size)?;
-                    store::insert(
+            .write(move |conn| {
+                lock_uploader(conn, uploader)?;
+                Self::check_quota(conn, quota, uploader, at, byte_size)?;
+                store::insert(
                     conn,
                     &store::NewFile {
                         sha256: &hash,
@@ -161,7 +159,6 @@ impl MediaStore {
                         created_at: at,
                     },
                 )
-                })
             })
             .await;
         if inserted.is_err() {

@@ -7,7 +7,7 @@ use diesel::result::Error;
 
 use crate::db::DbConn;
 use crate::db::schema::{industries, member_positions, member_types, members, positions, users};
-use crate::membership::model::{MemberPositionRow, MemberRow, status};
+use crate::membership::model::{MemberDetails, MemberPositionRow, MemberRow, status};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
@@ -21,18 +21,9 @@ pub struct NewMemberRow {
     pub member_number: String,
     /// Status.
     pub status: String,
-    /// Name.
-    pub name: String,
-    /// Type.
-    pub member_type_id: i64,
-    /// Position.
-    pub position_id: i64,
-    /// Industry.
-    pub industry_id: Option<i64>,
-    /// Company.
-    pub company: String,
-    /// Title.
-    pub title: String,
+    /// What the roll says.
+    #[diesel(embed)]
+    pub details: MemberDetails,
     /// Joined.
     pub joined_at: NaiveDateTime,
     /// Created.
@@ -68,12 +59,7 @@ pub fn rejoin(conn: &mut DbConn, id: i64, fields: &NewMemberRow) -> Result<usize
     diesel::update(members::table.find(id))
         .set((
             members::status.eq(status::ACTIVE),
-            members::name.eq(&fields.name),
-            members::member_type_id.eq(fields.member_type_id),
-            members::position_id.eq(fields.position_id),
-            members::industry_id.eq(fields.industry_id),
-            members::company.eq(&fields.company),
-            members::title.eq(&fields.title),
+            &fields.details,
             members::joined_at.eq(fields.joined_at),
             members::ended_at.eq(None::<NaiveDateTime>),
             members::updated_at.eq(fields.updated_at),

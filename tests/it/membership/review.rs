@@ -1,7 +1,6 @@
 //! Review in the workbench: approve / reject, effects, notices, conflicts, races.
 
 use guildhall::accounts::Role;
-use guildhall::kernel::outbox;
 use guildhall::membership;
 use serde_json::{Value, json};
 
@@ -34,7 +33,7 @@ async fn an_approved_join_makes_an_active_member_with_dues_and_a_notice() {
     assert_eq!((orders[0].status.as_str(), orders[0].amount_cents), ("unpaid", 200_000));
     assert_eq!(orders[0].dedupe_key.as_deref(), Some(format!("dues:2026:user:{user_id}").as_str()));
 
-    let notices = app.state.db.run(|c| outbox::for_recipient(c, "13800138000")).await.unwrap();
+    let notices = app.outbox_to("13800138000").await;
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].template, "application_decided");
     assert!(notices[0].payload.contains("已通过"));
@@ -304,7 +303,7 @@ async fn the_queue_filters_counts_and_shows_the_letter_and_audit() {
     assert_eq!(html::count(&detail, "#decide-form button[value=approve]"), 1);
     assert!(html::texts(&detail, "#decide-form label.check")[0].contains("¥2000.00"));
 
-    let entries = app.state.db.run(|c| guildhall::kernel::audit::recent(c, 50)).await.unwrap();
+    let entries = guildhall::kernel::audit::recent(&app.state.db, 50).await.unwrap();
     let approval = entries.iter().find(|e| e.action == "application.approve").unwrap();
     assert_eq!((approval.subject_id, approval.actor_kind.as_str()), (Some(other), "staff"));
     assert!(entries.iter().any(|e| e.action == "application.submit" && e.subject_id == Some(id)));

@@ -38,7 +38,34 @@ pub struct TestApp {
     pub clock: ManualClock,
     /// The data directory (temp).
     pub data_dir: tempfile::TempDir,
+    /// Outbox rows the test has looked at ([`TestApp::outbox_to`]); any other row still
+    /// pending when the test ends fails it (a message nobody expected).
+    seen_outbox: parking_lot::Mutex<std::collections::HashSet<i64>>,
     pg: Option<PgDatabase>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        use diesel::{ExpressionMethods as _, QueryDsl as _};
+        use guildhall::db::schema::outbox;
+        if std::thread::panicking() {
+            return;
+        }
+        let Ok(mut conn) = self.state.db.get() else { return };
+        let pending: Vec<(i64, String, String)> = guildhall::per_backend!(&mut *conn, |c| {
+            outbox::table
+                .filter(outbox::status.eq("pending"))
+                .select((outbox::id, outbox::recipient, outbox::template))
+                .load(c)
+        })
+        .unwrap_or_default();
+        let seen = self.seen_outbox.lock();
+        let unexpected: Vec<_> = pending.iter().filter(|(id, _, _)| !seen.contains(id)).collect();
+        assert!(
+            unexpected.is_empty(),
+            "messages queued that the test never looked at (use app.outbox_to): {unexpected:?}"
+        );
+    }
 }
 
 /// A PostgreSQL database made for one test, dropped afterwards.
@@ -123,7 +150,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();
         tokio::spawn(app.run_until_stopped());
-        Self { address, state, clock, data_dir, pg }
+        Self { address, state, clock, data_dir, seen_outbox: Default::default(), pg }
     }
 
     /// An absolute URL for `path`.
@@ -148,11 +175,12 @@ impl TestApp {
             username,
             display_name: format!("测试{}", role.label()),
             role,
-            password: STAFF_PASSWORD.into(),
+            password: Some(STAFF_PASSWORD.into()),
         };
         accounts::create_staff(&self.state.db, &self.state.clock, input, Actor::System)
             .await
             .expect("staff created")
+            .row
     }
 
     /// The CSRF token on the page at `path`, as the browser would see it.
@@ -278,15 +306,23 @@ impl TestApp {
         out
     }
 
-    /// The newest SMS code queued for `phone` (read from the outbox, as the SMS provider
-    /// would).
-    pub async fn sms_code(&self, phone: &'static str) -> String {
+    /// The messages queued for `recipient`, newest first; the test has now seen them.
+    pub async fn outbox_to(&self, recipient: &str) -> Vec<guildhall::kernel::outbox::OutboxRow> {
+        let recipient = recipient.to_owned();
         let rows = self
             .state
             .db
-            .run(move |conn| guildhall::kernel::outbox::for_recipient(conn, phone))
+            .run(move |conn| guildhall::kernel::outbox::for_recipient(conn, &recipient))
             .await
             .unwrap();
+        self.seen_outbox.lock().extend(rows.iter().map(|r| r.id));
+        rows
+    }
+
+    /// The newest SMS code queued for `phone` (read from the outbox, as the SMS provider
+    /// would).
+    pub async fn sms_code(&self, phone: &'static str) -> String {
+        let rows = self.outbox_to(phone).await;
         let row = rows.first().unwrap_or_else(|| panic!("no message to {phone}"));
         let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap();
         payload["code"].as_str().unwrap().to_owned()
