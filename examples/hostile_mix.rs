@@ -87,7 +87,8 @@ async fn staff_client(base: &str, credentials: &str) -> (reqwest::Client, String
         let at = page.find("name=\"csrf_token\" value=\"").expect("csrf field") + 26;
         page[at..].split('"').next().unwrap().to_owned()
     };
-    let page = client.get(format!("{base}/admin/login")).send().await.unwrap().text().await.unwrap();
+    let page =
+        client.get(format!("{base}/admin/login")).send().await.unwrap().text().await.unwrap();
     let form = [("username", user), ("password", password), ("csrf_token", &token(page))];
     let res = client.post(format!("{base}/admin/login")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), 303, "staff sign-in");
@@ -141,7 +142,8 @@ async fn main() {
 
     // Six parallel uploaders of 36-megapixel PNGs, each as another user.
     for n in 0..6 {
-        let (client, base, png, counts) = (client.clone(), base.clone(), png.clone(), counts.clone());
+        let (client, base, png, counts) =
+            (client.clone(), base.clone(), png.clone(), counts.clone());
         let tokens: Vec<String> = tokens.iter().skip(1000 + n * 100).take(100).cloned().collect();
         tasks.push(tokio::spawn(async move {
             let mut i = 0;
@@ -192,8 +194,8 @@ async fn main() {
         tasks.push(tokio::spawn(async move {
             let mut i = n;
             while Instant::now() < until {
-                let part =
-                    reqwest::multipart::Part::bytes(xlsx[i % xlsx.len()].clone()).file_name("m.xlsx");
+                let part = reqwest::multipart::Part::bytes(xlsx[i % xlsx.len()].clone())
+                    .file_name("m.xlsx");
                 let res = staff
                     .post(format!("{base}/admin/members/import"))
                     .header("hx-request", "true")
@@ -201,7 +203,11 @@ async fn main() {
                     .multipart(reqwest::multipart::Form::new().part("file", part))
                     .send()
                     .await;
-                count(&counts, &format!("xlsx-{}", i % xlsx.len()), res.map_or(0, |r| r.status().as_u16()));
+                count(
+                    &counts,
+                    &format!("xlsx-{}", i % xlsx.len()),
+                    res.map_or(0, |r| r.status().as_u16()),
+                );
                 i += 1;
             }
         }));
@@ -247,8 +253,15 @@ async fn main() {
     }
     let mut lat = latencies.lock().unwrap().clone();
     lat.sort();
-    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
-    println!("scans: {} in {seconds} s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms", lat.len(), pct(0.5), pct(0.99), pct(1.0));
+    let pct =
+        |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "scans: {} in {seconds} s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        lat.len(),
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
     for (what, n) in counts.lock().unwrap().iter() {
         println!("{what}: {n}");
     }

@@ -82,7 +82,11 @@ async fn main() -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("import failed: {e}"))?;
     let import_time = started.elapsed();
-    anyhow::ensure!(report.errors.is_empty(), "import reported errors: {:?}", &report.errors.listed[..1]);
+    anyhow::ensure!(
+        report.errors.is_empty(),
+        "import reported errors: {:?}",
+        &report.errors.listed[..1]
+    );
     println!("import: {} members in {:.3} s", report.imported, import_time.as_secs_f64());
 
     let started = Instant::now();

@@ -14,8 +14,7 @@ use utoipa::openapi::{
 pub struct SharedResponses;
 
 fn error(description: &str) -> Response {
-    let content =
-        ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
     ResponseBuilder::new().description(description).content("application/json", content).build()
 }
 
@@ -68,15 +67,10 @@ fn complete(op: &mut Operation) {
 impl utoipa::Modify for SharedResponses {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.put,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
+            for op in
+                [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete]
+                    .into_iter()
+                    .flatten()
             {
                 complete(op);
             }

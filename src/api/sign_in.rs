@@ -24,7 +24,9 @@ pub struct WechatSignIn {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SmsCodeRequest {
     /// Mainland mobile number: 11 digits starting 1[3-9]; `+86`, spaces and dashes allowed.
-    #[schema(pattern = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$")]
+    #[schema(
+        pattern = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$"
+    )]
     pub phone: String,
 }
 
@@ -41,7 +43,9 @@ pub struct SmsCodeSent {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SmsSignIn {
     /// Mainland mobile number; `+86`, spaces and dashes allowed.
-    #[schema(pattern = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$")]
+    #[schema(
+        pattern = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$"
+    )]
     pub phone: String,
     /// The 6-digit code.
     #[schema(min_length = 6, max_length = 6, pattern = "^[0-9]{6}$")]

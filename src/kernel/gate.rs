@@ -28,8 +28,7 @@ pub struct WorkPermit {
 
 fn busy() -> AppError {
     AppError::Busy {
-        retry_after_secs: RETRY_AFTER_SECS,
-        message: "服务器正忙，请稍后重试".into(),
+        retry_after_secs: RETRY_AFTER_SECS, message: "服务器正忙，请稍后重试".into()
     }
 }
 
@@ -49,14 +48,20 @@ impl WorkGate {
     pub fn try_memory(&self, bytes: u64) -> Result<WorkPermit, AppError> {
         let mb = bytes.div_ceil(1024 * 1024).clamp(1, u64::from(self.memory_mb));
         let mb = u32::try_from(mb).unwrap_or(self.memory_mb);
-        self.memory.clone().try_acquire_many_owned(mb)
+        self.memory
+            .clone()
+            .try_acquire_many_owned(mb)
             .map(|p| WorkPermit { _permit: p })
             .map_err(|_| busy())
     }
 
     /// Reserves one upload slot; 503 when all are in use.
     pub fn try_upload(&self) -> Result<WorkPermit, AppError> {
-        self.uploads.clone().try_acquire_owned().map(|p| WorkPermit { _permit: p }).map_err(|_| busy())
+        self.uploads
+            .clone()
+            .try_acquire_owned()
+            .map(|p| WorkPermit { _permit: p })
+            .map_err(|_| busy())
     }
 }
 

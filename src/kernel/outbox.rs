@@ -130,9 +130,7 @@ pub fn enqueue_secret(
 /// payloads; returns how many.
 pub fn expire(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppError> {
     Ok(diesel::update(
-        outbox::table
-            .filter(outbox::status.eq(status::PENDING))
-            .filter(outbox::expires_at.le(now)),
+        outbox::table.filter(outbox::status.eq(status::PENDING)).filter(outbox::expires_at.le(now)),
     )
     .set((
         outbox::status.eq(status::EXPIRED),

@@ -198,10 +198,8 @@ pub fn read_first_sheet(
         since_event: StdCell::new(0),
         max_total: limits.max_unpacked_bytes,
     });
-    let too_big = format!(
-        "文件解压后超过 {} MB，无法导入",
-        limits.max_unpacked_bytes / (1024 * 1024)
-    );
+    let too_big =
+        format!("文件解压后超过 {} MB，无法导入", limits.max_unpacked_bytes / (1024 * 1024));
     let layout = parts::layout(&mut zip, &meter, &too_big)?;
     let shared = match &layout.shared_strings {
         Some(name) => parts::shared_strings(&mut zip, name, &meter, &too_big, limits)?,

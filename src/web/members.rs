@@ -270,10 +270,14 @@ const IMPORT_WORK_BYTES: u64 = 64 * 1024 * 1024;
 async fn read_import(
     state: &AppState,
     multipart: actix_multipart::Multipart,
-) -> Result<(crate::http::multipart::UploadedFile, crate::kernel::gate::WorkPermit), crate::error::AppError> {
+) -> Result<
+    (crate::http::multipart::UploadedFile, crate::kernel::gate::WorkPermit),
+    crate::error::AppError,
+> {
     let upload = {
         let _slot = state.media.gate().try_upload()?;
-        read_single_file(multipart, state.media.limits().max_bytes, super::files::WORKBENCH_PARTS).await?
+        read_single_file(multipart, state.media.limits().max_bytes, super::files::WORKBENCH_PARTS)
+            .await?
     };
     let permit = state.media.gate().try_memory(IMPORT_WORK_BYTES)?;
     Ok((upload, permit))

@@ -103,8 +103,7 @@ fn push_flash(session: &Session, kind: &str, text: String) {
 pub async fn keep_cookie_small(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error>
-{
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let res = next.call(req).await?;
     let session = res.request().get_session();
     let size: usize = session.entries().iter().map(|(k, v)| k.len() + v.len() + 6).sum();

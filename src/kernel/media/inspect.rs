@@ -125,7 +125,8 @@ fn image(
     reader.limits(decode_limits);
     let mut decoder = reader.into_decoder().map_err(broken)?;
     let orientation = decoder.orientation().map_err(broken)?;
-    let _permit = gate.try_memory(decode_cost(decoder.total_bytes(), width, height, format, orientation))?;
+    let _permit =
+        gate.try_memory(decode_cost(decoder.total_bytes(), width, height, format, orientation))?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(broken)?;
     picture.apply_orientation(orientation);
 
@@ -157,8 +158,10 @@ fn decode_cost(
     orientation: image::metadata::Orientation,
 ) -> u64 {
     let pixels = u64::from(width) * u64::from(height);
-    let rotated = if orientation == image::metadata::Orientation::NoTransforms { 0 } else { pixel_bytes };
-    let to_jpeg = if matches!(format, ImageFormat::Jpeg | ImageFormat::WebP) { pixels * 3 } else { 0 };
+    let rotated =
+        if orientation == image::metadata::Orientation::NoTransforms { 0 } else { pixel_bytes };
+    let to_jpeg =
+        if matches!(format, ImageFormat::Jpeg | ImageFormat::WebP) { pixels * 3 } else { 0 };
     pixel_bytes + rotated + to_jpeg
 }
 

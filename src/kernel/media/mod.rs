@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDateTime;
 
 use crate::db::{Db, DbConn};
-use crate::kernel::gate::WorkGate;
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
+use crate::kernel::gate::WorkGate;
 use crate::kernel::tokens::sha256_hex;
 pub use inspect::{FileKind, MediaLimits};
 pub use store::FileRow;

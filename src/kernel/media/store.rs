@@ -102,6 +102,8 @@ pub fn uploaded_since(
         .limit(limit);
     Ok(match uploader {
         super::Uploader::User(id) => query.filter(files::uploaded_by_user_id.eq(id)).load(conn)?,
-        super::Uploader::Staff(id) => query.filter(files::uploaded_by_staff_id.eq(id)).load(conn)?,
+        super::Uploader::Staff(id) => {
+            query.filter(files::uploaded_by_staff_id.eq(id)).load(conn)?
+        }
     })
 }

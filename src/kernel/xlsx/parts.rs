@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use quick_xml::events::Event;
 
-use super::{Meter, Xml, XlsxLimits, attr, broken, push_reference, refuse};
+use super::{Meter, XlsxLimits, Xml, attr, broken, push_reference, refuse};
 use crate::error::AppError;
 
 type Zip<'b> = zip::ZipArchive<std::io::Cursor<&'b [u8]>>;
@@ -41,7 +41,11 @@ fn part_name(target: &str) -> String {
 }
 
 /// The first sheet (by the workbook's order) and the shared strings and styles parts.
-pub(super) fn layout(zip: &mut Zip<'_>, meter: &Rc<Meter>, too_big: &str) -> Result<Layout, AppError> {
+pub(super) fn layout(
+    zip: &mut Zip<'_>,
+    meter: &Rc<Meter>,
+    too_big: &str,
+) -> Result<Layout, AppError> {
     let mut first_sheet_rel = None;
     if let Some(mut xml) = open(zip, "xl/workbook.xml", meter, too_big)? {
         loop {
@@ -52,7 +56,9 @@ pub(super) fn layout(zip: &mut Zip<'_>, meter: &Rc<Meter>, too_big: &str) -> Res
                         .attributes()
                         .flatten()
                         .find(|a| a.key.local_name().as_ref() == "id")
-                        .and_then(|a| quick_xml::escape::unescape(&a.value).ok().map(|v| v.into_owned()));
+                        .and_then(|a| {
+                            quick_xml::escape::unescape(&a.value).ok().map(|v| v.into_owned())
+                        });
                     break;
                 }
                 _ => {}
@@ -69,9 +75,7 @@ pub(super) fn layout(zip: &mut Zip<'_>, meter: &Rc<Meter>, too_big: &str) -> Res
         loop {
             match xml.next()? {
                 Event::Eof => break,
-                Event::Start(e) | Event::Empty(e)
-                    if e.local_name().as_ref() == "Relationship" =>
-                {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                     let (Some(id), Some(kind), Some(target)) =
                         (attr(&e, "Id"), attr(&e, "Type"), attr(&e, "Target"))
                     else {
@@ -119,7 +123,8 @@ pub(super) fn shared_strings(
     too_big: &str,
     limits: &XlsxLimits,
 ) -> Result<SharedStrings, AppError> {
-    let too_many = || refuse(format!("文件中的不同文本超过 {} 个，无法导入", limits.max_shared_strings));
+    let too_many =
+        || refuse(format!("文件中的不同文本超过 {} 个，无法导入", limits.max_shared_strings));
     let mut out = SharedStrings::default();
     let Some(mut xml) = open(zip, name, meter, too_big)? else { return Ok(out) };
     let (mut in_item, mut in_text, mut in_phonetic) = (false, false, false);

@@ -57,10 +57,7 @@ fn ordinary_sheets_read_cell_by_cell() {
         read,
         vec![
             (1, vec![Cell::Text("a & b".into()), Cell::Empty, Cell::Text("xy".into())]),
-            (
-                3,
-                vec![Cell::Number(13_800_138_000.0), Cell::Text("张三".into()), Cell::Bool(true)]
-            ),
+            (3, vec![Cell::Number(13_800_138_000.0), Cell::Text("张三".into()), Cell::Bool(true)]),
         ]
     );
 }
@@ -113,7 +110,8 @@ fn an_absurd_unique_count_is_refused_before_reading_strings() {
 
 #[test]
 fn rows_past_the_limit_stop_the_read() {
-    let rows: String = (1..=30).map(|r| format!(r#"<row r="{r}"><c><v>{r}</v></c></row>"#)).collect();
+    let rows: String =
+        (1..=30).map(|r| format!(r#"<row r="{r}"><c><v>{r}</v></c></row>"#)).collect();
     let bytes = book(&sheet_xml("", &rows), SST);
     let limits = XlsxLimits { max_rows: 10, ..XlsxLimits::default() };
     let mut seen = 0;
@@ -140,7 +138,10 @@ fn decompression_past_the_limit_and_giant_elements_are_refused() {
 
 #[test]
 fn non_workbooks_are_refused_plainly() {
-    assert_eq!(read_all(b"not a zip", &XlsxLimits::default()).unwrap_err().fields()[0].field, "file");
+    assert_eq!(
+        read_all(b"not a zip", &XlsxLimits::default()).unwrap_err().fields()[0].field,
+        "file"
+    );
     let rows = br#"<worksheet><sheetData><row r="2"><c><v>1</v></c></row><row r="1"><c><v>1</v></c></row>"#;
     let bytes = book(rows, SST);
     assert!(read_all(&bytes, &XlsxLimits::default()).is_err());
