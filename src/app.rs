@@ -16,7 +16,8 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::http::metrics::Metrics;
 use crate::kernel::clock::{SharedClock, SystemClock};
-use crate::kernel::media::{MediaLimits, MediaStore};
+use crate::kernel::gate::WorkGate;
+use crate::kernel::media::{MediaLimits, MediaStore, UploadQuota};
 use crate::kernel::rate_limit::RateLimiter;
 use crate::kernel::settings::{self, AssociationSettings};
 use crate::notify::Providers;
@@ -122,12 +123,18 @@ impl Application {
         }
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        let gate = WorkGate::new(config.limits.work_memory_mb, config.limits.uploads_in_flight);
         let media = MediaStore::new(
             config.data_dir.join("files"),
             MediaLimits {
                 max_bytes: config.media.max_upload_bytes,
                 max_pixels: config.media.max_image_pixels,
                 thumbnail_px: config.media.thumbnail_px,
+            },
+            gate,
+            UploadQuota {
+                files: config.limits.daily_upload_files,
+                bytes: config.limits.daily_upload_bytes,
             },
         );
         let wechat = WechatClient::new(&config.wechat)?;

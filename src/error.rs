@@ -92,6 +92,15 @@ pub enum AppError {
         /// Human message.
         message: String,
     },
+    /// The server is at its limit for this kind of work (image decodes, imports,
+    /// uploads at once); try again after `retry_after_secs` (503 with `Retry-After`).
+    #[error("{message}")]
+    Busy {
+        /// Seconds until a retry may succeed (`Retry-After`).
+        retry_after_secs: u64,
+        /// Human message.
+        message: String,
+    },
     /// An outside service (WeChat, SMS) failed or is unreachable.
     #[error("{0}")]
     Upstream(String),
@@ -131,6 +140,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -151,6 +161,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
             Self::Upstream(_) => "upstream_unavailable",
             Self::Database(_) | Self::Internal(_) => "internal_error",
         }
@@ -161,6 +172,16 @@ impl AppError {
         match self {
             Self::Validation(fields) => fields,
             _ => &[],
+        }
+    }
+
+    /// Seconds a client should wait before retrying (429 and 503 answers).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs, .. } | Self::Busy { retry_after_secs, .. } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod model;
 pub mod password;
 pub mod profile;
+pub mod sessions;
 pub mod sign_in;
 pub mod sms;
 pub mod store;
@@ -14,6 +15,9 @@ pub mod wechat;
 use chrono::NaiveDateTime;
 
 pub use model::{Role, StaffRow, UserRow};
+pub use sessions::{
+    end_all_staff_sessions, end_staff_session, staff_of_session, start_staff_session,
+};
 pub use throttle::LoginThrottle;
 
 use crate::db::{Db, is_unique_violation};

@@ -206,6 +206,7 @@ pub async fn cancel_registration(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ScanRequest {
     /// The scanned text: `{public_base_url}/q/{token}` (or the bare token).
+    #[schema(min_length = 1, max_length = 2048, pattern = "^[!-~]{1,2048}$")]
     pub qr: String,
 }
 
@@ -235,10 +236,10 @@ pub struct ScanView {
 pub async fn create_scan(
     state: web::Data<AppState>,
     user: BearerUser,
-    body: web::Json<ScanRequest>,
+    body: super::body::JsonObject<ScanRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let qr = body.into_inner().qr;
-    if qr.trim().is_empty() || qr.len() > 2048 {
+    if qr.is_empty() || qr.len() > 2048 || !qr.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(crate::error::AppError::field("qr", "请扫描活动二维码").into());
     }
     let key = state.config.hmac_key();

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod billing;
 pub mod certificates;
+pub mod body;
+pub mod contract;
 pub mod error;
 pub mod events;
 pub mod events_lottery;

@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
@@ -87,6 +88,7 @@ use crate::error::FieldError;
         ms::IndustryList,
         ms::ApplicationList,
         crate::membership::ApplicationInput,
+        crate::membership::ApplicationKind,
         crate::membership::ApplicationView,
         crate::membership::MembershipView,
         crate::membership::members::NamedRef,
@@ -126,7 +128,7 @@ use crate::error::FieldError;
         crate::profiles::certificates_model::Validity,
         crate::profiles::certificates_model::ExtraLine,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
         (name = "certificates", description = "Honour certificates: the association's and members' (reviewed), verification links"),

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbUrl;
 
+mod limits;
 mod providers;
+pub use limits::{LimitsConfig, MetricsConfig};
 pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig};
 
 /// A secret value: never printed by `Debug` or logs.
@@ -82,6 +84,10 @@ pub struct Config {
     pub sms: SmsConfig,
     /// WeChat Pay (orders paid in the mini-program).
     pub wechat_pay: WechatPayConfig,
+    /// Bounds on imports, heavy work and uploads.
+    pub limits: LimitsConfig,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -187,6 +193,8 @@ impl Default for Config {
                 },
             },
             wechat_pay: WechatPayConfig::default(),
+            limits: LimitsConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -249,6 +257,7 @@ impl Config {
             return fail("log.level", format!("`{}` is not a log filter", self.log.level));
         }
         self.validate_providers()?;
+        self.limits.validate()?;
         for (name, secret, len) in [
             ("secrets.cookie_key", &self.secrets.cookie_key, 64),
             ("secrets.hmac_key", &self.secrets.hmac_key, 32),

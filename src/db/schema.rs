@@ -75,6 +75,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -562,3 +563,18 @@ diesel::table! {
     }
 }
 // --- end experts, certificates ---
+// --- robustness (issue 8) ---
+diesel::table! {
+    /// Signed-in staff sessions; the cookie holds a token whose hash is here, so
+    /// logout and "sign out everywhere" end sessions on the server.
+    staff_sessions (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(staff_sessions -> staff (staff_id));
+diesel::allow_tables_to_appear_in_same_query!(staff_sessions, staff);

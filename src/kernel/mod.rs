@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod blocking;
 pub mod clock;
+pub mod gate;
 pub mod media;
 pub mod money;
 pub mod outbox;
@@ -15,3 +16,4 @@ pub mod review;
 pub mod revisions;
 pub mod settings;
 pub mod tokens;
+pub mod xlsx;

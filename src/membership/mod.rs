@@ -17,6 +17,7 @@ use crate::error::AppError;
 
 pub use applications::{ApplicationInput, ApplicationView};
 pub use members::{MembershipView, membership_of};
+pub use model::ApplicationKind;
 pub use model::status;
 
 /// Whether `user_id` is an active member now (for member prices and members-only

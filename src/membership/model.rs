@@ -8,8 +8,9 @@ use crate::db::schema::{
 };
 use crate::kernel::review::ReviewStatus;
 
-/// What an application asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an application asks for (`join`, `position`, `resign` in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub enum ApplicationKind {
     /// 入会申请.
     Join,

@@ -127,7 +127,12 @@ pub async fn deliver_due(
     providers: &Providers,
 ) -> Result<usize, AppError> {
     let now = clock.now_naive();
-    let due = db.run(move |conn| outbox::due(conn, now, 100)).await?;
+    let due = db
+        .run(move |conn| {
+            outbox::expire(conn, now)?;
+            outbox::due(conn, now, 100)
+        })
+        .await?;
     let mut delivered = 0;
     for message in due {
         let sender = providers.for_channel(&message.channel);

@@ -50,10 +50,12 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("", Staff, home::show_home),
         RouteDef::get("/account/password", Staff, account::show_password),
         RouteDef::post("/account/password", Staff, account::change_password),
+        RouteDef::post("/account/sign-out-everywhere", Staff, auth::sign_out_everywhere),
         RouteDef::get("/staff", Staff, staff::list_staff),
         RouteDef::post("/staff", Staff, staff::create_staff),
         RouteDef::post("/staff/{id}/disable", Staff, staff::disable_staff),
         RouteDef::post("/staff/{id}/enable", Staff, staff::enable_staff),
+        RouteDef::post("/staff/{id}/sign-out", Staff, staff::sign_out_staff),
         RouteDef::post("/staff/{id}/reset-password", Staff, staff::reset_staff_password),
         RouteDef::post("/staff/{id}/link-user", Staff, staff::link_user),
         RouteDef::post("/staff/{id}/unlink-user", Staff, staff::unlink_user),
@@ -203,5 +205,6 @@ pub fn scope(
         .configure(|cfg| register(cfg, routes()))
         .default_service(web::to(error::not_found))
         .wrap(from_fn(csrf::check_csrf))
+        .wrap(from_fn(session::keep_cookie_small))
         .wrap(sessions)
 }

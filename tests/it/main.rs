@@ -17,6 +17,7 @@ mod ops;
 mod outbox;
 mod races;
 mod reviewed;
+mod robustness;
 mod route_walk;
 mod schema_drift;
 mod sign_in;

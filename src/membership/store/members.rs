@@ -212,6 +212,28 @@ pub fn roll(
     query.load(conn)
 }
 
+/// Up to `limit` rows of the roll after member id `after_id`, by id (the export reads
+/// the roll in such chunks).
+pub fn roll_after(
+    conn: &mut DbConn,
+    filter: &MemberFilter,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<RollRow>, Error> {
+    roll_query!(filter)
+        .filter(members::id.gt(after_id))
+        .order(members::id.asc())
+        .select((
+            MemberRow::as_select(),
+            users::phone,
+            member_types::name,
+            positions::name,
+            industries::name.nullable(),
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
 /// How many members match.
 pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error> {
     roll_query!(filter).count().get_result(conn)
