@@ -81,6 +81,7 @@ pub fn routes() -> Vec<RouteDef> {
             "/v1/payments/wechat/notify",
             Access::Public,
             billing::receive_wechat_notify,
+        ),
         // experts and certificates (issue 11)
         RouteDef::get("/v1/experts", Access::User, experts::list_experts),
         RouteDef::get("/v1/experts/{id}", Access::User, experts::show_expert),
