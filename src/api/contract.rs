@@ -25,6 +25,9 @@ fn header(description: &str) -> utoipa::openapi::header::Header {
         .build()
 }
 
+/// The WeChat Pay notify endpoint, which answers in WeChat's prescribed form.
+const WECHAT_NOTIFY: &str = "/api/v1/payments/wechat/notify";
+
 fn add(op: &mut Operation, status: &str, description: &str) {
     op.responses.responses.entry(status.to_owned()).or_insert_with(|| RefOr::T(error(description)));
 }
@@ -66,13 +69,19 @@ fn complete(op: &mut Operation) {
 
 impl utoipa::Modify for SharedResponses {
     fn modify(&self, openapi: &mut OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
             for op in
                 [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete]
                     .into_iter()
                     .flatten()
             {
-                complete(op);
+                if path == WECHAT_NOTIFY {
+                    // WeChat Pay's own answer form for everything the handler refuses; only
+                    // an oversized body is refused before it, in ours.
+                    add(op, "413", "Body larger than allowed (`payload_too_large`)");
+                } else {
+                    complete(op);
+                }
             }
         }
     }

@@ -3,8 +3,8 @@
 
 pub mod auth;
 pub mod billing;
-pub mod certificates;
 pub mod body;
+pub mod certificates;
 pub mod contract;
 pub mod error;
 pub mod events;

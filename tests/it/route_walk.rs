@@ -106,7 +106,9 @@ async fn the_openapi_document_describes_every_api_route() {
         let wechat = route.path == "/api/v1/payments/wechat/notify";
         for (status, response) in errors {
             let schema = &response["content"]["application/json"]["schema"]["$ref"];
-            let expected = if wechat {
+            // Bodies too large or not JSON are refused before the handler, in our form.
+            let before_handler = status.as_str() == "413";
+            let expected = if wechat && !before_handler {
                 "#/components/schemas/NotifyFailBody"
             } else {
                 "#/components/schemas/ErrorBody"
