@@ -7,7 +7,7 @@
 //! `cargo run --release --example payments_bench -- [N] [CONCURRENCY]` on SQLite;
 //! with `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres` a fresh
 //! PostgreSQL database is made for the run (and dropped after).
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark tool fails loudly")]
+#![expect(clippy::unwrap_used, reason = "a benchmark tool fails loudly")]
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -121,10 +121,10 @@ pub async fn refund_order(
             request_locked(conn, at, Actor::Staff(staff_id), &order, cents, &reason)
         })
         .await?;
-    if row.status == refund_status::REQUESTED {
-        if let Err(e) = submit(db, clock, gateway, row.id).await {
-            tracing::warn!(error = %e, refund = row.id, "refund not submitted yet; the sweep retries");
-        }
+    if row.status == refund_status::REQUESTED
+        && let Err(e) = submit(db, clock, gateway, row.id).await
+    {
+        tracing::warn!(error = %e, refund = row.id, "refund not submitted yet; the sweep retries");
     }
     let id = row.id;
     db.run(move |conn| pstore::refund(conn, id)?.ok_or_else(|| AppError::not_found("退款"))).await

@@ -278,14 +278,15 @@ impl<R: Read> SheetReader<'_, R> {
                     };
                     cells.clear();
                 }
-                Event::End(e) if e.local_name().as_ref() == "row" => {
-                    if cells.iter().any(|c| *c != Cell::Empty) {
-                        rows_seen += 1;
-                        if rows_seen > self.limits.max_rows + 1 {
-                            return Err(self.too_many_rows());
-                        }
-                        on_row(line, std::mem::take(&mut cells))?;
+                Event::End(e)
+                    if e.local_name().as_ref() == "row"
+                        && cells.iter().any(|c| *c != Cell::Empty) =>
+                {
+                    rows_seen += 1;
+                    if rows_seen > self.limits.max_rows + 1 {
+                        return Err(self.too_many_rows());
                     }
+                    on_row(line, std::mem::take(&mut cells))?;
                 }
                 Event::Start(e) if e.local_name().as_ref() == "c" => {
                     cell = Some(self.open_cell(&e, cells.len())?);

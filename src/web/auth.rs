@@ -57,28 +57,6 @@ fn safe_next(next: &str) -> &str {
     if ok { next } else { "/admin" }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn only_plain_workbench_paths_are_followed() {
-        assert_eq!(safe_next("/admin/members?page=2"), "/admin/members?page=2");
-        for bad in [
-            "https://evil.example/admin",
-            "//evil.example",
-            "/admin\r\nSet-Cookie: x=1",
-            "/admin\0",
-            "/admin/\n",
-            "/admin\\..\\evil",
-            "/admin/成员",
-            "/login",
-        ] {
-            assert_eq!(safe_next(bad), "/admin", "{bad:?}");
-        }
-    }
-}
-
 async fn login_page(
     state: &AppState,
     session: &Session,
@@ -173,4 +151,26 @@ pub async fn sign_out_everywhere(
         .await?;
     staff.end();
     Ok(redirect("/admin/login"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_plain_workbench_paths_are_followed() {
+        assert_eq!(safe_next("/admin/members?page=2"), "/admin/members?page=2");
+        for bad in [
+            "https://evil.example/admin",
+            "//evil.example",
+            "/admin\r\nSet-Cookie: x=1",
+            "/admin\0",
+            "/admin/\n",
+            "/admin\\..\\evil",
+            "/admin/成员",
+            "/login",
+        ] {
+            assert_eq!(safe_next(bad), "/admin", "{bad:?}");
+        }
+    }
 }

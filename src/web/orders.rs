@@ -242,6 +242,10 @@ pub struct RefundForm {
     pub reason: String,
 }
 
+/// A payment as the order page shows it: (method, amount, paid, payer, reference,
+/// voucher id).
+pub type PaymentCells = (&'static str, String, String, String, String, Option<i64>);
+
 /// `GET /admin/orders/{id}`.
 #[derive(askama::Template)]
 #[template(path = "web/orders/detail.html")]
@@ -253,7 +257,7 @@ pub struct OrderDetailPage {
     /// Everything about it.
     pub file: OrderFile,
     /// Payment: (method, amount, paid, payer, reference, voucher id).
-    pub payment: Option<(&'static str, String, String, String, String, Option<i64>)>,
+    pub payment: Option<PaymentCells>,
     /// Refunds: (no, amount, status label, reason, asked, settled).
     pub refunds: Vec<(String, String, &'static str, String, String, String)>,
     /// Transactions: (out_trade_no, status, created, expires).

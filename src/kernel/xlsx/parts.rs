@@ -19,7 +19,7 @@ pub(super) struct Layout {
     pub styles: Option<String>,
 }
 
-fn open<'z, 'b, R: Read + Seek>(
+fn open<'z, R: Read + Seek>(
     zip: &'z mut zip::ZipArchive<R>,
     name: &str,
     meter: &Rc<Meter>,
