@@ -15,5 +15,6 @@ pub mod kernel;
 pub mod membership;
 pub mod notify;
 pub mod public;
+pub mod surveys;
 pub mod telemetry;
 pub mod web;

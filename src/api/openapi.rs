@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
-use super::{events, events_lottery, me, sign_in, uploads};
+use super::{events, events_lottery, me, sign_in, surveys, uploads};
 use crate::error::FieldError;
 
 /// The mini-program API.
@@ -44,6 +44,10 @@ use crate::error::FieldError;
         events::create_scan,
         events_lottery::create_lottery_entry,
         events_lottery::list_lottery_wins,
+        surveys::list_surveys,
+        surveys::show_survey,
+        surveys::create_response,
+        surveys::show_results,
     ),
     components(schemas(
         ErrorBody,
@@ -74,6 +78,17 @@ use crate::error::FieldError;
         events_lottery::LotterySignInRequest,
         events_lottery::LotterySignInView,
         events_lottery::LotteryWinView,
+        surveys::SurveyItemView,
+        surveys::SurveyPageView,
+        surveys::QuestionView,
+        surveys::SurveyDetailView,
+        surveys::ResponseRequest,
+        surveys::ResponseAccepted,
+        surveys::QuestionResultView,
+        surveys::SurveyResultsView,
+        crate::surveys::model::AnswerInput,
+        crate::surveys::model::OptionRow,
+        crate::surveys::results::Bar,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -81,6 +96,7 @@ use crate::error::FieldError;
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "membership", description = "Member types, positions, industries and applications"),
+        (name = "surveys", description = "Surveys and polls: answering once, poll results"),
         (name = "uploads", description = "Files sent by users"),
     )
 )]

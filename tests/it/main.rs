@@ -21,6 +21,7 @@ mod sign_in;
 mod sms_limits;
 mod staff_admin;
 mod support;
+mod surveys;
 mod tokens;
 mod uploads;
 mod workbench_auth;
