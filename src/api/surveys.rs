@@ -199,14 +199,9 @@ pub async fn list_surveys(
             return Err(crate::error::AppError::field("kind", "kind 须为 survey 或 poll").into());
         }
     };
-    let page = answer::answerable(
-        &state.db,
-        &state.clock,
-        user.user.id,
-        kind,
-        query.page.unwrap_or(1),
-    )
-    .await?;
+    let page =
+        answer::answerable(&state.db, &state.clock, user.user.id, kind, query.page.unwrap_or(1))
+            .await?;
     let pages = page.pages();
     Ok(HttpResponse::Ok().json(SurveyPageView {
         items: page.rows.iter().map(|a| SurveyItemView::new(&a.survey, a.answered)).collect(),

@@ -68,11 +68,7 @@ pub async fn answerable(
 }
 
 /// One published survey the user belongs to the audience of, with `answered`.
-pub async fn for_user(
-    db: &Db,
-    user_id: i64,
-    id: i64,
-) -> Result<(SurveyFull, bool), AppError> {
+pub async fn for_user(db: &Db, user_id: i64, id: i64) -> Result<(SurveyFull, bool), AppError> {
     db.run(move |conn| {
         let survey = store::survey(conn, id)?
             .filter(|s| s.status == model::status::PUBLISHED)
@@ -126,8 +122,8 @@ pub async fn submit(
             });
         }
         let full = load_full(conn, survey)?;
-        let values = model::check_answers(&full.questions, &answers)
-            .map_err(AppError::Validation)?;
+        let values =
+            model::check_answers(&full.questions, &answers).map_err(AppError::Validation)?;
         match conn.transaction(|c| store::insert_participation(c, id, user_id)) {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => {

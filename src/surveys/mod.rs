@@ -44,7 +44,8 @@ pub fn load_full(conn: &mut DbConn, survey: SurveyRow) -> Result<SurveyFull, App
     let questions = rows
         .into_iter()
         .map(|row| {
-            let mine: Vec<_> = options.iter().filter(|o| o.question_id == row.id).cloned().collect();
+            let mine: Vec<_> =
+                options.iter().filter(|o| o.question_id == row.id).cloned().collect();
             options.retain(|o| o.question_id != row.id);
             Question { row, options: mine }
         })
@@ -141,7 +142,9 @@ pub async fn publish(
     db.write(move |conn| {
         let survey = store::lock_survey(conn, id)?.ok_or_else(not_found)?;
         if survey.status != model::status::DRAFT {
-            return Err(AppError::Conflict { code: "already_published", message: "已发布".into() });
+            return Err(AppError::Conflict {
+                code: "already_published", message: "已发布".into()
+            });
         }
         if store::questions(conn, id)?.is_empty() {
             return Err(AppError::Conflict {

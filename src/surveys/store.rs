@@ -52,9 +52,7 @@ pub fn update_details(
     details: &SurveyDetails,
     at: NaiveDateTime,
 ) -> QResult<usize> {
-    diesel::update(surveys::table.find(id))
-        .set((details, surveys::updated_at.eq(at)))
-        .execute(conn)
+    diesel::update(surveys::table.find(id)).set((details, surveys::updated_at.eq(at))).execute(conn)
 }
 
 /// Sets the status.
@@ -149,11 +147,8 @@ pub fn insert_question(
     position: i32,
     spec: &QuestionSpec,
 ) -> QResult<QuestionRow> {
-    let row = (
-        survey_questions::survey_id.eq(survey_id),
-        survey_questions::position.eq(position),
-        spec,
-    );
+    let row =
+        (survey_questions::survey_id.eq(survey_id), survey_questions::position.eq(position), spec);
     crate::per_backend!(conn, |c| diesel::insert_into(survey_questions::table)
         .values(row)
         .returning(QuestionRow::as_returning())
@@ -197,7 +192,9 @@ pub fn insert_option(
 
 /// Renames an option.
 pub fn set_option_label(conn: &mut DbConn, id: i64, label: &str) -> QResult<usize> {
-    diesel::update(survey_options::table.find(id)).set(survey_options::label.eq(label)).execute(conn)
+    diesel::update(survey_options::table.find(id))
+        .set(survey_options::label.eq(label))
+        .execute(conn)
 }
 
 /// Moves an option.
@@ -270,7 +267,12 @@ pub fn participants(conn: &mut DbConn, survey_id: i64) -> QResult<Vec<i64>> {
 }
 
 /// Records today's reminder to a user (unique per survey, user and day).
-pub fn insert_reminder(conn: &mut DbConn, survey_id: i64, user_id: i64, day: &str) -> QResult<usize> {
+pub fn insert_reminder(
+    conn: &mut DbConn,
+    survey_id: i64,
+    user_id: i64,
+    day: &str,
+) -> QResult<usize> {
     diesel::insert_into(survey_reminders::table)
         .values((
             survey_reminders::survey_id.eq(survey_id),

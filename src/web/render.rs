@@ -53,6 +53,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/membership-settings", "会员设置", &[Role::Admin, Role::Secretary]),
     ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
     ("/admin/lotteries", "抽奖", &[Role::Admin, Role::Secretary]),
+    ("/admin/surveys", "问卷投票", &[Role::Admin, Role::Secretary]),
 ];
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.

@@ -22,6 +22,7 @@ mod sms_limits;
 mod staff_admin;
 mod support;
 mod surveys;
+mod surveys_web;
 mod tokens;
 mod uploads;
 mod workbench_auth;

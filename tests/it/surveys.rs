@@ -42,7 +42,10 @@ pub fn spec(kind: &str, title: &str, required: bool) -> QuestionSpec {
 }
 
 /// A published survey with one question of each type (single and multiple required).
-pub async fn five_question_survey(app: &TestApp, tweak: impl FnOnce(&mut SurveyDetails)) -> SurveyFull {
+pub async fn five_question_survey(
+    app: &TestApp,
+    tweak: impl FnOnce(&mut SurveyDetails),
+) -> SurveyFull {
     let staff = app.create_staff(Role::Secretary).await;
     let (db, clock) = (&app.state.db, &app.state.clock);
     let mut d = details("会员满意度调查");
@@ -84,8 +87,12 @@ pub fn good_answers(full: &SurveyFull) -> Value {
 }
 
 async fn submit(app: &TestApp, client: &reqwest::Client, id: i64, body: &Value) -> (u16, Value) {
-    let res =
-        client.post(app.url(&format!("/api/v1/surveys/{id}/responses"))).json(body).send().await.unwrap();
+    let res = client
+        .post(app.url(&format!("/api/v1/surveys/{id}/responses")))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
     (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
 }
 
@@ -96,12 +103,33 @@ async fn answering_lists_refuses_with_the_question_named_and_counts_once() {
     let id = full.survey.id;
     let (client, user, _) = app.user_client().await;
 
-    let list: Value = client.get(app.url("/api/v1/surveys?kind=survey")).send().await.unwrap().json().await.unwrap();
+    let list: Value = client
+        .get(app.url("/api/v1/surveys?kind=survey"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["answered"], false);
-    let polls: Value = client.get(app.url("/api/v1/surveys?kind=poll")).send().await.unwrap().json().await.unwrap();
+    let polls: Value = client
+        .get(app.url("/api/v1/surveys?kind=poll"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(polls["total"], 0);
-    let detail: Value = client.get(app.url(&format!("/api/v1/surveys/{id}"))).send().await.unwrap().json().await.unwrap();
+    let detail: Value = client
+        .get(app.url(&format!("/api/v1/surveys/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(detail["questions"].as_array().unwrap().len(), 5);
     assert_eq!(detail["questions"][1]["options"][2]["label"], "政策");
     assert_eq!(detail["open"], true);
@@ -114,19 +142,45 @@ async fn answering_lists_refuses_with_the_question_named_and_counts_once() {
         body
     };
     let cases = [
-        (with(0, json!({"question_id": q(&full, 0), "option_ids": [opt(&full, 1, 0)]})), "不属于此题", q(&full, 0)),
-        (with(1, json!({"question_id": q(&full, 1), "option_ids": [opt(&full, 1, 0), opt(&full, 1, 1), opt(&full, 1, 2)]})), "最多选择 2 项", q(&full, 1)),
+        (
+            with(0, json!({"question_id": q(&full, 0), "option_ids": [opt(&full, 1, 0)]})),
+            "不属于此题",
+            q(&full, 0),
+        ),
+        (
+            with(
+                1,
+                json!({"question_id": q(&full, 1), "option_ids": [opt(&full, 1, 0), opt(&full, 1, 1), opt(&full, 1, 2)]}),
+            ),
+            "最多选择 2 项",
+            q(&full, 1),
+        ),
         (with(0, json!({"question_id": q(&full, 2), "text": "再写"})), "此题必答", q(&full, 0)),
-        (with(2, json!({"question_id": q(&full, 2), "text": "这条建议写得太长了超过十个字"})), "不超过 10 字", q(&full, 2)),
+        (
+            with(2, json!({"question_id": q(&full, 2), "text": "这条建议写得太长了超过十个字"})),
+            "不超过 10 字",
+            q(&full, 2),
+        ),
         (with(3, json!({"question_id": q(&full, 3), "value": 6})), "须在 1 到 5 之间", q(&full, 3)),
-        (with(4, json!({"question_id": q(&full, 4), "value": 1001})), "须在 0 到 1000 之间", q(&full, 4)),
+        (
+            with(4, json!({"question_id": q(&full, 4), "value": 1001})),
+            "须在 0 到 1000 之间",
+            q(&full, 4),
+        ),
     ];
     for (body, message, question) in cases {
         let (status, err) = submit(&app, &client, id, &body).await;
         assert_eq!(status, 422, "{err}");
         let field = format!("answers.{question}");
-        let hit = err["error"]["fields"].as_array().unwrap().iter().find(|f| f["field"] == field.as_str());
-        let text = hit.unwrap_or_else(|| panic!("{field} in {err}"))["message"].as_str().unwrap().to_owned();
+        let hit = err["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == field.as_str());
+        let text = hit.unwrap_or_else(|| panic!("{field} in {err}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert!(text.contains(message) && text.contains("题「"), "{text}");
     }
     assert_eq!(app.count_rows("survey_responses").await, 0);
@@ -138,15 +192,17 @@ async fn answering_lists_refuses_with_the_question_named_and_counts_once() {
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_answered")));
     assert_eq!(app.count_rows("survey_responses").await, 1);
     assert_eq!(app.count_rows("survey_answers").await, 6, "two options, text, rating, number");
-    let list: Value = client.get(app.url("/api/v1/surveys")).send().await.unwrap().json().await.unwrap();
+    let list: Value =
+        client.get(app.url("/api/v1/surveys")).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["items"][0]["answered"], true);
 
     // Frozen: questions cannot be added or moved; texts and the closing time can change.
     let (db, clock) = (&app.state.db, &app.state.clock);
     let staff = app.create_staff(Role::Secretary).await;
-    let err = surveys::add_question(db, clock, staff.id, id, spec(qkind::TEXT, "新题", false), vec![])
-        .await
-        .unwrap_err();
+    let err =
+        surveys::add_question(db, clock, staff.id, id, spec(qkind::TEXT, "新题", false), vec![])
+            .await
+            .unwrap_err();
     assert_eq!(err.code(), "survey_frozen");
     let mut d = full.survey.details.clone();
     d.title = "会员满意度调查（2026）".into();
@@ -171,7 +227,8 @@ async fn audience_members_and_positions_are_enforced() {
     let (client, user, _) = app.user_client().await;
     let (status, body) = submit(&app, &client, full.survey.id, &good_answers(&full)).await;
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("not_in_audience")));
-    let res = client.get(app.url(&format!("/api/v1/surveys/{}", full.survey.id))).send().await.unwrap();
+    let res =
+        client.get(app.url(&format!("/api/v1/surveys/{}", full.survey.id))).send().await.unwrap();
     assert_eq!(res.status(), 404);
     crate::events::make_member(&app, user.id).await;
     let (status, _) = submit(&app, &client, full.survey.id, &good_answers(&full)).await;
@@ -196,15 +253,23 @@ async fn anonymous_answers_carry_no_user_and_parallel_submissions_count_once() {
     let body = good_answers(&full);
     let mut tasks = Vec::new();
     for _ in 0..8 {
-        let (client, url, body) = (client.clone(), app.url(&format!("/api/v1/surveys/{id}/responses")), body.clone());
-        tasks.push(tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() }));
+        let (client, url, body) =
+            (client.clone(), app.url(&format!("/api/v1/surveys/{id}/responses")), body.clone());
+        tasks.push(tokio::spawn(async move {
+            client.post(url).json(&body).send().await.unwrap().status().as_u16()
+        }));
     }
     let mut statuses = Vec::new();
     for t in tasks {
         statuses.push(t.await.unwrap());
     }
     statuses.sort_unstable();
-    assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409], "on postgres: {}", app.on_postgres());
+    assert_eq!(
+        statuses,
+        [201, 409, 409, 409, 409, 409, 409, 409],
+        "on postgres: {}",
+        app.on_postgres()
+    );
     assert_eq!(app.count_rows("survey_responses").await, 1);
     assert_eq!(app.count_rows("survey_participations").await, 1);
 
@@ -224,7 +289,14 @@ async fn anonymous_answers_carry_no_user_and_parallel_submissions_count_once() {
     assert_eq!(rows[0].0, None);
     assert_eq!(rows[0].1.time(), chrono::NaiveTime::MIN);
 
-    let results: Value = client.get(app.url(&format!("/api/v1/surveys/{id}/results"))).send().await.unwrap().json().await.unwrap();
+    let results: Value = client
+        .get(app.url(&format!("/api/v1/surveys/{id}/results")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(results["total"], 1);
     assert_eq!(results["questions"][0]["bars"][1]["count"], 1);
     assert_eq!(results["questions"][0]["bars"][1]["percent"], 100.0);
