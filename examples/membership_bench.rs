@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use guildhall::db::{Db, DbUrl};
 use guildhall::kernel::clock::{SharedClock, SystemClock};
-use guildhall::membership::{excel, import, members};
+use guildhall::membership::{import, members};
 
 const HEADER: [&str; 10] = [
     "会员编号",
@@ -29,7 +29,7 @@ const HEADER: [&str; 10] = [
 
 fn workbook(n: u32) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
+    let sheet = book.add_worksheet_with_constant_memory().expect("sheet");
     for (c, h) in (0_u16..).zip(HEADER) {
         sheet.write_string(0, c, h).expect("header");
     }
@@ -73,24 +73,26 @@ async fn main() -> anyhow::Result<()> {
     println!("members: {n}, import file: {} KiB", bytes.len() / 1024);
 
     let started = Instant::now();
-    let report = import::import_members(&db, &clock, tz, 0, bytes, import::Duplicates::Refuse)
+    let limits = guildhall::kernel::xlsx::XlsxLimits {
+        max_rows: n as usize,
+        ..guildhall::kernel::xlsx::XlsxLimits::default()
+    };
+    let file = import::ImportFile { bytes, limits };
+    let report = import::import_members(&db, &clock, tz, 0, file, import::Duplicates::Refuse)
         .await
         .map_err(|e| anyhow::anyhow!("import failed: {e}"))?;
     let import_time = started.elapsed();
-    anyhow::ensure!(report.errors.is_empty(), "import reported errors: {:?}", &report.errors[..1]);
+    anyhow::ensure!(
+        report.errors.is_empty(),
+        "import reported errors: {:?}",
+        &report.errors.listed[..1]
+    );
     println!("import: {} members in {:.3} s", report.imported, import_time.as_secs_f64());
 
     let started = Instant::now();
-    let rows = members::roll_all(&db, members::member_filter(None, None, None, None, None))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let xlsx = excel::export_xlsx(&rows, tz).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let filter = members::member_filter(None, None, None, None, None);
+    let xlsx = members::export_roll(&db, filter, tz).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let export_time = started.elapsed();
-    println!(
-        "export: {} members, {} KiB in {:.3} s",
-        rows.len(),
-        xlsx.len() / 1024,
-        export_time.as_secs_f64()
-    );
+    println!("export: {} KiB in {:.3} s", xlsx.len() / 1024, export_time.as_secs_f64());
     Ok(())
 }

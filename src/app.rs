@@ -16,7 +16,8 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::http::metrics::Metrics;
 use crate::kernel::clock::{SharedClock, SystemClock};
-use crate::kernel::media::{MediaLimits, MediaStore};
+use crate::kernel::gate::WorkGate;
+use crate::kernel::media::{MediaLimits, MediaStore, UploadQuota};
 use crate::kernel::rate_limit::RateLimiter;
 use crate::kernel::settings::{self, AssociationSettings};
 use crate::notify::Providers;
@@ -42,6 +43,28 @@ pub struct AppState {
     pub sms_ip_limiter: RateLimiter,
     /// Recently checked bearer tokens.
     pub tokens: crate::accounts::tokens::TokenCache,
+    /// WeChat Pay, or the gateway that says it is not configured.
+    pub payments: crate::billing::wechat_pay::SharedGateway,
+}
+
+impl AppState {
+    /// Payment options from the configuration.
+    pub fn pay_options(&self) -> crate::billing::pay::PayOptions {
+        crate::billing::pay::PayOptions {
+            out_trade_no_prefix: self.config.wechat_pay.out_trade_no_prefix.clone(),
+            prepay_minutes: self.config.wechat_pay.prepay_minutes,
+        }
+    }
+
+    /// What the background billing passes need.
+    pub fn pass_context(&self) -> crate::billing::passes::PassContext {
+        crate::billing::passes::PassContext {
+            db: self.db.clone(),
+            clock: self.clock.clone(),
+            gateway: self.payments.clone(),
+            association: self.config.association.clone(),
+        }
+    }
 }
 
 impl AppState {
@@ -62,6 +85,9 @@ pub struct Dependencies {
     /// How often the outbox worker looks for due messages; `None` runs no worker
     /// (tests deliver explicitly with `notify::deliver_due`).
     pub outbox_interval: Option<Duration>,
+    /// How often the billing pass (payment sweep, dues expiry and reminders) runs;
+    /// `None` runs none (tests call `billing::passes::run_once`).
+    pub billing_interval: Option<Duration>,
 }
 
 impl Default for Dependencies {
@@ -70,6 +96,7 @@ impl Default for Dependencies {
             clock: Arc::new(SystemClock),
             providers: Providers::default(),
             outbox_interval: Some(Duration::from_secs(2)),
+            billing_interval: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -96,6 +123,7 @@ impl Application {
         }
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        let gate = WorkGate::new(config.limits.work_memory_mb, config.limits.uploads_in_flight);
         let media = MediaStore::new(
             config.data_dir.join("files"),
             MediaLimits {
@@ -103,8 +131,14 @@ impl Application {
                 max_pixels: config.media.max_image_pixels,
                 thumbnail_px: config.media.thumbnail_px,
             },
+            gate,
+            UploadQuota {
+                files: config.limits.daily_upload_files,
+                bytes: config.limits.daily_upload_bytes,
+            },
         );
         let wechat = WechatClient::new(&config.wechat)?;
+        let payments = crate::billing::wechat_pay::from_config(&config)?;
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             db: db.clone(),
@@ -114,11 +148,15 @@ impl Application {
             metrics: Metrics::new()?,
             wechat,
             tokens: crate::accounts::tokens::TokenCache::default(),
+            payments,
             sms_ip_limiter: RateLimiter::new(
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),
             ),
         });
+        if let Some(every) = deps.billing_interval {
+            tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));
+        }
         if let Some(every) = deps.outbox_interval {
             tokio::spawn(crate::notify::run_worker(db, deps.clock, deps.providers, every));
         }

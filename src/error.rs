@@ -56,6 +56,14 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// Signed in, but refused for a reason with its own code (e.g. `members_only`).
+    #[error("{message}")]
+    Refused {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// A state-changing request without a valid CSRF token.
     #[error("页面已过期，请刷新后重试")]
     CsrfRejected,
@@ -79,6 +87,15 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("{message}")]
     RateLimited {
+        /// Seconds until a retry may succeed (`Retry-After`).
+        retry_after_secs: u64,
+        /// Human message.
+        message: String,
+    },
+    /// The server is at its limit for this kind of work (image decodes, imports,
+    /// uploads at once); try again after `retry_after_secs` (503 with `Retry-After`).
+    #[error("{message}")]
+    Busy {
         /// Seconds until a retry may succeed (`Retry-After`).
         retry_after_secs: u64,
         /// Human message.
@@ -117,12 +134,13 @@ impl AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) | Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused { .. } | Self::CsrfRejected => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,12 +154,14 @@ impl AppError {
             Self::Invalid { code, .. } => code,
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::Refused { code, .. } => code,
             Self::CsrfRejected => "csrf_rejected",
             Self::NotFound(_) => "not_found",
             Self::Conflict { code, .. } => code,
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
             Self::Upstream(_) => "upstream_unavailable",
             Self::Database(_) | Self::Internal(_) => "internal_error",
         }
@@ -152,6 +172,16 @@ impl AppError {
         match self {
             Self::Validation(fields) => fields,
             _ => &[],
+        }
+    }
+
+    /// Seconds a client should wait before retrying (429 and 503 answers).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs, .. } | Self::Busy { retry_after_secs, .. } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 

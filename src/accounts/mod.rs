@@ -4,6 +4,7 @@
 pub mod model;
 pub mod password;
 pub mod profile;
+pub mod sessions;
 pub mod sign_in;
 pub mod sms;
 pub mod store;
@@ -14,6 +15,9 @@ pub mod wechat;
 use chrono::NaiveDateTime;
 
 pub use model::{Role, StaffRow, UserRow};
+pub use sessions::{
+    end_all_staff_sessions, end_staff_session, staff_of_session, start_staff_session,
+};
 pub use throttle::LoginThrottle;
 
 use crate::db::{Db, is_unique_violation};
@@ -344,23 +348,4 @@ pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow
 /// A staff account by id inside the caller's transaction (e.g. "reviewed by").
 pub fn find_staff(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
     Ok(store::staff_by_id(conn, id)?)
-}
-
-/// Queues a service notice to a user inside the caller's transaction: a WeChat message
-/// when they bound WeChat, else an SMS when they have a phone; without either they see
-/// the news in the mini-program only.
-pub fn notify_user(
-    conn: &mut crate::db::DbConn,
-    at: chrono::NaiveDateTime,
-    user_id: i64,
-    template: &str,
-    payload: &impl serde::Serialize,
-) -> Result<(), AppError> {
-    use crate::kernel::outbox::{self, Channel};
-    let Some(user) = store::user_by_id(conn, user_id)? else { return Ok(()) };
-    match (user.wechat_openid.as_deref(), user.phone.as_deref()) {
-        (Some(openid), _) => outbox::enqueue(conn, at, Channel::Wechat, openid, template, payload),
-        (None, Some(phone)) => outbox::enqueue(conn, at, Channel::Sms, phone, template, payload),
-        (None, None) => Ok(()),
-    }
 }

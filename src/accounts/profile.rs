@@ -26,9 +26,8 @@ pub async fn update_profile(
     user_id: i64,
     changes: ProfileChanges,
 ) -> Result<UserRow, AppError> {
-    let nickname =
-        changes.nickname.map(|n| n.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
-    if let Some(Some(name)) = &nickname
+    // Checked as sent (what the API document says), then trimmed for storage.
+    if let Some(Some(name)) = &changes.nickname
         && (name.chars().count() > MAX_NICKNAME_CHARS || name.chars().any(char::is_control))
     {
         return Err(AppError::field(
@@ -36,6 +35,8 @@ pub async fn update_profile(
             format!("昵称最多 {MAX_NICKNAME_CHARS} 个字，且不能含控制字符"),
         ));
     }
+    let nickname =
+        changes.nickname.map(|n| n.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
     let at = clock.now_naive();
     db.write(move |conn| {
         let user = store::user_by_id(conn, user_id)?.ok_or_else(|| AppError::not_found("用户"))?;

@@ -123,7 +123,8 @@ pub async fn send_code(
             }
         }
         let payload = serde_json::json!({"code": code, "minutes": CODE_MINUTES});
-        outbox::enqueue(conn, now, Channel::Sms, &phone, TEMPLATE, &payload)
+        let expires_at = Some(now + Duration::minutes(CODE_MINUTES));
+        outbox::enqueue_secret(conn, now, Channel::Sms, &phone, TEMPLATE, &payload, expires_at)
     })
     .await?;
     Ok(SentCode { expires_in: CODE_MINUTES * 60, resend_after: RESEND_SECONDS })

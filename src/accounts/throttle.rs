@@ -29,21 +29,27 @@ impl Default for LoginThrottle {
     }
 }
 
+/// The account key: the name as sign-in looks it up (trimmed, lowercased), so
+/// `" Finance"` and `"finance"` share one count.
+fn account_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
 impl LoginThrottle {
     /// `Err(seconds)` when this account or address must wait before trying again.
     pub fn check(&self, username: &str, ip: &str, now: DateTime<Utc>) -> Result<(), u64> {
-        self.accounts.check(username, now).and(self.addresses.check(ip, now))
+        self.accounts.check(&account_key(username), now).and(self.addresses.check(ip, now))
     }
 
     /// Counts one failure against the account and the address.
     pub fn record_failure(&self, username: &str, ip: &str, now: DateTime<Utc>) {
-        self.accounts.record(username, now);
+        self.accounts.record(&account_key(username), now);
         self.addresses.record(ip, now);
     }
 
     /// Forgets the account's failures after a successful sign-in.
     pub fn clear_account(&self, username: &str) {
-        self.accounts.clear(username);
+        self.accounts.clear(&account_key(username));
     }
 }
 
@@ -63,6 +69,16 @@ mod tests {
         assert_eq!(wait, 15 * 60);
         assert!(throttle.check("li", "2.2.2.2", t0).is_ok(), "other accounts are not locked");
         assert!(throttle.check("wang", "1.1.1.1", t0 + Duration::minutes(16)).is_ok());
+    }
+
+    #[test]
+    fn spellings_of_one_account_share_its_count() {
+        let throttle = LoginThrottle::default();
+        let t0 = Utc::now();
+        for name in ["finance", " finance", "FINANCE ", "\tFinance", "finance\n"] {
+            throttle.record_failure(name, "1.1.1.1", t0);
+        }
+        assert!(throttle.check("  fInance  ", "3.3.3.3", t0).is_err());
     }
 
     #[test]

@@ -38,8 +38,8 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         self.0.log_if_internal();
         let mut res = HttpResponse::build(self.0.status());
-        if let AppError::RateLimited { retry_after_secs, .. } = &self.0 {
-            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        if let Some(secs) = self.0.retry_after() {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         if matches!(self.0, AppError::Unauthenticated) {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -93,7 +93,7 @@ fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> ac
 }
 
 /// Best-effort field name from a serde message like "missing field `code`".
-fn field_of(message: &str) -> String {
+pub(crate) fn field_of(message: &str) -> String {
     message.split('`').nth(1).unwrap_or("body").to_owned()
 }
 

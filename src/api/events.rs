@@ -189,7 +189,8 @@ pub async fn list_my_registrations(
 /// Cancels the user's own registration (or waiting-list place) before the event
 /// starts; the first waiting user moves up. Refusals: `not_cancellable`, `event_started`.
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/cancel", tag = "events",
-    responses((status = 200, body = RegistrationView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = RegistrationView), (status = 404, body = ErrorBody),
+        (status = 409, description = "`not_cancellable`, `event_started`, or `already_checked_in`: whoever has checked in keeps the place", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn cancel_registration(
     state: web::Data<AppState>,
@@ -205,6 +206,7 @@ pub async fn cancel_registration(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ScanRequest {
     /// The scanned text: `{public_base_url}/q/{token}` (or the bare token).
+    #[schema(min_length = 1, max_length = 2048, pattern = "^[!-~]{1,2048}$")]
     pub qr: String,
 }
 
@@ -234,10 +236,10 @@ pub struct ScanView {
 pub async fn create_scan(
     state: web::Data<AppState>,
     user: BearerUser,
-    body: web::Json<ScanRequest>,
+    body: super::body::JsonObject<ScanRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let qr = body.into_inner().qr;
-    if qr.trim().is_empty() || qr.len() > 2048 {
+    if qr.is_empty() || qr.len() > 2048 || !qr.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(crate::error::AppError::field("qr", "请扫描活动二维码").into());
     }
     let key = state.config.hmac_key();

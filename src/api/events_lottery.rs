@@ -14,6 +14,7 @@ use crate::events::lottery;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LotterySignInRequest {
     /// The scanned text: `{public_base_url}/q/lot.…` (or the bare token).
+    #[schema(min_length = 1, max_length = 2048, pattern = "^[!-~]{1,2048}$")]
     pub qr: String,
 }
 
@@ -48,10 +49,10 @@ pub struct LotteryWinView {
 pub async fn create_lottery_entry(
     state: web::Data<AppState>,
     user: BearerUser,
-    body: web::Json<LotterySignInRequest>,
+    body: super::body::JsonObject<LotterySignInRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let qr = body.into_inner().qr;
-    if qr.trim().is_empty() || qr.len() > 2048 {
+    if qr.is_empty() || qr.len() > 2048 || !qr.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(AppError::field("qr", "请扫描抽奖签到码").into());
     }
     let (row, new) =

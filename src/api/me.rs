@@ -36,9 +36,9 @@ pub struct MeView {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
-    /// Nickname, 1–20 characters.
+    /// Nickname, at most 20 characters, no control characters (blank clears it).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")]
     pub nickname: Option<Option<String>>,
     /// File id of an image this user uploaded.
     #[serde(default, deserialize_with = "present")]
@@ -84,7 +84,7 @@ pub async fn show_me(
 pub async fn update_me(
     state: web::Data<AppState>,
     user: BearerUser,
-    body: web::Json<ProfilePatch>,
+    body: super::body::JsonObject<ProfilePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let changes = ProfileChanges { nickname: patch.nickname, avatar_file_id: patch.avatar_file_id };
@@ -103,7 +103,7 @@ pub async fn update_me(
 pub async fn bind_phone(
     state: web::Data<AppState>,
     user: BearerUser,
-    body: web::Json<SmsSignIn>,
+    body: super::body::JsonObject<SmsSignIn>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (phone, code) = (phone(&body.phone)?, six_digits(&body.code)?);
@@ -131,7 +131,7 @@ pub async fn bind_phone(
 pub async fn bind_wechat(
     state: web::Data<AppState>,
     user: BearerUser,
-    body: web::Json<WechatSignIn>,
+    body: super::body::JsonObject<WechatSignIn>,
 ) -> Result<HttpResponse, ApiError> {
     let code = wechat_code(&body.code)?;
     sign_in::bind_wechat(&state.db, &state.clock, &state.wechat, user.user.id, code).await?;

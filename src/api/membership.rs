@@ -142,7 +142,7 @@ pub async fn list_industries(
 pub async fn create_application(
     state: web::Data<AppState>,
     user: BearerUser,
-    input: web::Json<ApplicationInput>,
+    input: super::body::JsonObject<ApplicationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let view =
         membership::applications::submit(&state.db, &state.clock, user.user.id, input.into_inner())

@@ -2,11 +2,17 @@
 //! the OpenAPI document.
 
 pub mod auth;
+pub mod billing;
+pub mod body;
+pub mod certificates;
+pub mod contract;
 pub mod error;
 pub mod events;
 pub mod events_lottery;
+pub mod experts;
 pub mod me;
 pub mod membership;
+pub mod notices;
 pub mod openapi;
 pub mod sign_in;
 pub mod surveys;
@@ -38,6 +44,13 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::patch("/v1/me", Access::User, me::update_me),
         RouteDef::post("/v1/me/phone", Access::User, me::bind_phone),
         RouteDef::post("/v1/me/wechat", Access::User, me::bind_wechat),
+        RouteDef::get("/v1/me/notifications", Access::User, notices::list_notifications),
+        RouteDef::post(
+            "/v1/me/notifications/read-all",
+            Access::User,
+            notices::read_all_notifications,
+        ),
+        RouteDef::post("/v1/me/notifications/{id}/read", Access::User, notices::read_notification),
         // membership
         RouteDef::get("/v1/member-types", Access::User, membership::list_member_types),
         RouteDef::get("/v1/positions", Access::User, membership::list_positions),
@@ -63,6 +76,51 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/v1/surveys/{id}", Access::User, surveys::show_survey),
         RouteDef::post("/v1/surveys/{id}/responses", Access::User, surveys::create_response),
         RouteDef::get("/v1/surveys/{id}/results", Access::User, surveys::show_results),
+        // orders and payment (issue 14)
+        RouteDef::get("/v1/me/orders", Access::User, billing::list_my_orders),
+        RouteDef::get("/v1/me/orders/{id}", Access::User, billing::show_my_order),
+        RouteDef::post("/v1/me/orders/{id}/cancel", Access::User, billing::cancel_my_order),
+        RouteDef::post("/v1/me/orders/{id}/pay", Access::User, billing::pay_my_order),
+        RouteDef::post("/v1/me/orders/{id}/refresh", Access::User, billing::refresh_my_order),
+        RouteDef::post(
+            "/v1/payments/wechat/notify",
+            Access::Public,
+            billing::receive_wechat_notify,
+        ),
+        // experts and certificates (issue 11)
+        RouteDef::get("/v1/experts", Access::User, experts::list_experts),
+        RouteDef::get("/v1/experts/{id}", Access::User, experts::show_expert),
+        RouteDef::get("/v1/me/experts", Access::User, experts::list_my_experts),
+        RouteDef::post("/v1/me/experts", Access::User, experts::create_my_expert),
+        RouteDef::get("/v1/me/experts/{id}", Access::User, experts::show_my_expert),
+        RouteDef::put("/v1/me/experts/{id}", Access::User, experts::update_my_expert),
+        RouteDef::delete("/v1/me/experts/{id}", Access::User, experts::delete_my_expert),
+        RouteDef::post("/v1/me/experts/{id}/withdraw", Access::User, experts::withdraw_my_expert),
+        RouteDef::get("/v1/certificates", Access::User, certificates::list_certificates),
+        RouteDef::get("/v1/certificates/{id}", Access::User, certificates::show_certificate),
+        RouteDef::get("/v1/me/certificates", Access::User, certificates::list_my_certificates),
+        RouteDef::post("/v1/me/certificates", Access::User, certificates::create_my_certificate),
+        RouteDef::get("/v1/me/certificates/{id}", Access::User, certificates::show_my_certificate),
+        RouteDef::put(
+            "/v1/me/certificates/{id}",
+            Access::User,
+            certificates::update_my_certificate,
+        ),
+        RouteDef::delete(
+            "/v1/me/certificates/{id}",
+            Access::User,
+            certificates::delete_my_certificate,
+        ),
+        RouteDef::post(
+            "/v1/me/certificates/{id}/withdraw",
+            Access::User,
+            certificates::withdraw_my_certificate,
+        ),
+        RouteDef::post(
+            "/v1/me/certificates/{id}/card",
+            Access::User,
+            certificates::set_certificate_card,
+        ),
     ]
 }
 

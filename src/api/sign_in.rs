@@ -14,14 +14,19 @@ use crate::kernel::phone::normalize_mobile;
 /// `wx.login` code.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct WechatSignIn {
-    /// The code `wx.login` returned (valid once, 5 minutes).
+    /// The code `wx.login` returned (valid once, 5 minutes): 1–128 printable ASCII
+    /// characters, no spaces.
+    #[schema(min_length = 1, max_length = 128, pattern = "^[!-~]{1,128}$")]
     pub code: String,
 }
 
 /// A phone to send a code to.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SmsCodeRequest {
-    /// Mainland mobile number: 11 digits starting 1[3-9], `+86` allowed.
+    /// Mainland mobile number: 11 digits starting 1[3-9]; `+86`, spaces and dashes allowed.
+    #[schema(
+        pattern = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$"
+    )]
     pub phone: String,
 }
 
@@ -37,16 +42,20 @@ pub struct SmsCodeSent {
 /// Phone and the code received.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SmsSignIn {
-    /// Mainland mobile number.
+    /// Mainland mobile number; `+86`, spaces and dashes allowed.
+    #[schema(
+        pattern = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$"
+    )]
     pub phone: String,
     /// The 6-digit code.
+    #[schema(min_length = 6, max_length = 6, pattern = "^[0-9]{6}$")]
     pub code: String,
 }
 
-/// A checked `wx.login` code.
+/// A checked `wx.login` code: 1–128 printable ASCII characters (what the document
+/// says, exactly).
 pub fn wechat_code(code: &str) -> Result<&str, AppError> {
-    let code = code.trim();
-    if code.is_empty() || code.len() > 128 {
+    if code.is_empty() || code.len() > 128 || !code.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(AppError::field("code", "缺少微信登录凭证"));
     }
     Ok(code)
@@ -59,7 +68,7 @@ pub fn phone(raw: &str) -> Result<String, AppError> {
 
 /// A 6-digit code, or a field error.
 pub fn six_digits(raw: &str) -> Result<String, AppError> {
-    let code = raw.trim();
+    let code = raw;
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code.to_owned())
     } else {
@@ -78,7 +87,7 @@ pub fn six_digits(raw: &str) -> Result<String, AppError> {
     ))]
 pub async fn sign_in_wechat(
     state: web::Data<AppState>,
-    body: web::Json<WechatSignIn>,
+    body: super::body::JsonObject<WechatSignIn>,
 ) -> Result<HttpResponse, ApiError> {
     let code = wechat_code(&body.code)?;
     let done = sign_in::sign_in_wechat(&state.db, &state.clock, &state.wechat, code).await?;
@@ -95,7 +104,7 @@ pub async fn sign_in_wechat(
 pub async fn send_sms_code(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<SmsCodeRequest>,
+    body: super::body::JsonObject<SmsCodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let phone = phone(&body.phone)?;
     let ip = crate::http::client_ip(&req, state.config.server.trust_forwarded_for);
@@ -116,7 +125,7 @@ pub async fn send_sms_code(
     ))]
 pub async fn sign_in_sms(
     state: web::Data<AppState>,
-    body: web::Json<SmsSignIn>,
+    body: super::body::JsonObject<SmsSignIn>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (phone, code) = (phone(&body.phone)?, six_digits(&body.code)?);

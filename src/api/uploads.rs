@@ -39,8 +39,9 @@ impl From<FileRow> for UploadedFileView {
     }
 }
 
-/// The multipart form.
-#[derive(Debug, utoipa::ToSchema)]
+/// The multipart form: one part, `file` (no other parts).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UploadForm {
     /// The file: JPG, PNG, GIF, WebP, PDF, DOCX or XLSX.
     #[schema(value_type = String, format = Binary)]
@@ -60,6 +61,8 @@ pub struct UploadForm {
         (status = 413, description = "File too large", body = ErrorBody),
         (status = 415, description = "Type not accepted (checked by content)", body = ErrorBody),
         (status = 422, description = "No file, broken image, or image too large in pixels", body = ErrorBody),
+        (status = 429, description = "Daily upload quota reached (`Retry-After`)", body = ErrorBody),
+        (status = 503, description = "Too many uploads or image decodes at once (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -69,8 +72,9 @@ pub async fn create_upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let _slot = state.media.gate().try_upload()?;
     let multipart = actix_multipart::Multipart::new(req.headers(), payload);
-    let upload = read_single_file(multipart, state.media.limits().max_bytes).await?;
+    let upload = read_single_file(multipart, state.media.limits().max_bytes, &[]).await?;
     let row = state
         .media
         .save(&state.db, &state.clock, upload.bytes, upload.file_name, Uploader::User(user.user.id))

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbUrl;
 
+mod limits;
 mod providers;
-pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig};
+pub use limits::{LimitsConfig, MetricsConfig};
+pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig};
 
 /// A secret value: never printed by `Debug` or logs.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -80,6 +82,12 @@ pub struct Config {
     pub wechat: WechatConfig,
     /// Text messages (sign-in codes, notices).
     pub sms: SmsConfig,
+    /// WeChat Pay (orders paid in the mini-program).
+    pub wechat_pay: WechatPayConfig,
+    /// Bounds on imports, heavy work and uploads.
+    pub limits: LimitsConfig,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -184,6 +192,9 @@ impl Default for Config {
                     region: "ap-guangzhou".into(),
                 },
             },
+            wechat_pay: WechatPayConfig::default(),
+            limits: LimitsConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -246,6 +257,7 @@ impl Config {
             return fail("log.level", format!("`{}` is not a log filter", self.log.level));
         }
         self.validate_providers()?;
+        self.limits.validate()?;
         for (name, secret, len) in [
             ("secrets.cookie_key", &self.secrets.cookie_key, 64),
             ("secrets.hmac_key", &self.secrets.hmac_key, 32),

@@ -18,6 +18,58 @@ pub struct WechatConfig {
     pub timeout_ms: u64,
 }
 
+/// WeChat Pay (API v3, JSAPI). An empty `mch_id` leaves payment unconfigured: the API
+/// then answers `wechat_pay_not_configured` and finance records payments offline.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WechatPayConfig {
+    /// 商户号.
+    pub mch_id: String,
+    /// AppID the payments are made under; empty means `wechat.app_id`.
+    pub app_id: String,
+    /// Serial number of the merchant API certificate (商户 API 证书序列号).
+    pub merchant_serial_no: String,
+    /// The merchant API private key (`apiclient_key.pem`): PEM text or a file path.
+    pub merchant_private_key: Secret,
+    /// API v3 key (32 characters), which decrypts notifications.
+    pub api_v3_key: Secret,
+    /// Id of the WeChat Pay platform public key (`PUB_KEY_ID_…`), checked against
+    /// `Wechatpay-Serial`.
+    pub platform_public_key_id: String,
+    /// The WeChat Pay platform public key (`pub_key.pem`): PEM text or a file path.
+    pub platform_public_key: String,
+    /// Where WeChat sends notifications; empty means
+    /// `<public_base_url>/api/v1/payments/wechat/notify`.
+    pub notify_url: String,
+    /// API host; tests point it at a local fake.
+    pub api_base: String,
+    /// Give up on WeChat Pay after this many milliseconds.
+    pub timeout_ms: u64,
+    /// An unpaid prepay order is closed at WeChat after this many minutes.
+    pub prepay_minutes: i64,
+    /// Prefix of our transaction numbers (`out_trade_no`), letters and digits.
+    pub out_trade_no_prefix: String,
+}
+
+impl Default for WechatPayConfig {
+    fn default() -> Self {
+        Self {
+            mch_id: String::new(),
+            app_id: String::new(),
+            merchant_serial_no: String::new(),
+            merchant_private_key: Secret::default(),
+            api_v3_key: Secret::default(),
+            platform_public_key_id: String::new(),
+            platform_public_key: String::new(),
+            notify_url: String::new(),
+            api_base: "https://api.mch.weixin.qq.com".into(),
+            timeout_ms: 5000,
+            prepay_minutes: 30,
+            out_trade_no_prefix: "GH".into(),
+        }
+    }
+}
+
 /// Which SMS provider sends text messages.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +106,7 @@ impl Config {
         if url::Url::parse(&self.wechat.api_base).is_err() {
             return fail("wechat.api_base", "not a URL");
         }
+        self.validate_wechat_pay()?;
         match self.sms.provider.as_str() {
             "log" if self.environment == Environment::Production => fail(
                 "sms.provider",
@@ -80,5 +133,40 @@ impl Config {
             }
             other => fail("sms.provider", &format!("`{other}` is not `log` or `tencent`")),
         }
+    }
+}
+
+impl Config {
+    fn validate_wechat_pay(&self) -> Result<(), ConfigError> {
+        let fail = |setting: &str, why: &str| Err(ConfigError(format!("{setting}: {why}")));
+        let p = &self.wechat_pay;
+        if url::Url::parse(&p.api_base).is_err() {
+            return fail("wechat_pay.api_base", "not a URL");
+        }
+        if p.prepay_minutes < 5 || p.prepay_minutes > 24 * 60 {
+            return fail("wechat_pay.prepay_minutes", "must be between 5 and 1440");
+        }
+        let prefix_ok = p.out_trade_no_prefix.len() <= 8
+            && p.out_trade_no_prefix.chars().all(|c| c.is_ascii_alphanumeric());
+        if !prefix_ok {
+            return fail("wechat_pay.out_trade_no_prefix", "up to 8 letters or digits");
+        }
+        if p.mch_id.trim().is_empty() {
+            return Ok(());
+        }
+        let app_id = if p.app_id.is_empty() { &self.wechat.app_id } else { &p.app_id };
+        let missing = [
+            ("wechat_pay.app_id (or wechat.app_id)", app_id.is_empty()),
+            ("wechat_pay.merchant_serial_no", p.merchant_serial_no.is_empty()),
+            ("wechat_pay.merchant_private_key", p.merchant_private_key.is_empty()),
+            ("wechat_pay.platform_public_key", p.platform_public_key.is_empty()),
+        ];
+        if let Some((name, _)) = missing.iter().find(|(_, empty)| *empty) {
+            return fail(name, "is required when wechat_pay.mch_id is set");
+        }
+        if p.api_v3_key.expose().len() != 32 {
+            return fail("wechat_pay.api_v3_key", "must be the 32-character API v3 key");
+        }
+        Ok(())
     }
 }

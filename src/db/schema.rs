@@ -75,6 +75,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -142,6 +143,7 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        paid_until -> Nullable<Date>,
     }
 }
 
@@ -273,6 +275,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     membership_settings,
     applications,
     member_positions,
+    wechat_transactions,
+    payments,
+    refunds,
+    payment_refusals,
+    dues_reminders,
+    revisions,
+    experts,
+    certificates,
 );
 
 // --- events (issue 5) ---
@@ -401,6 +411,173 @@ diesel::allow_tables_to_appear_in_same_query!(
     users
 );
 // --- end lotteries ---
+
+// --- payments (issue 14) ---
+diesel::table! {
+    /// WeChat Pay JSAPI transactions (one prepay each); an order may have several over time.
+    wechat_transactions (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        out_trade_no -> Text,
+        prepay_id -> Text,
+        amount_cents -> BigInt,
+        status -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Money received for an order: at most one per order (WeChat or offline).
+    payments (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        method -> Text,
+        amount_cents -> BigInt,
+        reference -> Text,
+        payer -> Text,
+        paid_at -> Timestamp,
+        voucher_file_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Money given back for an order.
+    refunds (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        out_refund_no -> Text,
+        amount_cents -> BigInt,
+        reason -> Text,
+        status -> Text,
+        provider_refund_id -> Nullable<Text>,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Payment notifications and answers refused (bad signature, stale, wrong amount…).
+    payment_refusals (id) {
+        id -> BigInt,
+        order_id -> Nullable<BigInt>,
+        out_trade_no -> Nullable<Text>,
+        source -> Text,
+        reason -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Dues reminders sent: at most one per order and step.
+    dues_reminders (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        step -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(wechat_transactions -> orders (order_id));
+diesel::joinable!(payments -> orders (order_id));
+diesel::joinable!(refunds -> orders (order_id));
+diesel::joinable!(dues_reminders -> orders (order_id));
+// --- end payments ---
+
+// --- in-app notices (issue 15) ---
+diesel::table! {
+    /// Every notice a user was sent, for the mini-program's notice list.
+    notices (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notices -> users (user_id));
+// --- experts, certificates and their revisions (issue 11) ---
+diesel::table! {
+    /// Every submitted version of a reviewed item, as a JSON snapshot.
+    revisions (id) {
+        id -> BigInt,
+        kind -> Text,
+        item_id -> BigInt,
+        status -> Text,
+        open_key -> Nullable<Text>,
+        title -> Text,
+        snapshot -> Text,
+        submitted_by_user_id -> Nullable<BigInt>,
+        submitted_by_staff_id -> Nullable<BigInt>,
+        decision_note -> Text,
+        reviewer_staff_id -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Expert profiles; the live columns come from the approved revision.
+    experts (id) {
+        id -> BigInt,
+        owner_user_id -> Nullable<BigInt>,
+        created_by_staff_id -> Nullable<BigInt>,
+        live_revision_id -> Nullable<BigInt>,
+        live -> Text,
+        name -> Text,
+        organisation -> Text,
+        field_tags -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Members' certificates and the association's honours.
+    certificates (id) {
+        id -> BigInt,
+        owner_user_id -> Nullable<BigInt>,
+        created_by_staff_id -> Nullable<BigInt>,
+        live_revision_id -> Nullable<BigInt>,
+        live -> Text,
+        title -> Text,
+        show_on_card -> Bool,
+        verify_code -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoke_reason -> Text,
+        revoked_by_staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+// --- end experts, certificates ---
+// --- robustness (issue 8) ---
+diesel::table! {
+    /// Signed-in staff sessions; the cookie holds a token whose hash is here, so
+    /// logout and "sign out everywhere" end sessions on the server.
+    staff_sessions (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(staff_sessions -> staff (staff_id));
+diesel::allow_tables_to_appear_in_same_query!(staff_sessions, staff);
 
 // --- surveys (issue 16) ---
 diesel::table! {

@@ -13,6 +13,7 @@ use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
 use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
+use crate::notices::{Notice, NoticeKind};
 
 fn conflict(code: &'static str, message: &str) -> AppError {
     AppError::Conflict { code, message: message.into() }
@@ -149,7 +150,7 @@ pub fn fill_places(
         if to == reg::REGISTERED {
             charge(conn, at, event, next.id)?;
         }
-        notify(conn, at, next.user_id, event, "event_waitlist_promoted", to)?;
+        notify(conn, at, next.user_id, event, NoticeKind::WaitlistPromoted, to)?;
         audit_reg(conn, at, Actor::System, "registration.promote", &next)?;
         promoted.push(next.id);
     }
@@ -162,16 +163,21 @@ fn notify(
     at: NaiveDateTime,
     user_id: i64,
     event: &EventRow,
-    template: &str,
+    kind: NoticeKind,
     status: &str,
 ) -> Result<(), AppError> {
+    let label = model::registration_label(status);
     let payload = serde_json::json!({
         "event_id": event.id,
         "event_title": event.title,
         "status": status,
-        "status_label": model::registration_label(status),
+        "status_label": label,
     });
-    crate::accounts::notify_user(conn, at, user_id, template, &payload)
+    let body = match kind {
+        NoticeKind::WaitlistPromoted => format!("您已从候补转为{label}：「{}」", event.title),
+        _ => format!("您报名的活动「{}」：{label}", event.title),
+    };
+    crate::notices::send(conn, at, user_id, &Notice { kind, body, payload })
 }
 
 /// The user cancels their own registration or waiting-list place before the event
@@ -204,6 +210,9 @@ pub async fn cancel_registration(
         }
         store::set_registration_status(conn, mine.id, reg::CANCELLED, at)?;
         audit_reg(conn, at, Actor::User(user_id), "registration.cancel", &mine)?;
+        if let Some(order_id) = mine.order_id {
+            billing::orders::cancel_for_subject(conn, at, Actor::User(user_id), order_id)?;
+        }
         fill_places(conn, at, &event)?;
         store::registration(conn, mine.id)?.ok_or_else(|| AppError::not_found("报名"))
     })
@@ -235,7 +244,7 @@ pub async fn decide_registration(
         store::set_registration_status(conn, row.id, to, at)?;
         let action = if approve { "registration.approve" } else { "registration.reject" };
         audit_reg(conn, at, Actor::Staff(staff_id), action, &row)?;
-        notify(conn, at, row.user_id, &event, "event_registration_decided", to)?;
+        notify(conn, at, row.user_id, &event, NoticeKind::RegistrationDecided, to)?;
         if approve {
             charge(conn, at, &event, row.id)?;
         } else {

@@ -5,10 +5,11 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse, web};
+use actix_web::{Error, HttpRequest, HttpResponse, web};
 use prometheus::{
     Encoder as _, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
 };
+use subtle::ConstantTimeEq as _;
 
 use crate::app::AppState;
 
@@ -50,25 +51,67 @@ impl Metrics {
     }
 }
 
+/// The method as a label: the standard ones by name, anything a client made up as
+/// `OTHER`, so the label set stays bounded.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method as M;
+    match *method {
+        M::GET => "GET",
+        M::POST => "POST",
+        M::PUT => "PUT",
+        M::PATCH => "PATCH",
+        M::DELETE => "DELETE",
+        M::HEAD => "HEAD",
+        M::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
 /// Counts and times every request under its route pattern (never the raw path, which
-/// would explode the label set).
+/// would explode the label set; requests no route matched count as `unmatched`).
 pub async fn record(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let res = next.call(req).await?;
     if let Some(metrics) = metrics {
         let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-        metrics.observe(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
+        metrics.observe(method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(res)
 }
 
-/// `GET /metrics`: the Prometheus text format.
-pub async fn show_metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Whether `req` may read the metrics: from this machine when `allow_loopback` (and
+/// not forwarded by a proxy, which would make every visitor look local), or with the
+/// configured bearer token.
+fn may_read(req: &HttpRequest, config: &crate::config::MetricsConfig) -> bool {
+    let forwarded = req.headers().contains_key("x-forwarded-for")
+        || req.headers().contains_key("forwarded")
+        || req.headers().contains_key("x-real-ip");
+    let loopback = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
+    if config.allow_loopback && loopback && !forwarded {
+        return true;
+    }
+    let token = config.token.expose();
+    let given = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    !token.is_empty() && bool::from(token.as_bytes().ct_eq(given.trim().as_bytes()))
+}
+
+/// `GET /metrics`: the Prometheus text format, for those [`may_read`] lets in.
+pub async fn show_metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if !may_read(&req, &state.config.metrics) {
+        return HttpResponse::Forbidden()
+            .content_type("text/plain; charset=utf-8")
+            .body("metrics: forbidden (see [metrics] in the configuration)\n");
+    }
     state.metrics.pool_in_use.set(i64::from(state.db.in_use()));
     let mut out = Vec::new();
     let encoder = prometheus::TextEncoder::new();

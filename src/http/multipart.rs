@@ -20,10 +20,12 @@ pub struct UploadedFile {
 /// bytes so the client receives the 413 instead of a reset connection.
 const DRAIN_CAP: usize = 128 * 1024 * 1024;
 
-/// Reads the part named `file`; other parts are ignored, a second file is refused.
+/// Reads the part named `file`; parts named in `others` are read and ignored, any
+/// other part and a second file are refused (422).
 pub async fn read_single_file(
     mut multipart: Multipart,
     max_bytes: usize,
+    others: &[&str],
 ) -> Result<UploadedFile, AppError> {
     let mut found: Option<UploadedFile> = None;
     let mut seen = 0usize;
@@ -32,6 +34,9 @@ pub async fn read_single_file(
         let mut field =
             field.map_err(|e| AppError::BadRequest(format!("上传内容无法解析: {e}")))?;
         let is_file = field.name() == Some("file");
+        if !is_file && !field.name().is_some_and(|n| others.contains(&n)) {
+            return Err(AppError::field("file", "只接受名为 file 的文件字段"));
+        }
         let file_name =
             field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
         if is_file && found.is_some() {

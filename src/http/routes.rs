@@ -69,6 +69,28 @@ impl RouteDef {
     }
 }
 
+impl RouteDef {
+    /// A PUT route.
+    pub fn put<F, Args>(path: &'static str, access: Access, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        Self::new(Method::PUT, path, access, handler)
+    }
+
+    /// A DELETE route.
+    pub fn delete<F, Args>(path: &'static str, access: Access, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        Self::new(Method::DELETE, path, access, handler)
+    }
+}
+
 /// A route as the route walk sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteInfo {

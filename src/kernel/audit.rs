@@ -131,6 +131,19 @@ pub fn record(
     Ok(())
 }
 
+/// The entries about one subject, oldest first (an object's audit trail).
+pub fn for_subject(
+    conn: &mut DbConn,
+    subject_type: &str,
+    subject_id: i64,
+) -> Result<Vec<AuditRow>, AppError> {
+    Ok(audit_log::table
+        .filter(audit_log::subject_type.eq(subject_type).and(audit_log::subject_id.eq(subject_id)))
+        .order(audit_log::id.asc())
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}
+
 /// The newest `limit` entries, newest first (the workbench home's recent activity).
 pub async fn recent(db: &crate::db::Db, limit: i64) -> Result<Vec<AuditRow>, AppError> {
     db.run(move |conn| {

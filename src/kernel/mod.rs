@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod blocking;
 pub mod clock;
+pub mod gate;
 pub mod media;
 pub mod money;
 pub mod outbox;
@@ -12,5 +13,7 @@ pub mod phone;
 pub mod qr;
 pub mod rate_limit;
 pub mod review;
+pub mod revisions;
 pub mod settings;
 pub mod tokens;
+pub mod xlsx;

@@ -39,6 +39,11 @@ pub mod status {
     pub const SENT: &str = "sent";
     /// Gave up after the last attempt.
     pub const FAILED: &str = "failed";
+    /// Not sent: no provider is configured for its channel (development). Kept visible,
+    /// never counted as delivered.
+    pub const UNSENT: &str = "unsent";
+    /// Its secret expired before it could be delivered; not sent.
+    pub const EXPIRED: &str = "expired";
 }
 
 #[derive(Insertable)]
@@ -52,6 +57,7 @@ struct NewOutboxRow<'a> {
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
 }
 
 /// A stored message.
@@ -91,6 +97,21 @@ pub fn enqueue(
     template: &str,
     payload: &impl Serialize,
 ) -> Result<(), AppError> {
+    enqueue_secret(conn, at, channel, recipient, template, payload, None)
+}
+
+/// Queues a message whose payload holds a secret (a sign-in code) that is worthless
+/// after `expires_at`: if it is not delivered by then it is never sent and its payload
+/// is cleared.
+pub fn enqueue_secret(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    channel: Channel,
+    recipient: &str,
+    template: &str,
+    payload: &impl Serialize,
+    expires_at: Option<NaiveDateTime>,
+) -> Result<(), AppError> {
     let payload = serde_json::to_string(payload).map_err(AppError::internal)?;
     diesel::insert_into(outbox::table)
         .values(NewOutboxRow {
@@ -102,9 +123,24 @@ pub fn enqueue(
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            expires_at,
         })
         .execute(conn)?;
     Ok(())
+}
+
+/// Gives up on pending messages whose secret expired by `now`, clearing their
+/// payloads; returns how many.
+pub fn expire(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        outbox::table.filter(outbox::status.eq(status::PENDING)).filter(outbox::expires_at.le(now)),
+    )
+    .set((
+        outbox::status.eq(status::EXPIRED),
+        outbox::payload.eq("{}"),
+        outbox::last_error.eq(Some("expired before delivery")),
+    ))
+    .execute(conn)?)
 }
 
 /// Pending messages due at `now`, oldest first.
@@ -132,7 +168,22 @@ pub fn mark_sent(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), Ap
     Ok(())
 }
 
-/// Records a failed attempt: retried at `retry_at`, or given up when `None`.
+/// Records that a message was not sent because its channel has no provider; its
+/// payload is cleared (it may hold a sign-in code).
+pub fn mark_unsent(conn: &mut DbConn, id: i64, reason: &str) -> Result<(), AppError> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq(status::PENDING)))
+        .set((
+            outbox::status.eq(status::UNSENT),
+            outbox::payload.eq("{}"),
+            outbox::last_error.eq(Some(reason)),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or given up when `None` (the
+/// payload, which may hold a secret, is cleared then).
 pub fn mark_failed(
     conn: &mut DbConn,
     id: i64,
@@ -153,6 +204,7 @@ pub fn mark_failed(
             .set((
                 outbox::attempts.eq(outbox::attempts + 1),
                 outbox::status.eq(status::FAILED),
+                outbox::payload.eq("{}"),
                 outbox::last_error.eq(Some(error)),
             ))
             .execute(conn)?,

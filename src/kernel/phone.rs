@@ -1,5 +1,10 @@
 //! Mainland China mobile numbers.
 
+/// The spellings [`normalize_mobile`] accepts, as a regular expression (for the API
+/// document): spaces and dashes anywhere, an optional `+86`, `0086` or `86`, then
+/// `1[3-9]` and nine digits.
+pub const MOBILE_PATTERN: &str = "^[ -]*(?:\\+[ -]*8[ -]*6[ -]*|0[ -]*0[ -]*8[ -]*6[ -]*)?(?:8[ -]*6[ -]*)?1[ -]*[3-9][ -]*(?:[0-9][ -]*){9}$";
+
 /// Normalises a mainland mobile number: 11 digits starting `1[3-9]`, with an optional
 /// `+86` / `86` prefix and spaces or dashes ignored. `None` when it is not one.
 pub fn normalize_mobile(input: &str) -> Option<String> {

@@ -18,6 +18,7 @@ use crate::kernel::review::{self, ReviewStatus};
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ApplicationInput {
     /// `join`, `position` or `resign`.
+    #[schema(value_type = ApplicationKind)]
     pub kind: String,
     /// Member type (join; required).
     #[serde(default)]

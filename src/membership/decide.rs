@@ -7,14 +7,15 @@ use chrono::NaiveDateTime;
 
 use super::applications::{ApplicationView, load_catalogue};
 use super::catalog::Catalogue;
-use super::model::{ApplicationKind, ApplicationRow, MemberDetails, dues_period, status};
+use super::model::{ApplicationKind, ApplicationRow, MemberDetails, status};
 use super::store::{self, members::NewMemberRow};
-use crate::billing::{self, NewOrder, OrderKind};
+use crate::billing;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
 use crate::kernel::review::{self, Decision, ReviewRecord};
+use crate::notices::{Notice, NoticeKind};
 
 /// A staff decision on one application.
 #[derive(Debug, Clone)]
@@ -161,16 +162,10 @@ fn create_dues(
     if kind.dues_cents <= 0 {
         return Ok(());
     }
-    let period = dues_period(at, tz);
-    let order = NewOrder {
-        user_id: row.user_id,
-        kind: OrderKind::Dues,
-        title: format!("{period} 年度会费（{}）", kind.name),
-        amount_cents: kind.dues_cents,
-        subject: Some(("members", member_id)),
-        period: Some(period.clone()),
-        dedupe_key: Some(format!("dues:{period}:user:{}", row.user_id)),
-    };
+    let today = at.and_utc().with_timezone(&tz).date_naive();
+    let period = billing::dues::current_period(conn, today, today)?;
+    let order =
+        billing::dues::dues_order(row.user_id, member_id, &kind.name, kind.dues_cents, &period);
     let order = billing::create_order(conn, at, Actor::Staff(staff_id), &order)?;
     store::applications::set_dues_order(conn, row.id, order.id)?;
     Ok(())
@@ -193,5 +188,10 @@ fn record_and_notify(
         "status": record.status.label(),
         "note": record.note,
     });
-    crate::accounts::notify_user(conn, at, row.user_id, "application_decided", &payload)
+    let mut body = format!("您的{}{}", row.kind().label(), record.status.label());
+    if !record.note.is_empty() {
+        body.push_str(&format!("：{}", record.note));
+    }
+    let notice = Notice { kind: NoticeKind::ApplicationDecided, body, payload };
+    crate::notices::send(conn, at, row.user_id, &notice)
 }

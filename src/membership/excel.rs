@@ -1,12 +1,12 @@
 //! The member roll as .xlsx: the export, and reading an import file. The export is
 //! the import template: same sheet, same header, so an exported file imports again.
 
-use calamine::{Data, Reader as _, Xlsx};
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::members::RollItem;
 use super::model::status;
 use crate::error::AppError;
+use crate::kernel::xlsx::{self, Cell, XlsxLimits};
 
 /// The columns of the roll, in sheet order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,20 +78,33 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
-/// Writes `rows` as a workbook (an empty one is the import template).
-pub fn export_xlsx(rows: &[RollItem], tz: chrono_tz::Tz) -> Result<Vec<u8>, AppError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("会员").map_err(xlsx_error)?;
-    let bold = Format::new().set_bold();
-    for (col, column) in (0_u16..).zip(Column::ALL) {
-        sheet.write_string_with_format(0, col, column.header(), &bold).map_err(xlsx_error)?;
-        sheet.set_column_width(col, column.width()).map_err(xlsx_error)?;
+/// Writes the roll row by row in rust_xlsxwriter's constant-memory mode: rows go to a
+/// temporary file as they are written, so a large roll never sits in memory as cells.
+pub struct RollWriter {
+    workbook: Workbook,
+    tz: chrono_tz::Tz,
+    next_row: u32,
+}
+
+impl RollWriter {
+    /// A workbook with the header row (on its own, the import template).
+    pub fn new(tz: chrono_tz::Tz) -> Result<Self, AppError> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx_error)?;
+        sheet.set_name("会员").map_err(xlsx_error)?;
+        let bold = Format::new().set_bold();
+        for (col, column) in (0_u16..).zip(Column::ALL) {
+            sheet.set_column_width(col, column.width()).map_err(xlsx_error)?;
+            sheet.write_string_with_format(0, col, column.header(), &bold).map_err(xlsx_error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        Ok(Self { workbook, tz, next_row: 1 })
     }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-    for (row, item) in (1_u32..).zip(rows) {
+
+    /// Appends one member.
+    pub fn push(&mut self, item: &RollItem) -> Result<(), AppError> {
         let m = &item.member;
-        let joined = m.joined_at.and_utc().with_timezone(&tz).format("%Y-%m-%d").to_string();
+        let joined = m.joined_at.and_utc().with_timezone(&self.tz).format("%Y-%m-%d").to_string();
         let cells: [&str; 10] = [
             &m.member_number,
             &m.name,
@@ -104,13 +117,30 @@ pub fn export_xlsx(rows: &[RollItem], tz: chrono_tz::Tz) -> Result<Vec<u8>, AppE
             status::label(&m.status),
             &joined,
         ];
+        let row = self.next_row;
+        let sheet = self.workbook.worksheet_from_index(0).map_err(xlsx_error)?;
         for (col, text) in (0_u16..).zip(cells) {
             if !text.is_empty() {
                 sheet.write_string(row, col, text).map_err(xlsx_error)?;
             }
         }
+        self.next_row += 1;
+        Ok(())
     }
-    workbook.save_to_buffer().map_err(xlsx_error)
+
+    /// The finished file.
+    pub fn finish(mut self) -> Result<Vec<u8>, AppError> {
+        self.workbook.save_to_buffer().map_err(xlsx_error)
+    }
+}
+
+/// Writes `rows` as a workbook (an empty one is the import template).
+pub fn export_xlsx(rows: &[RollItem], tz: chrono_tz::Tz) -> Result<Vec<u8>, AppError> {
+    let mut writer = RollWriter::new(tz)?;
+    for item in rows {
+        writer.push(item)?;
+    }
+    writer.finish()
 }
 
 /// One data row of an import file: its line number in Excel and its cells as text.
@@ -131,40 +161,68 @@ impl SheetRow {
 
 /// Cell text: numbers without a trailing `.0` (phones typed as numbers), Excel dates as
 /// `YYYY-MM-DD`.
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &Cell) -> String {
     match cell {
-        Data::String(s) | Data::DateTimeIso(s) => s.trim().to_owned(),
-        Data::Int(i) => i.to_string(),
+        Cell::Text(s) => s.trim().to_owned(),
         #[expect(clippy::cast_possible_truncation, reason = "whole numbers only")]
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_string(),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => excel_date(d.as_f64()),
-        Data::DurationIso(_) | Data::Error(_) | Data::Empty => String::new(),
+        Cell::Number(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_string(),
+        Cell::Number(f) => f.to_string(),
+        Cell::Bool(b) => b.to_string(),
+        Cell::Date(d) => excel_date(*d),
+        Cell::Empty => String::new(),
     }
 }
 
 /// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`.
 fn excel_date(serial: f64) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-    #[expect(clippy::cast_possible_truncation, reason = "dates are small whole days")]
+    if !serial.is_finite() || serial.abs() > 3_000_000.0 {
+        return serial.to_string();
+    }
+    #[expect(clippy::cast_possible_truncation, reason = "bounded just above")]
     let days = serial.floor() as i64;
     base.checked_add_signed(chrono::Duration::days(days))
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
-/// Reads the first sheet: the header row names the columns (any order; unknown ones are
-/// ignored), blank rows are skipped. A file that is not .xlsx, or lacks a required
-/// column, is a field error on `file`.
-pub fn read_sheet(bytes: Vec<u8>) -> Result<Vec<SheetRow>, AppError> {
-    let bad_file = || AppError::field("file", "无法读取文件，请上传由模板填写的 .xlsx 文件");
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| bad_file())?;
-    let range = book.worksheet_range_at(0).ok_or_else(bad_file)?.map_err(|_| bad_file())?;
-    let mut rows = range.rows();
-    let header = rows.next().ok_or_else(|| AppError::field("file", "文件是空的"))?;
-    let columns: Vec<Option<Column>> = header
+/// Streams the first sheet through the bounded reader: the first row with content
+/// names the columns (any order; unknown ones are ignored), then every data row goes
+/// to `on_row` (blank rows are skipped). Returns how many data rows there were. A file
+/// that is not .xlsx, is over the limits, or lacks a required column, is a field error
+/// on `file`.
+pub fn read_sheet(
+    bytes: &[u8],
+    limits: &XlsxLimits,
+    mut on_row: impl FnMut(SheetRow),
+) -> Result<usize, AppError> {
+    let mut columns: Option<Vec<Option<Column>>> = None;
+    let mut count = 0;
+    xlsx::read_first_sheet(bytes, limits, |line, cells| {
+        let Some(columns) = &columns else {
+            columns = Some(header_columns(&cells)?);
+            return Ok(());
+        };
+        let cells: Vec<(Column, String)> = cells
+            .iter()
+            .zip(columns)
+            .filter_map(|(cell, column)| column.map(|c| (c, cell_text(cell))))
+            .collect();
+        if !cells.iter().all(|(_, v)| v.is_empty()) {
+            count += 1;
+            on_row(SheetRow { line, cells });
+        }
+        Ok(())
+    })?;
+    if columns.is_none() {
+        return Err(AppError::field("file", "文件是空的"));
+    }
+    Ok(count)
+}
+
+/// The columns named by the header row; refuses a header without a required column.
+fn header_columns(cells: &[Cell]) -> Result<Vec<Option<Column>>, AppError> {
+    let columns: Vec<Option<Column>> = cells
         .iter()
         .map(|cell| {
             let text = cell_text(cell);
@@ -182,20 +240,7 @@ pub fn read_sheet(bytes: Vec<u8>) -> Result<Vec<SheetRow>, AppError> {
             format!("缺少列：{}（请使用导入模板）", missing.join("、")),
         ));
     }
-    let first_line = range.start().map_or(1, |(r, _)| r as usize + 1);
-    let mut out = Vec::new();
-    for (index, row) in rows.enumerate() {
-        let cells: Vec<(Column, String)> = row
-            .iter()
-            .zip(&columns)
-            .filter_map(|(cell, column)| column.map(|c| (c, cell_text(cell))))
-            .collect();
-        if cells.iter().all(|(_, v)| v.is_empty()) {
-            continue;
-        }
-        out.push(SheetRow { line: first_line + index + 1, cells });
-    }
-    Ok(out)
+    Ok(columns)
 }
 
 #[cfg(test)]
@@ -205,14 +250,16 @@ mod tests {
     #[test]
     fn the_template_reads_back_with_its_header_and_no_rows() {
         let bytes = export_xlsx(&[], chrono_tz::Asia::Shanghai).unwrap();
-        assert!(read_sheet(bytes).unwrap().is_empty());
-        assert_eq!(read_sheet(b"not a workbook".to_vec()).unwrap_err().fields()[0].field, "file");
+        let limits = XlsxLimits::default();
+        assert_eq!(read_sheet(&bytes, &limits, |_| panic!("no rows")).unwrap(), 0);
+        let err = read_sheet(b"not a workbook", &limits, |_| ()).unwrap_err();
+        assert_eq!(err.fields()[0].field, "file");
     }
 
     #[test]
     fn cells_read_as_text() {
-        assert_eq!(cell_text(&Data::Float(13_800_138_000.0)), "13800138000");
-        assert_eq!(cell_text(&Data::String(" 张三 ".into())), "张三");
+        assert_eq!(cell_text(&Cell::Number(13_800_138_000.0)), "13800138000");
+        assert_eq!(cell_text(&Cell::Text(" 张三 ".into())), "张三");
         assert_eq!(excel_date(46_350.0), "2026-11-24");
     }
 }

@@ -15,6 +15,7 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
+use crate::kernel::xlsx::XlsxLimits;
 
 /// One problem in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,15 +28,47 @@ pub struct RowIssue {
     pub message: String,
 }
 
+/// Problems listed in a report; the rest are only counted, so a hostile file cannot
+/// make a huge answer.
+pub const MAX_LISTED: usize = 200;
+
+/// The first [`MAX_LISTED`] issues of a kind (by row) and how many there were.
+#[derive(Debug, Clone, Default)]
+pub struct Issues {
+    /// The listed issues, by row.
+    pub listed: Vec<RowIssue>,
+    /// All issues, listed or not.
+    pub total: usize,
+}
+
+impl Issues {
+    fn push(&mut self, issue: RowIssue) {
+        self.total += 1;
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(issue);
+        }
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// True when some were only counted.
+    pub fn truncated(&self) -> bool {
+        self.total > self.listed.len()
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default)]
 pub struct ImportReport {
     /// Members created.
     pub imported: usize,
     /// Rows whose phone is already on the roll (not imported twice).
-    pub duplicates: Vec<RowIssue>,
+    pub duplicates: Issues,
     /// Problems; when not empty nothing was imported.
-    pub errors: Vec<RowIssue>,
+    pub errors: Issues,
 }
 
 /// How to treat rows whose phone is already a member.
@@ -99,9 +132,9 @@ fn check_row(
     row: &SheetRow,
     maps: &[HashMap<String, i64>; 3],
     tz: chrono_tz::Tz,
-    errors: &mut Vec<RowIssue>,
+    errors: &mut Issues,
 ) -> Option<Candidate> {
-    let before = errors.len();
+    let before = errors.total;
     let line = row.line;
     let text = |c: Column| row.get(c).to_owned();
     let name = text(Column::Name);
@@ -142,7 +175,7 @@ fn check_row(
     if company.chars().count() > 100 || title.chars().count() > 50 {
         errors.push(issue(line, Column::Company, "企业名称或职务过长"));
     }
-    if errors.len() > before {
+    if errors.total > before {
         return None;
     }
     Some(Candidate {
@@ -160,64 +193,95 @@ fn check_row(
     })
 }
 
-/// Checks every row and the file's own duplicates (phones and numbers twice).
-fn check_rows(
-    rows: &[SheetRow],
-    cat: &Catalogue,
+/// Checks rows as they stream from the file, and the file's own duplicates (phones
+/// and numbers twice). Only the candidates are kept, never the sheet.
+struct Checker {
+    maps: [HashMap<String, i64>; 3],
     tz: chrono_tz::Tz,
-) -> (Vec<Candidate>, Vec<RowIssue>) {
-    let maps = [
-        name_map(cat.member_types.iter().map(|t| (t.id, t.name.as_str()))),
-        name_map(cat.positions.iter().map(|t| (t.id, t.name.as_str()))),
-        name_map(
-            cat.industries.iter().flat_map(|t| [(t.id, t.name.as_str()), (t.id, t.code.as_str())]),
-        ),
-    ];
-    let mut errors = Vec::new();
-    let candidates: Vec<Candidate> =
-        rows.iter().filter_map(|row| check_row(row, &maps, tz, &mut errors)).collect();
-    let mut phones = HashMap::new();
-    let mut numbers = HashMap::new();
-    for c in &candidates {
-        if let Some(first) = phones.insert(c.phone.clone(), c.line) {
-            errors.push(issue(c.line, Column::Phone, format!("与第 {first} 行手机号重复")));
-        }
-        if let Some(n) = &c.number
-            && let Some(first) = numbers.insert(n.clone(), c.line)
-        {
-            errors.push(issue(c.line, Column::Number, format!("与第 {first} 行会员编号重复")));
-        }
-    }
-    (candidates, errors)
+    candidates: Vec<Candidate>,
+    errors: Issues,
+    phones: HashMap<String, usize>,
+    numbers: HashMap<String, usize>,
 }
 
-/// Imports the members in `bytes` (an .xlsx in the template's layout).
+impl Checker {
+    fn new(cat: &Catalogue, tz: chrono_tz::Tz) -> Self {
+        let maps = [
+            name_map(cat.member_types.iter().map(|t| (t.id, t.name.as_str()))),
+            name_map(cat.positions.iter().map(|t| (t.id, t.name.as_str()))),
+            name_map(
+                cat.industries
+                    .iter()
+                    .flat_map(|t| [(t.id, t.name.as_str()), (t.id, t.code.as_str())]),
+            ),
+        ];
+        Self {
+            maps,
+            tz,
+            candidates: Vec::new(),
+            errors: Issues::default(),
+            phones: HashMap::new(),
+            numbers: HashMap::new(),
+        }
+    }
+
+    fn push(&mut self, row: &SheetRow) {
+        let Some(c) = check_row(row, &self.maps, self.tz, &mut self.errors) else { return };
+        if let Some(first) = self.phones.insert(c.phone.clone(), c.line) {
+            self.errors.push(issue(c.line, Column::Phone, format!("与第 {first} 行手机号重复")));
+        }
+        if let Some(n) = &c.number
+            && let Some(first) = self.numbers.insert(n.clone(), c.line)
+        {
+            self.errors.push(issue(c.line, Column::Number, format!("与第 {first} 行会员编号重复")));
+        }
+        self.candidates.push(c);
+    }
+}
+
+/// An uploaded .xlsx and the limits to read it under.
+#[derive(Debug)]
+pub struct ImportFile {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Reader limits (from the configuration).
+    pub limits: XlsxLimits,
+}
+
+/// Imports the members in `file` (an .xlsx in the template's layout).
 pub async fn import_members(
     db: &Db,
     clock: &SharedClock,
     tz: chrono_tz::Tz,
     staff_id: i64,
-    bytes: Vec<u8>,
+    file: ImportFile,
     duplicates: Duplicates,
 ) -> Result<ImportReport, AppError> {
     let at = clock.now_naive();
-    let rows = crate::kernel::blocking::cpu(move || read_sheet(bytes)).await?;
-    if rows.is_empty() {
-        return Err(AppError::field("file", "文件中没有会员数据"));
-    }
+    // Names are matched against the catalogue read first; the file is read and checked
+    // on the blocking pool, outside the write lock, keeping only the candidates.
+    let cat = db.run(load_catalogue).await?;
+    let (candidates, errors) = crate::kernel::blocking::cpu(move || {
+        let mut checker = Checker::new(&cat, tz);
+        let rows = read_sheet(&file.bytes, &file.limits, |row| checker.push(&row))?;
+        if rows == 0 {
+            return Err(AppError::field("file", "文件中没有会员数据"));
+        }
+        Ok((checker.candidates, checker.errors))
+    })
+    .await?;
     db.write(move |conn| {
-        let cat = load_catalogue(conn)?;
-        let (candidates, mut errors) = check_rows(&rows, &cat, tz);
+        let mut errors = errors;
         let mut report = ImportReport::default();
         let fresh = against_roll(conn, candidates, duplicates, &mut report, &mut errors)?;
-        errors.sort_by_key(|e| e.line);
         if !errors.is_empty() {
+            errors.listed.sort_by_key(|e| e.line);
             report.errors = errors;
             return Ok(report);
         }
         report.imported = write(conn, fresh, at)?;
         let details =
-            serde_json::json!({"imported": report.imported, "skipped": report.duplicates.len()});
+            serde_json::json!({"imported": report.imported, "skipped": report.duplicates.total});
         AuditEntry::new(Actor::Staff(staff_id), "member.import", "members", None)
             .record(conn, at, &details)?;
         Ok(report)
@@ -231,7 +295,7 @@ fn against_roll(
     candidates: Vec<Candidate>,
     duplicates: Duplicates,
     report: &mut ImportReport,
-    errors: &mut Vec<RowIssue>,
+    errors: &mut Issues,
 ) -> Result<Vec<(Candidate, Option<i64>)>, AppError> {
     let phones: Vec<String> = candidates.iter().map(|c| c.phone.clone()).collect();
     let users: HashMap<String, (i64, bool)> = import::users_by_phone(conn, &phones)?

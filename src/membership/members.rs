@@ -68,10 +68,28 @@ pub async fn roll(db: &Db, filter: MemberFilter, page: i64) -> Result<RollPage, 
     .await
 }
 
-/// Every member matching `filter` (for the export).
-pub async fn roll_all(db: &Db, filter: MemberFilter) -> Result<Vec<RollItem>, AppError> {
+/// Members read per query while exporting.
+const EXPORT_CHUNK: i64 = 1_000;
+
+/// The roll matching `filter` as .xlsx. It is read in chunks and written in
+/// constant-memory mode, so a large roll never sits in memory whole.
+pub async fn export_roll(
+    db: &Db,
+    filter: MemberFilter,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<u8>, AppError> {
     db.run(move |conn| {
-        Ok(store::members::roll(conn, &filter, 0, None)?.into_iter().map(to_item).collect())
+        let mut writer = super::excel::RollWriter::new(tz)?;
+        let mut after = 0;
+        loop {
+            let rows = store::members::roll_after(conn, &filter, after, EXPORT_CHUNK)?;
+            let Some(last) = rows.last() else { break };
+            after = last.0.id;
+            for row in rows {
+                writer.push(&to_item(row))?;
+            }
+        }
+        writer.finish()
     })
     .await
 }

@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod catalog;
 pub mod decide;
+pub mod dues;
 pub mod excel;
 pub mod import;
 pub mod members;
@@ -16,12 +17,47 @@ use crate::error::AppError;
 
 pub use applications::{ApplicationInput, ApplicationView};
 pub use members::{MembershipView, membership_of};
+pub use model::ApplicationKind;
 pub use model::status;
 
 /// Whether `user_id` is an active member now (for member prices and members-only
 /// content in other contexts).
 pub fn is_active_member(conn: &mut DbConn, user_id: i64) -> Result<bool, AppError> {
     Ok(store::member_status(conn, user_id)?.as_deref() == Some(status::ACTIVE))
+}
+
+/// Who a member is, for other contexts (owners of experts and certificates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRef {
+    /// The member's user.
+    pub user_id: i64,
+    /// e.g. HY00012.
+    pub member_number: String,
+    /// Name on the roll.
+    pub name: String,
+    /// Whether the membership is active.
+    pub active: bool,
+}
+
+impl From<model::MemberRow> for MemberRef {
+    fn from(m: model::MemberRow) -> Self {
+        Self {
+            active: m.status == status::ACTIVE,
+            user_id: m.user_id,
+            member_number: m.member_number,
+            name: m.details.name,
+        }
+    }
+}
+
+/// The member with `number` (e.g. `HY00012`), if any.
+pub fn member_by_number(conn: &mut DbConn, number: &str) -> Result<Option<MemberRef>, AppError> {
+    Ok(store::members::by_number(conn, number.trim())?.map(MemberRef::from))
+}
+
+/// The member record of user `user_id`, if they are or were a member.
+pub fn member_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRef>, AppError> {
+    Ok(store::members::by_user(conn, user_id)?.map(MemberRef::from))
 }
 
 /// What other contexts may know of an active member: audiences and result filters.

@@ -8,8 +8,9 @@ use crate::db::schema::{
 };
 use crate::kernel::review::ReviewStatus;
 
-/// What an application asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an application asks for (`join`, `position`, `resign` in the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
 pub enum ApplicationKind {
     /// 入会申请.
     Join,
@@ -169,6 +170,8 @@ pub struct MemberRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+    /// Dues paid up to and including this day (association time zone); none yet.
+    pub paid_until: Option<chrono::NaiveDate>,
 }
 
 /// A member reads as its details (`member.name`), in code and in templates.

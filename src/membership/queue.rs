@@ -36,6 +36,7 @@ pub fn queue_filter(kind: Option<&str>, status: Option<&str>) -> QueueFilter {
     QueueFilter {
         kind: kind.and_then(ApplicationKind::parse).map(|k| k.as_str().to_owned()),
         status: status.and_then(ReviewStatus::parse).map(|s| s.as_str().to_owned()),
+        oldest_first: false,
     }
 }
 
@@ -62,6 +63,34 @@ pub async fn queue(db: &Db, filter: QueueFilter, page: i64) -> Result<QueuePage,
         Ok(QueuePage { page: want.answer(items, total), counts })
     })
     .await
+}
+
+/// Pending applications of every kind, oldest first (the review inbox).
+pub fn pending_oldest(
+    conn: &mut crate::db::DbConn,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<QueueItem>, AppError> {
+    let filter = QueueFilter {
+        status: Some(ReviewStatus::Pending.as_str().into()),
+        oldest_first: true,
+        ..Default::default()
+    };
+    let cat = load_catalogue(conn)?;
+    let rows = store::applications::queue(conn, &filter, offset, limit)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, nick, phone)| QueueItem {
+            application: ApplicationView::new(row, &cat),
+            applicant: nick.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Pending applications, in a caller's transaction.
+pub fn pending_count_in(conn: &mut crate::db::DbConn) -> Result<i64, AppError> {
+    Ok(store::applications::pending_count(conn)?)
 }
 
 /// Pending applications, for the menu badge.

@@ -20,6 +20,12 @@ pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send
 pub trait Sender: Send + Sync + std::fmt::Debug {
     /// Delivers `message`.
     fn send<'a>(&'a self, message: &'a OutboxRow) -> SendFuture<'a>;
+
+    /// `Some(reason)` when this is no real provider: what it "sends" is recorded as not
+    /// sent, never as delivered.
+    fn not_configured(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Writes messages to the log instead of sending them. Development only.
@@ -37,6 +43,10 @@ impl Sender for LogSender {
             );
             Ok(())
         })
+    }
+
+    fn not_configured(&self) -> Option<&'static str> {
+        Some("未配置该渠道的服务商，消息未发送")
     }
 }
 
@@ -56,6 +66,10 @@ impl Sender for DevSmsSender {
             );
             Ok(())
         })
+    }
+
+    fn not_configured(&self) -> Option<&'static str> {
+        Some("开发用短信通道：只写入服务器日志，未发送")
     }
 }
 
@@ -105,23 +119,35 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::seconds((30_i64 << exp).min(3600))
 }
 
-/// One pass over the due messages; returns how many were delivered.
+/// One pass over the due messages; returns how many were delivered (a channel without a
+/// provider delivers nothing: its messages are marked not sent).
 pub async fn deliver_due(
     db: &Db,
     clock: &SharedClock,
     providers: &Providers,
 ) -> Result<usize, AppError> {
     let now = clock.now_naive();
-    let due = db.run(move |conn| outbox::due(conn, now, 100)).await?;
+    let due = db
+        .run(move |conn| {
+            outbox::expire(conn, now)?;
+            outbox::due(conn, now, 100)
+        })
+        .await?;
     let mut delivered = 0;
     for message in due {
-        let result = match providers.for_channel(&message.channel) {
+        let sender = providers.for_channel(&message.channel);
+        let result = match sender {
             Some(sender) => sender.send(&message).await,
             None => Err(format!("no provider for channel `{}`", message.channel)),
         };
         let (id, attempts) = (message.id, message.attempts + 1);
         let at = clock.now_naive();
+        let unsent = sender.and_then(|s| s.not_configured());
         match result {
+            Ok(()) if unsent.is_some() => {
+                let reason = unsent.unwrap_or_default();
+                db.run(move |conn| outbox::mark_unsent(conn, id, reason)).await?;
+            }
             Ok(()) => {
                 delivered += 1;
                 db.run(move |conn| outbox::mark_sent(conn, id, at)).await?;

@@ -1,5 +1,8 @@
 //! Public pages for anyone with the link, mobile-first: the QR landing page `/q/{token}`
-//! (opened by a phone's camera instead of the mini-program).
+//! (opened by a phone's camera instead of the mini-program) and certificate
+//! verification `/v/{code}`.
+
+pub mod verify;
 
 use actix_web::{HttpResponse, web};
 
@@ -11,7 +14,11 @@ use crate::web::render::render;
 
 /// Every public route.
 pub fn routes() -> Vec<RouteDef> {
-    vec![RouteDef::get("/q/{token}", Access::Public, show_qr_landing)]
+    vec![
+        RouteDef::get("/q/{token}", Access::Public, show_qr_landing),
+        RouteDef::get("/v/{code}", Access::Public, verify::show_verification),
+        RouteDef::get("/v/{code}/qr.svg", Access::Public, verify::show_verification_qr),
+    ]
 }
 
 /// The route table, for the route walk.

@@ -284,8 +284,12 @@ pub async fn remind(
                 Err(e) if is_unique_violation(&e) => continue,
                 Err(e) => return Err(e.into()),
             }
-            let payload = serde_json::json!({"survey_id": id, "title": survey.title});
-            crate::accounts::notify_user(conn, at, m.user_id, "survey_reminder", &payload)?;
+            let notice = crate::notices::Notice {
+                kind: crate::notices::NoticeKind::SurveyReminder,
+                body: format!("「{}」还在等您参与，请在截止前作答", survey.title),
+                payload: serde_json::json!({"survey_id": id, "title": survey.title}),
+            };
+            crate::notices::send(conn, at, m.user_id, &notice)?;
             sent += 1;
         }
         AuditEntry::new(Actor::Staff(staff_id), "survey.remind", "surveys", id).record(

@@ -44,10 +44,39 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only same-site workbench paths are followed after sign-in.
+/// Only same-site workbench paths are followed after sign-in; anything else —
+/// another site, or a target with control characters (CR, LF, NUL) or spaces that
+/// could not stand in a `Location` header — is ignored.
 fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with("/admin") && !next.starts_with("//") && !next.contains("://");
+    let ok = next.starts_with("/admin")
+        && !next.starts_with("//")
+        && !next.contains("://")
+        && !next.contains('\\')
+        && next.len() <= 2000
+        && next.bytes().all(|b| b.is_ascii_graphic());
     if ok { next } else { "/admin" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_plain_workbench_paths_are_followed() {
+        assert_eq!(safe_next("/admin/members?page=2"), "/admin/members?page=2");
+        for bad in [
+            "https://evil.example/admin",
+            "//evil.example",
+            "/admin\r\nSet-Cookie: x=1",
+            "/admin\0",
+            "/admin/\n",
+            "/admin\\..\\evil",
+            "/admin/成员",
+            "/login",
+        ] {
+            assert_eq!(safe_next(bad), "/admin", "{bad:?}");
+        }
+    }
 }
 
 async fn login_page(
@@ -100,7 +129,10 @@ pub async fn sign_in(
     .await;
     match result {
         Ok(staff) => {
-            session::begin(&session, &staff, state.clock.now().timestamp())?;
+            let hours = state.config.server.staff_session_hours;
+            let token =
+                accounts::start_staff_session(&state.db, &state.clock, staff.id, hours).await?;
+            session::begin(&session, &staff, &token, state.clock.now().timestamp())?;
             Ok(redirect(&next))
         }
         Err(err @ (AppError::Validation(_) | AppError::RateLimited { .. })) => {
@@ -120,8 +152,25 @@ pub async fn sign_in(
     }
 }
 
-/// `POST /admin/logout`.
-pub async fn sign_out(staff: StaffSession) -> HttpResponse {
+/// `POST /admin/logout`: ends this session on the server too, so a copy of the cookie
+/// is worthless afterwards.
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    staff: StaffSession,
+) -> Result<HttpResponse, PageError> {
+    accounts::end_staff_session(&state.db, staff.token()).await?;
     staff.end();
-    redirect("/admin/login")
+    Ok(redirect("/admin/login"))
+}
+
+/// `POST /admin/account/sign-out-everywhere`: ends every session of the signed-in
+/// account, this one included.
+pub async fn sign_out_everywhere(
+    state: web::Data<AppState>,
+    staff: StaffSession,
+) -> Result<HttpResponse, PageError> {
+    accounts::end_all_staff_sessions(&state.db, &state.clock, staff.staff.id, staff.staff.id)
+        .await?;
+    staff.end();
+    Ok(redirect("/admin/login"))
 }

@@ -55,6 +55,7 @@ fn title_for(status: StatusCode) -> &'static str {
         413 => "内容过大",
         415 => "类型不支持",
         429 => "操作过于频繁",
+        503 => "服务器繁忙",
         _ => "出错了",
     }
 }
@@ -100,8 +101,8 @@ impl ResponseError for PageError {
                     fields: err.fields().iter().map(|f| f.message.clone()).collect(),
                 };
                 let mut res = HttpResponse::build(status);
-                if let AppError::RateLimited { retry_after_secs, .. } = err {
-                    res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+                if let Some(secs) = err.retry_after() {
+                    res.insert_header((header::RETRY_AFTER, secs.to_string()));
                 }
                 match page.render() {
                     Ok(html) => res.content_type("text/html; charset=utf-8").body(html),

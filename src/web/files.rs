@@ -5,10 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::error::PageError;
 use super::render::{Chrome, render};
-use super::session::StaffSession;
+use super::session::{RoleSet as _, Secretaries, StaffSession};
 use crate::app::AppState;
 use crate::http::multipart::read_single_file;
 use crate::kernel::media::{self, FileRow, Uploader};
+
+/// Parts a workbench upload form may send besides `file` (its hidden CSRF field).
+pub const WORKBENCH_PARTS: &[&str] = &["csrf_token"];
 
 /// `GET /admin/files`.
 #[derive(askama::Template)]
@@ -46,8 +49,13 @@ pub async fn upload_file(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
+    let slot = state.media.gate().try_upload();
     let multipart = actix_multipart::Multipart::new(req.headers(), payload);
-    let saved = match read_single_file(multipart, state.media.limits().max_bytes).await {
+    let read = match slot {
+        Ok(_) => read_single_file(multipart, state.media.limits().max_bytes, WORKBENCH_PARTS).await,
+        Err(busy) => Err(busy),
+    };
+    let saved = match read {
         Ok(upload) => {
             state
                 .media
@@ -75,15 +83,18 @@ pub async fn upload_file(
     super::render::render_with(status, &UploadedFragment { result })
 }
 
-/// `GET /admin/files/{id}` and `/admin/files/{id}/thumbnail`.
+/// `GET /admin/files/{id}` and `/admin/files/{id}/thumbnail`: admins and secretaries
+/// (who review applications and run events) see every file; other roles only the
+/// files they uploaded themselves — anything else answers 404, as if absent.
 pub async fn show_file(
     state: web::Data<AppState>,
-    _staff: StaffSession,
+    staff: StaffSession,
     path: web::Path<i64>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let thumbnail = req.path().ends_with("/thumbnail");
-    let file = media::find(&state.db, *path).await?;
+    let sees_all = Secretaries::ROLES.contains(&staff.role());
+    let file = media::find_for_staff(&state.db, *path, staff.staff.id, sees_all).await?;
     let bytes = state.media.read(&file, thumbnail).await?;
     let disposition = if file.kind == "image" { "inline" } else { "attachment" };
     let name = format!("file-{}.{}", file.id, file.extension);

@@ -71,6 +71,7 @@ fn action_label(action: &str) -> String {
         "staff.change_password" => "修改密码",
         "staff.link_user" => "关联小程序用户",
         "staff.unlink_user" => "取消关联小程序用户",
+        "staff.sign_out_everywhere" => "退出全部登录",
         "settings.update" => "修改协会设置",
         "order.create" => "生成订单",
         "user.register_wechat" => "微信注册",

@@ -16,7 +16,7 @@ use crate::kernel::clock::display_minutes;
 use crate::kernel::page::PAGE_SIZE;
 use crate::membership::catalog::{self, Catalogue};
 use crate::membership::excel;
-use crate::membership::import::{self, Duplicates, ImportReport};
+use crate::membership::import::{self, Duplicates, ImportFile, ImportReport};
 use crate::membership::members::{self, MemberDetail, RollItem};
 use crate::membership::model::status;
 
@@ -216,8 +216,7 @@ pub async fn export_members(
     query: web::Query<RollQuery>,
 ) -> Result<HttpResponse, PageError> {
     let tz = state.association_settings().await?.time_zone;
-    let rows = members::roll_all(&state.db, query.filter()).await?;
-    let bytes = blocking::cpu(move || excel::export_xlsx(&rows, tz)).await?;
+    let bytes = members::export_roll(&state.db, query.filter(), tz).await?;
     Ok(xlsx(bytes, "会员名单.xlsx"))
 }
 
@@ -263,6 +262,27 @@ pub struct ImportQuery {
     pub duplicates: String,
 }
 
+/// Memory an import may take while it reads and checks a file.
+const IMPORT_WORK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Receives an import file under an upload slot, then reserves the work memory its
+/// reading takes (503 when the server is at its limit).
+async fn read_import(
+    state: &AppState,
+    multipart: actix_multipart::Multipart,
+) -> Result<
+    (crate::http::multipart::UploadedFile, crate::kernel::gate::WorkPermit),
+    crate::error::AppError,
+> {
+    let upload = {
+        let _slot = state.media.gate().try_upload()?;
+        read_single_file(multipart, state.media.limits().max_bytes, super::files::WORKBENCH_PARTS)
+            .await?
+    };
+    let permit = state.media.gate().try_memory(IMPORT_WORK_BYTES)?;
+    Ok((upload, permit))
+}
+
 /// `POST /admin/members/import` (multipart through htmx): 200 with the count, or 422
 /// with the row-level report (nothing imported).
 pub async fn import_members(
@@ -275,17 +295,11 @@ pub async fn import_members(
     let multipart = actix_multipart::Multipart::new(req.headers(), payload);
     let tz = state.association_settings().await?.time_zone;
     let duplicates = if query.duplicates == "skip" { Duplicates::Skip } else { Duplicates::Refuse };
-    let result = match read_single_file(multipart, state.media.limits().max_bytes).await {
-        Ok(upload) => {
-            import::import_members(
-                &state.db,
-                &state.clock,
-                tz,
-                staff.staff.id,
-                upload.bytes,
-                duplicates,
-            )
-            .await
+    let result = match read_import(&state, multipart).await {
+        Ok((upload, _permit)) => {
+            let file = ImportFile { bytes: upload.bytes, limits: state.config.limits.xlsx() };
+            import::import_members(&state.db, &state.clock, tz, staff.staff.id, file, duplicates)
+                .await
         }
         Err(e) => Err(e),
     };

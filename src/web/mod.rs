@@ -3,19 +3,25 @@
 pub mod account;
 pub mod applications;
 pub mod auth;
+pub mod certificates;
 pub mod csrf;
+pub mod dues;
 pub mod error;
 pub mod events;
 pub mod events_detail;
 pub mod events_form;
 pub mod events_lottery;
 pub mod events_qr;
+pub mod experts;
 pub mod files;
 pub mod home;
 pub mod members;
 pub mod membership_settings;
+pub mod orders;
+pub mod orders_xlsx;
 pub mod pager;
 pub mod render;
+pub mod reviews;
 pub mod session;
 pub mod settings;
 pub mod staff;
@@ -46,10 +52,12 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("", Staff, home::show_home),
         RouteDef::get("/account/password", Staff, account::show_password),
         RouteDef::post("/account/password", Staff, account::change_password),
+        RouteDef::post("/account/sign-out-everywhere", Staff, auth::sign_out_everywhere),
         RouteDef::get("/staff", Staff, staff::list_staff),
         RouteDef::post("/staff", Staff, staff::create_staff),
         RouteDef::post("/staff/{id}/disable", Staff, staff::disable_staff),
         RouteDef::post("/staff/{id}/enable", Staff, staff::enable_staff),
+        RouteDef::post("/staff/{id}/sign-out", Staff, staff::sign_out_staff),
         RouteDef::post("/staff/{id}/reset-password", Staff, staff::reset_staff_password),
         RouteDef::post("/staff/{id}/link-user", Staff, staff::link_user),
         RouteDef::post("/staff/{id}/unlink-user", Staff, staff::unlink_user),
@@ -148,6 +156,34 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/lotteries/{id}", Staff, events_lottery::show_lottery),
         RouteDef::get("/lotteries/{id}/qr.png", Staff, events_lottery::show_lottery_qr),
         RouteDef::post("/lotteries/{id}/prizes/{pid}/draw", Staff, events_lottery::draw_prize),
+        // orders and dues (issue 14)
+        RouteDef::get("/orders", Staff, orders::list_orders),
+        RouteDef::get("/orders/export.xlsx", Staff, orders::export_orders),
+        RouteDef::get("/orders/{id}", Staff, orders::show_order),
+        RouteDef::post("/orders/{id}/offline-payment", Staff, orders::record_offline_payment),
+        RouteDef::post("/orders/{id}/refund", Staff, orders::refund_order),
+        RouteDef::get("/income", Staff, orders::show_income),
+        RouteDef::get("/dues", Staff, dues::show_dues),
+        RouteDef::post("/dues/run", Staff, dues::run_dues),
+        RouteDef::post("/dues/settings", Staff, dues::update_dues_settings),
+        // reviews, experts, certificates (issue 11)
+        RouteDef::get("/reviews", Staff, reviews::list_reviews),
+        RouteDef::get("/reviews/{id}", Staff, reviews::show_review),
+        RouteDef::post("/reviews/{id}/decide", Staff, reviews::decide_review),
+        RouteDef::get("/experts", Staff, experts::list_experts),
+        RouteDef::post("/experts", Staff, experts::create_expert),
+        RouteDef::get("/experts/new", Staff, experts::new_expert),
+        RouteDef::get("/experts/{id}", Staff, experts::show_expert),
+        RouteDef::post("/experts/{id}", Staff, experts::update_expert),
+        RouteDef::post("/experts/{id}/assign", Staff, experts::assign_expert),
+        RouteDef::post("/experts/{id}/delete", Staff, experts::delete_expert),
+        RouteDef::get("/certificates", Staff, certificates::list_certificates),
+        RouteDef::post("/certificates", Staff, certificates::create_certificate),
+        RouteDef::get("/certificates/new", Staff, certificates::new_certificate),
+        RouteDef::get("/certificates/{id}", Staff, certificates::show_certificate),
+        RouteDef::get("/certificates/{id}/qr.png", Staff, certificates::show_certificate_qr),
+        RouteDef::post("/certificates/{id}/revoke", Staff, certificates::revoke_certificate),
+        RouteDef::post("/certificates/{id}/delete", Staff, certificates::delete_certificate),
     ]
 }
 
@@ -186,5 +222,6 @@ pub fn scope(
         .configure(|cfg| register(cfg, routes()))
         .default_service(web::to(error::not_found))
         .wrap(from_fn(csrf::check_csrf))
+        .wrap(from_fn(session::keep_cookie_small))
         .wrap(sessions)
 }

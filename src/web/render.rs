@@ -47,6 +47,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
+    ("/admin/reviews", "审核中心", &[Role::Admin, Role::Secretary]),
     // membership
     ("/admin/applications", "会员申请审核", &[Role::Admin, Role::Secretary]),
     ("/admin/members", "会员管理", &[Role::Admin, Role::Secretary]),
@@ -54,14 +55,29 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
     ("/admin/lotteries", "抽奖", &[Role::Admin, Role::Secretary]),
     ("/admin/surveys", "问卷投票", &[Role::Admin, Role::Secretary]),
+    ("/admin/orders", "订单管理", &[Role::Admin, Role::Finance]),
+    ("/admin/dues", "会费管理", &[Role::Admin, Role::Finance]),
+    ("/admin/income", "收入汇总", &[Role::Admin, Role::Finance]),
+    ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
+    ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
 ];
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.
 async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>, PageError> {
     let mut out = Vec::new();
     if matches!(role, Role::Admin | Role::Secretary) {
-        let pending = crate::membership::queue::pending_count(&state.db).await?;
-        out.push(("/admin/applications", pending));
+        use crate::kernel::revisions::RevisionKind;
+        use crate::profiles::reviews::{self, InboxKind};
+        let counts = reviews::pending_counts(&state.db).await?;
+        out.push(("/admin/reviews", counts.iter().map(|(_, n)| n).sum()));
+        for (kind, n) in counts {
+            let href = match kind {
+                InboxKind::Application => "/admin/applications",
+                InboxKind::Revision(RevisionKind::Expert) => "/admin/experts",
+                InboxKind::Revision(RevisionKind::Certificate) => "/admin/certificates",
+            };
+            out.push((href, n));
+        }
     }
     Ok(out.into_iter().filter(|(_, n)| *n > 0).collect())
 }
@@ -101,9 +117,13 @@ impl Chrome {
 }
 
 impl Chrome {
-    /// Menu entries with something waiting (their badge), for the home page.
+    /// Menu entries with something waiting (their badge), for the home page; the
+    /// review inbox, which sums them, is left out.
     pub fn pending_queues(&self) -> Vec<&MenuItem> {
-        self.menu.iter().filter(|item| item.badge.is_some()).collect()
+        self.menu
+            .iter()
+            .filter(|item| item.badge.is_some() && item.href != "/admin/reviews")
+            .collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! The staff session: who is signed in (checked against the database on every
-//! request, so disabling or resetting an account ends its sessions at once), role
-//! extractors, and flash messages.
+//! request: the cookie carries a session token whose row logout deletes, so a replayed
+//! cookie is worthless; disabling or resetting an account ends its sessions at once),
+//! role extractors, and flash messages (bounded, so the cookie never overflows).
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -20,7 +21,15 @@ use crate::error::AppError;
 pub(crate) const STAFF_ID: &str = "staff_id";
 const EPOCH: &str = "epoch";
 const SIGNED_IN_AT: &str = "signed_in_at";
+const TOKEN: &str = "sid";
 const FLASH: &str = "flash";
+/// Flashes kept until the next page; older ones give way.
+const MAX_FLASHES: usize = 3;
+/// Characters of one flash kept.
+const MAX_FLASH_CHARS: usize = 120;
+/// Serialised session size above which flashes are dropped (the cookie store refuses
+/// about 4 KB, and a refused cookie would turn the response into an error).
+const MAX_SESSION_JSON: usize = 2_000;
 
 /// A one-time message shown on the next page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -64,7 +73,12 @@ impl StaffSession {
         flashes
     }
 
-    /// Signs out.
+    /// The server-side session token of this cookie.
+    pub fn token(&self) -> String {
+        self.session.get::<String>(TOKEN).ok().flatten().unwrap_or_default()
+    }
+
+    /// Forgets the cookie (the caller ends the server-side session).
     pub fn end(&self) {
         self.session.purge();
     }
@@ -72,18 +86,42 @@ impl StaffSession {
 
 fn push_flash(session: &Session, kind: &str, text: String) {
     let mut flashes = session.get::<Vec<Flash>>(FLASH).ok().flatten().unwrap_or_default();
+    let text: String = text.chars().take(MAX_FLASH_CHARS).collect();
+    flashes.retain(|f| !(f.kind == kind && f.text == text));
     flashes.push(Flash { kind: kind.into(), text });
+    let excess = flashes.len().saturating_sub(MAX_FLASHES);
+    flashes.drain(..excess);
     if let Err(e) = session.insert(FLASH, flashes) {
         tracing::warn!(error = %e, "flash not stored");
     }
 }
 
-/// Starts a session for `staff` (after a successful sign-in), with a fresh CSRF token.
-pub fn begin(session: &Session, staff: &StaffRow, now: i64) -> Result<(), AppError> {
+/// Keeps the session small enough for its cookie: when the state would not fit, the
+/// flashes go (they are only hints). Runs inside the session middleware, after the
+/// handler, so a committed action is never answered with an error because its cookie
+/// could not be written.
+pub async fn keep_cookie_small(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let session = res.request().get_session();
+    let size: usize = session.entries().iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    if size > MAX_SESSION_JSON {
+        tracing::warn!(size, "session too large for its cookie; flashes dropped");
+        session.remove(FLASH);
+    }
+    Ok(res)
+}
+
+/// Starts a session for `staff` (after a successful sign-in) bound to the server-side
+/// session `token`, with a fresh CSRF token.
+pub fn begin(session: &Session, staff: &StaffRow, token: &str, now: i64) -> Result<(), AppError> {
     session.renew();
     let stored = session
         .insert(STAFF_ID, staff.id)
         .and_then(|()| session.insert(EPOCH, staff.session_epoch))
+        .and_then(|()| session.insert(TOKEN, token))
         .and_then(|()| session.insert(SIGNED_IN_AT, now));
     stored.map_err(|e| AppError::internal(anyhow::anyhow!("session: {e}")))?;
     csrf::rotate(session)?;
@@ -106,10 +144,11 @@ impl FromRequest for StaffSession {
             let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
             let id = session.get::<i64>(STAFF_ID).ok().flatten().ok_or_else(sign_in)?;
             let epoch = session.get::<i32>(EPOCH).ok().flatten();
+            let token = session.get::<String>(TOKEN).ok().flatten().ok_or_else(sign_in)?;
             let since = session.get::<i64>(SIGNED_IN_AT).ok().flatten().unwrap_or(0);
             let max_age = state.config.server.staff_session_hours * 3600;
             let expired = state.clock.now().timestamp() - since > max_age;
-            let staff = accounts::active_staff(&state.db, id).await?;
+            let staff = accounts::staff_of_session(&state.db, &state.clock, id, token).await?;
             match staff {
                 Some(staff) if Some(staff.session_epoch) == epoch && !expired => {
                     let csrf_token = csrf::token(&session)?;

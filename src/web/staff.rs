@@ -153,6 +153,18 @@ pub async fn disable_staff(
     Ok(redirect("/admin/staff"))
 }
 
+/// `POST /admin/staff/{id}/sign-out`: ends every session of another account.
+pub async fn sign_out_staff(
+    state: web::Data<AppState>,
+    admin: RequireRole<Admins>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let ended =
+        accounts::end_all_staff_sessions(&state.db, &state.clock, admin.staff.id, *id).await?;
+    admin.flash("success", format!("已退出该账号的全部登录（{ended} 处）"));
+    Ok(redirect("/admin/staff"))
+}
+
 /// `POST /admin/staff/{id}/enable`.
 pub async fn enable_staff(
     state: web::Data<AppState>,

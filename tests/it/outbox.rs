@@ -82,3 +82,37 @@ async fn messages_fail_for_good_after_the_last_attempt() {
     assert_eq!((row.status.as_str(), row.attempts), ("failed", notify::MAX_ATTEMPTS));
     assert_eq!(sender.calls.load(Ordering::SeqCst), usize::try_from(notify::MAX_ATTEMPTS).unwrap());
 }
+
+/// A channel without a real provider never pretends: its messages end as `unsent`, with
+/// the reason, and nothing counts them as delivered.
+#[tokio::test]
+async fn channels_without_a_provider_mark_messages_not_sent() {
+    let app = TestApp::spawn().await;
+    let at = app.state.clock.now_naive();
+    app.state
+        .db
+        .run(move |conn| {
+            let payload = serde_json::json!({"body": "x"});
+            outbox::enqueue(conn, at, Channel::Wechat, "openid-1", "test", &payload)?;
+            outbox::enqueue(conn, at, Channel::Sms, "13800000003", "test", &payload)
+        })
+        .await
+        .unwrap();
+    let providers = Providers::from_config(&app.state.config, app.state.clock.clone()).unwrap();
+    assert_eq!(notify::deliver_due(&app.state.db, &app.state.clock, &providers).await.unwrap(), 0);
+    for recipient in ["openid-1", "13800000003"] {
+        let row = &rows_of(&app, recipient).await[0];
+        assert_eq!(row.status, "unsent", "{recipient}");
+        assert!(
+            row.last_error.as_deref().is_some_and(|e| e.contains("未")),
+            "{:?}",
+            row.last_error
+        );
+        assert_eq!(row.payload, "{}", "nothing kept of what was not sent");
+        assert!(row.sent_at.is_none());
+    }
+}
+
+async fn rows_of(app: &TestApp, recipient: &str) -> Vec<outbox::OutboxRow> {
+    app.outbox_to(recipient).await
+}

@@ -65,6 +65,7 @@ fn accepts(diesel_type: &str, db_type: &str, column: &str) -> bool {
         "Integer" => db_type == "integer",
         "Text" => db_type == "text",
         "Bool" => db_type == "boolean",
+        "Date" => db_type == "date",
         "Timestamp" => db_type == "timestamp" || db_type == "timestamp without time zone",
         _ => false,
     }

@@ -6,6 +6,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder as _, ImageFormat, ImageReader};
 
 use crate::error::AppError;
+use crate::kernel::gate::WorkGate;
 
 /// Limits applied to every upload.
 #[derive(Debug, Clone, Copy)]
@@ -60,8 +61,9 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 ];
 
-/// Checks and normalises `raw`; refuses anything that is not an accepted type.
-pub fn process(raw: &[u8], limits: MediaLimits) -> Result<Processed, AppError> {
+/// Checks and normalises `raw`; refuses anything that is not an accepted type. Image
+/// decodes take their memory from `gate` first (503 when it is spent).
+pub fn process(raw: &[u8], limits: MediaLimits, gate: &WorkGate) -> Result<Processed, AppError> {
     if raw.is_empty() {
         return Err(AppError::field("file", "文件是空的"));
     }
@@ -70,10 +72,10 @@ pub fn process(raw: &[u8], limits: MediaLimits) -> Result<Processed, AppError> {
     }
     let detected = infer::get(raw).map(|t| t.mime_type());
     match detected {
-        Some("image/jpeg") => image(raw, ImageFormat::Jpeg, limits),
-        Some("image/png") => image(raw, ImageFormat::Png, limits),
-        Some("image/gif") => image(raw, ImageFormat::Gif, limits),
-        Some("image/webp") => image(raw, ImageFormat::WebP, limits),
+        Some("image/jpeg") => image(raw, ImageFormat::Jpeg, limits, gate),
+        Some("image/png") => image(raw, ImageFormat::Png, limits, gate),
+        Some("image/gif") => image(raw, ImageFormat::Gif, limits, gate),
+        Some("image/webp") => image(raw, ImageFormat::WebP, limits, gate),
         Some(mime) => match DOCUMENTS.iter().find(|(m, _)| *m == mime) {
             Some((content_type, extension)) => Ok(Processed {
                 kind: FileKind::Document,
@@ -101,7 +103,12 @@ fn unsupported(detected: Option<&str>) -> AppError {
     ))
 }
 
-fn image(raw: &[u8], format: ImageFormat, limits: MediaLimits) -> Result<Processed, AppError> {
+fn image(
+    raw: &[u8],
+    format: ImageFormat,
+    limits: MediaLimits,
+    gate: &WorkGate,
+) -> Result<Processed, AppError> {
     let broken = |_| AppError::field("file", "图片已损坏或无法识别");
     // Read the header first: a decompression bomb is refused before any pixel is decoded.
     let (width, height) =
@@ -118,6 +125,8 @@ fn image(raw: &[u8], format: ImageFormat, limits: MediaLimits) -> Result<Process
     reader.limits(decode_limits);
     let mut decoder = reader.into_decoder().map_err(broken)?;
     let orientation = decoder.orientation().map_err(broken)?;
+    let _permit =
+        gate.try_memory(decode_cost(decoder.total_bytes(), width, height, format, orientation))?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(broken)?;
     picture.apply_orientation(orientation);
 
@@ -139,14 +148,33 @@ fn image(raw: &[u8], format: ImageFormat, limits: MediaLimits) -> Result<Process
     })
 }
 
+/// Bytes a decode may take at its peak: the pixels, a rotated copy when the photo
+/// asks to be turned, and an RGB copy when the result becomes a JPEG.
+fn decode_cost(
+    pixel_bytes: u64,
+    width: u32,
+    height: u32,
+    format: ImageFormat,
+    orientation: image::metadata::Orientation,
+) -> u64 {
+    let pixels = u64::from(width) * u64::from(height);
+    let rotated =
+        if orientation == image::metadata::Orientation::NoTransforms { 0 } else { pixel_bytes };
+    let to_jpeg =
+        if matches!(format, ImageFormat::Jpeg | ImageFormat::WebP) { pixels * 3 } else { 0 };
+    pixel_bytes + rotated + to_jpeg
+}
+
 /// Re-encoding writes pixels only: EXIF, GPS and comments of the original are gone.
 fn encode(picture: &DynamicImage, as_jpeg: bool, quality: u8) -> Result<Vec<u8>, AppError> {
     let mut out = Cursor::new(Vec::new());
     if as_jpeg {
-        let rgb = DynamicImage::ImageRgb8(picture.to_rgb8());
-        rgb.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
-            &mut out, quality,
-        ))
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+        // An RGB picture is encoded as it is; others are converted (one copy).
+        match picture {
+            DynamicImage::ImageRgb8(rgb) => rgb.write_with_encoder(encoder),
+            other => other.to_rgb8().write_with_encoder(encoder),
+        }
         .map_err(AppError::internal)?;
     } else {
         picture.write_to(&mut out, ImageFormat::Png).map_err(AppError::internal)?;
@@ -160,6 +188,20 @@ mod tests {
 
     const LIMITS: MediaLimits =
         MediaLimits { max_bytes: 1 << 20, max_pixels: 4_000_000, thumbnail_px: 64 };
+
+    fn process(raw: &[u8], limits: MediaLimits) -> Result<Processed, AppError> {
+        super::process(raw, limits, &WorkGate::new(64, 1))
+    }
+
+    #[test]
+    fn a_decode_waits_for_memory_as_a_503() {
+        let gate = WorkGate::new(16, 1);
+        let held = gate.try_memory(16 * 1024 * 1024).unwrap();
+        let err = super::process(&png_of(300, 200), LIMITS, &gate).unwrap_err();
+        assert_eq!((err.code(), err.retry_after()), ("busy", Some(5)));
+        drop(held);
+        assert!(super::process(&png_of(300, 200), LIMITS, &gate).is_ok());
+    }
 
     fn png_of(width: u32, height: u32) -> Vec<u8> {
         let img = DynamicImage::new_rgba8(width, height);

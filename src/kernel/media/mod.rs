@@ -6,9 +6,12 @@ pub mod store;
 
 use std::path::{Path, PathBuf};
 
-use crate::db::Db;
+use chrono::NaiveDateTime;
+
+use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
+use crate::kernel::gate::WorkGate;
 use crate::kernel::tokens::sha256_hex;
 pub use inspect::{FileKind, MediaLimits};
 pub use store::FileRow;
@@ -22,22 +25,66 @@ pub enum Uploader {
     Staff(i64),
 }
 
+/// How much one uploader may store per 24 hours.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadQuota {
+    /// Files.
+    pub files: i64,
+    /// Bytes (as stored).
+    pub bytes: i64,
+}
+
 /// The directory holding uploaded bytes: `<root>/<aa>/<sha256>.<ext>`.
 #[derive(Debug, Clone)]
 pub struct MediaStore {
     root: PathBuf,
     limits: MediaLimits,
+    gate: WorkGate,
+    quota: UploadQuota,
 }
 
 impl MediaStore {
-    /// A store under `root` applying `limits`.
-    pub fn new(root: PathBuf, limits: MediaLimits) -> Self {
-        Self { root, limits }
+    /// A store under `root` applying `limits`, decoding under `gate`, with a daily
+    /// `quota` per uploader.
+    pub fn new(root: PathBuf, limits: MediaLimits, gate: WorkGate, quota: UploadQuota) -> Self {
+        Self { root, limits, gate, quota }
     }
 
     /// The limits in force.
     pub fn limits(&self) -> MediaLimits {
         self.limits
+    }
+
+    /// The work gate (upload slots, decode memory).
+    pub fn gate(&self) -> &WorkGate {
+        &self.gate
+    }
+
+    /// Refuses (429) an upload of `incoming` bytes that would take `uploader` past the
+    /// daily quota. Checked before decoding and again in the insert's transaction.
+    fn check_quota(
+        conn: &mut DbConn,
+        quota: UploadQuota,
+        uploader: Uploader,
+        now: NaiveDateTime,
+        incoming: i64,
+    ) -> Result<(), AppError> {
+        let day = chrono::Duration::hours(24);
+        let recent = store::uploaded_since(conn, uploader, now - day, quota.files)?;
+        let bytes: i64 = recent.iter().map(|(b, _)| *b).sum();
+        if recent.len() as i64 >= quota.files || bytes.saturating_add(incoming) > quota.bytes {
+            let oldest = recent.first().map_or(now, |(_, at)| *at);
+            let wait = (oldest + day - now).num_seconds().max(60);
+            return Err(AppError::RateLimited {
+                retry_after_secs: u64::try_from(wait).unwrap_or(3600),
+                message: format!(
+                    "今日上传已达上限（每 24 小时 {} 个文件、{} MB），请稍后再试",
+                    quota.files,
+                    quota.bytes / (1024 * 1024)
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Where the bytes of `file` live (or its thumbnail).
@@ -60,9 +107,12 @@ impl MediaStore {
         original_name: Option<String>,
         uploader: Uploader,
     ) -> Result<FileRow, AppError> {
-        let limits = self.limits;
+        let (limits, gate, quota) = (self.limits, self.gate.clone(), self.quota);
+        let now = clock.now_naive();
+        let incoming = i64::try_from(raw.len()).unwrap_or(i64::MAX);
+        db.run(move |conn| Self::check_quota(conn, quota, uploader, now, incoming)).await?;
         let processed =
-            crate::kernel::blocking::cpu(move || inspect::process(&raw, limits)).await?;
+            crate::kernel::blocking::cpu(move || inspect::process(&raw, limits, &gate)).await?;
         let sha256 = sha256_hex(&processed.bytes);
         let dir = self.root.join(&sha256[..2]);
         let main = dir.join(format!("{sha256}.{}", processed.extension));
@@ -89,7 +139,9 @@ impl MediaStore {
         let has_thumbnail = processed.thumbnail.is_some();
         let hash = sha256.clone();
         let inserted = db
-            .run(move |conn| {
+            .write(move |conn| {
+                lock_uploader(conn, uploader)?;
+                Self::check_quota(conn, quota, uploader, at, byte_size)?;
                 store::insert(
                     conn,
                     &store::NewFile {
@@ -129,6 +181,24 @@ impl MediaStore {
     }
 }
 
+/// Locks the uploader's row on PostgreSQL so parallel uploads of one account count
+/// one after the other (SQLite's write transaction already serialises).
+fn lock_uploader(conn: &mut DbConn, uploader: Uploader) -> Result<(), AppError> {
+    use crate::db::schema::{staff, users};
+    use diesel::prelude::*;
+    if let DbConn::Pg(c) = conn {
+        match uploader {
+            Uploader::User(id) => {
+                users::table.find(id).select(users::id).for_update().first::<i64>(c).optional()?;
+            }
+            Uploader::Staff(id) => {
+                staff::table.find(id).select(staff::id).for_update().first::<i64>(c).optional()?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` unless identical bytes are already there (same hash), via a
 /// temporary file and a rename so a reader never sees half a file.
 async fn write_new(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<(), AppError> {
@@ -140,6 +210,22 @@ async fn write_new(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Res
     tokio::fs::rename(&tmp, path).await?;
     written.push(path.to_path_buf());
     Ok(())
+}
+
+/// Loads a file record for a staff member: every file when `sees_all`, otherwise only
+/// the member's own uploads (others are "not found", so ids reveal nothing).
+pub async fn find_for_staff(
+    db: &Db,
+    id: i64,
+    staff_id: i64,
+    sees_all: bool,
+) -> Result<FileRow, AppError> {
+    let file = find(db, id).await?;
+    if sees_all || file.uploaded_by_staff_id == Some(staff_id) {
+        Ok(file)
+    } else {
+        Err(AppError::not_found("文件"))
+    }
 }
 
 /// Loads a file record.

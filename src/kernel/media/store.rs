@@ -86,3 +86,24 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<FileRow>, AppError> {
 pub fn count_by_hash(conn: &mut DbConn, sha256: &str) -> Result<i64, AppError> {
     Ok(files::table.filter(files::sha256.eq(sha256)).count().get_result(conn)?)
 }
+
+/// Size and time of the files `uploader` stored since `since`, oldest first, at most
+/// `limit` of them (the quota needs no more).
+pub fn uploaded_since(
+    conn: &mut DbConn,
+    uploader: super::Uploader,
+    since: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<(i64, NaiveDateTime)>, AppError> {
+    let query = files::table
+        .filter(files::created_at.gt(since))
+        .order(files::created_at.asc())
+        .select((files::byte_size, files::created_at))
+        .limit(limit);
+    Ok(match uploader {
+        super::Uploader::User(id) => query.filter(files::uploaded_by_user_id.eq(id)).load(conn)?,
+        super::Uploader::Staff(id) => {
+            query.filter(files::uploaded_by_staff_id.eq(id)).load(conn)?
+        }
+    })
+}

@@ -122,6 +122,8 @@ pub struct QueueFilter {
     pub kind: Option<String>,
     /// Status.
     pub status: Option<String>,
+    /// Oldest first (the review inbox) instead of newest first.
+    pub oldest_first: bool,
 }
 
 fn filtered(filter: &QueueFilter) -> applications::BoxedQuery<'static, Backend> {
@@ -145,12 +147,14 @@ pub fn queue(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<QueueRow>, Error> {
-    let rows: Vec<ApplicationRow> = filtered(filter)
-        .order(applications::id.desc())
-        .offset(offset)
-        .limit(limit)
-        .select(ApplicationRow::as_select())
-        .load(conn)?;
+    let query = filtered(filter);
+    let query = if filter.oldest_first {
+        query.order(applications::id.asc())
+    } else {
+        query.order(applications::id.desc())
+    };
+    let rows: Vec<ApplicationRow> =
+        query.offset(offset).limit(limit).select(ApplicationRow::as_select()).load(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     let people: Vec<(i64, Option<String>, Option<String>)> = users::table
         .filter(users::id.eq_any(ids))

@@ -41,6 +41,15 @@ pub fn by_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRow>, Err
         .optional()
 }
 
+/// A member by member number.
+pub fn by_number(conn: &mut DbConn, number: &str) -> Result<Option<MemberRow>, Error> {
+    members::table
+        .filter(members::member_number.eq(number))
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// A member by id.
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<MemberRow>, Error> {
     members::table.find(id).select(MemberRow::as_select()).first(conn).optional()
@@ -201,6 +210,28 @@ pub fn roll(
         query = query.offset(offset).limit(limit);
     }
     query.load(conn)
+}
+
+/// Up to `limit` rows of the roll after member id `after_id`, by id (the export reads
+/// the roll in such chunks).
+pub fn roll_after(
+    conn: &mut DbConn,
+    filter: &MemberFilter,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<RollRow>, Error> {
+    roll_query!(filter)
+        .filter(members::id.gt(after_id))
+        .order(members::id.asc())
+        .select((
+            MemberRow::as_select(),
+            users::phone,
+            member_types::name,
+            positions::name,
+            industries::name.nullable(),
+        ))
+        .limit(limit)
+        .load(conn)
 }
 
 /// How many members match.

@@ -3,10 +3,11 @@
 //! One deliberate exception to "never another context's tables": the member roll joins
 //! `users` to search by phone and nickname, and the Excel import inserts users in bulk —
 //! one query each instead of thousands of use-case calls. Single users are read through
-//! `accounts` (`find_user`, `notify_user`).
+//! `accounts` (`find_user`) and `notices` (`send`).
 
 pub mod applications;
 pub mod catalog;
+pub mod dues;
 pub mod import;
 pub mod members;
 

@@ -16,7 +16,8 @@ async fn an_approved_join_makes_an_active_member_with_dues_and_a_notice() {
 
     let list = page(&app, &staff, "/admin/applications").await;
     assert_eq!(html::count(&list, &format!("#application-{id}")), 1);
-    assert_eq!(html::texts(&list, ".menu a .badge"), vec!["1"], "pending badge");
+    let badge = html::texts(&list, ".menu a[href='/admin/applications'] .badge");
+    assert_eq!(badge, vec!["1"], "pending badge");
 
     let res = approve(&app, &staff, id, true).await;
     assert_eq!(res.status(), 303);

@@ -15,7 +15,7 @@ pub const TENCENT_SECRET_ID: &str = "AKID-test";
 /// See [`TENCENT_SECRET_ID`].
 pub const TENCENT_SECRET_KEY: &str = "tencent-test-key";
 
-fn serve(app: impl Fn(&mut web::ServiceConfig) + Send + Clone + 'static) -> String {
+pub(crate) fn serve(app: impl Fn(&mut web::ServiceConfig) + Send + Clone + 'static) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = HttpServer::new(move || App::new().configure(app.clone()))

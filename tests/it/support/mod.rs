@@ -4,6 +4,7 @@
 
 pub mod fakes;
 pub mod html;
+pub mod wechat_pay;
 
 use std::sync::Arc;
 
@@ -125,6 +126,49 @@ impl TestApp {
         .await
     }
 
+    /// Starts a server whose WeChat Pay merchant account is the fake `pay`.
+    pub async fn spawn_with_pay(pay: &wechat_pay::FakeWechatPay) -> Self {
+        let (merchant, platform) = wechat_pay::server_pems();
+        let url = pay.url.clone();
+        Self::spawn_with(move |c| {
+            c.wechat.app_id = fakes::WECHAT_APP_ID.into();
+            c.wechat_pay.mch_id = wechat_pay::MCH_ID.into();
+            c.wechat_pay.merchant_serial_no = wechat_pay::MERCHANT_SERIAL.into();
+            c.wechat_pay.merchant_private_key = guildhall::config::Secret::new(merchant);
+            c.wechat_pay.api_v3_key = guildhall::config::Secret::new(wechat_pay::API_V3_KEY);
+            c.wechat_pay.platform_public_key_id = wechat_pay::PLATFORM_KEY_ID.into();
+            c.wechat_pay.platform_public_key = platform;
+            c.wechat_pay.api_base = url;
+            c.wechat_pay.timeout_ms = 2000;
+        })
+        .await
+    }
+
+    /// Binds WeChat openid `openid` to `user_id` (as WeChat sign-in would).
+    pub async fn set_openid(&self, user_id: i64, openid: &str) {
+        let sql = format!("UPDATE users SET wechat_openid = '{openid}' WHERE id = {user_id}");
+        self.exec(sql).await;
+    }
+
+    /// Runs raw SQL (fixtures owned by other contexts).
+    pub async fn exec(&self, sql: String) {
+        self.state
+            .db
+            .run(move |conn| {
+                guildhall::per_backend!(conn, |c| diesel::sql_query(&sql).execute(c))?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Runs the background billing pass once (payment sweep, expiry, reminders).
+    pub async fn billing_pass(
+        &self,
+    ) -> (guildhall::billing::pay::SweepReport, guildhall::billing::dues::DailyReport) {
+        guildhall::billing::passes::run_once(&self.state.pass_context()).await.unwrap()
+    }
+
     /// Starts a server after `tweak` adjusts the configuration.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
@@ -145,7 +189,12 @@ impl TestApp {
         guildhall::telemetry::init(&config.log);
         let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 24, 6, 30, 0).unwrap());
         let shared: SharedClock = Arc::new(clock.clone());
-        let deps = Dependencies { clock: shared, outbox_interval: None, ..Dependencies::default() };
+        let deps = Dependencies {
+            clock: shared,
+            outbox_interval: None,
+            billing_interval: None,
+            ..Dependencies::default()
+        };
         let app = Application::build(config, deps).await.expect("server builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state();

@@ -1,0 +1,3 @@
+DROP TABLE certificates;
+DROP TABLE experts;
+DROP TABLE revisions;

@@ -1,0 +1,12 @@
+//! Profiles: member profiles, enterprises, experts, cards and certificates.
+
+pub mod certificates;
+pub mod certificates_model;
+pub mod certificates_staff;
+pub mod certificates_store;
+pub mod experts;
+pub mod experts_model;
+pub mod experts_staff;
+pub mod experts_store;
+pub mod reviewed;
+pub mod reviews;
