@@ -17,5 +17,6 @@ pub mod notices;
 pub mod notify;
 pub mod profiles;
 pub mod public;
+pub mod surveys;
 pub mod telemetry;
 pub mod web;

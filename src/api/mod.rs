@@ -15,6 +15,7 @@ pub mod membership;
 pub mod notices;
 pub mod openapi;
 pub mod sign_in;
+pub mod surveys;
 pub mod uploads;
 pub mod views;
 
@@ -71,6 +72,10 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/v1/scans", Access::User, events::create_scan),
         RouteDef::post("/v1/lottery-entries", Access::User, events_lottery::create_lottery_entry),
         RouteDef::get("/v1/lottery-wins", Access::User, events_lottery::list_lottery_wins),
+        RouteDef::get("/v1/surveys", Access::User, surveys::list_surveys),
+        RouteDef::get("/v1/surveys/{id}", Access::User, surveys::show_survey),
+        RouteDef::post("/v1/surveys/{id}/responses", Access::User, surveys::create_response),
+        RouteDef::get("/v1/surveys/{id}/results", Access::User, surveys::show_results),
         // orders and payment (issue 14)
         RouteDef::get("/v1/me/orders", Access::User, billing::list_my_orders),
         RouteDef::get("/v1/me/orders/{id}", Access::User, billing::show_my_order),

@@ -9,7 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, events, events_lottery, experts, me, notices, sign_in, uploads,
+    billing, certificates as certs, events, events_lottery, experts, me, notices, sign_in, surveys,
+    uploads,
 };
 use crate::error::FieldError;
 
@@ -50,6 +51,10 @@ use crate::error::FieldError;
         events::create_scan,
         events_lottery::create_lottery_entry,
         events_lottery::list_lottery_wins,
+        surveys::list_surveys,
+        surveys::show_survey,
+        surveys::create_response,
+        surveys::show_results,
         billing::list_my_orders,
         billing::show_my_order,
         billing::cancel_my_order,
@@ -104,6 +109,17 @@ use crate::error::FieldError;
         events_lottery::LotterySignInRequest,
         events_lottery::LotterySignInView,
         events_lottery::LotteryWinView,
+        surveys::SurveyItemView,
+        surveys::SurveyPageView,
+        surveys::QuestionView,
+        surveys::SurveyDetailView,
+        surveys::ResponseRequest,
+        surveys::ResponseAccepted,
+        surveys::QuestionResultView,
+        surveys::SurveyResultsView,
+        crate::surveys::model::AnswerInput,
+        crate::surveys::model::OptionRow,
+        crate::surveys::results::Bar,
         billing::OrderView,
         billing::PaymentView,
         billing::RefundView,
@@ -137,6 +153,7 @@ use crate::error::FieldError;
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),
         (name = "membership", description = "Member types, positions, industries and applications"),
+        (name = "surveys", description = "Surveys and polls: answering once, poll results"),
         (name = "uploads", description = "Files sent by users"),
     )
 )]

@@ -578,3 +578,110 @@ diesel::table! {
 
 diesel::joinable!(staff_sessions -> staff (staff_id));
 diesel::allow_tables_to_appear_in_same_query!(staff_sessions, staff);
+
+// --- surveys (issue 16) ---
+diesel::table! {
+    /// Surveys and polls staff build; users answer once each.
+    surveys (id) {
+        id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        intro -> Text,
+        cover_file_id -> Nullable<BigInt>,
+        audience -> Text,
+        position_ids -> Text,
+        anonymous -> Bool,
+        results_public -> Bool,
+        status -> Text,
+        opens_at -> Nullable<Timestamp>,
+        closes_at -> Nullable<Timestamp>,
+        response_count -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Questions of a survey in `position` order.
+    survey_questions (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        title -> Text,
+        required -> Bool,
+        min_choices -> Nullable<Integer>,
+        max_choices -> Nullable<Integer>,
+        max_length -> Nullable<Integer>,
+        scale -> Nullable<Integer>,
+        min_number -> Nullable<BigInt>,
+        max_number -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Options of a choice question in `position` order.
+    survey_options (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        position -> Integer,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    /// That a user answered a survey (nothing else: no time, no response).
+    survey_participations (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// One submitted response (random key; `user_id` only for named surveys).
+    survey_responses (id) {
+        id -> Text,
+        survey_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The answers of a response: one row per chosen option, text or number.
+    survey_answers (response_id, question_id, seq) {
+        response_id -> Text,
+        question_id -> BigInt,
+        seq -> Integer,
+        option_id -> Nullable<BigInt>,
+        text_value -> Nullable<Text>,
+        number_value -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Reminders sent: one per survey, user and day.
+    survey_reminders (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        user_id -> BigInt,
+        day -> Text,
+    }
+}
+
+diesel::joinable!(survey_questions -> surveys (survey_id));
+diesel::joinable!(survey_options -> survey_questions (question_id));
+diesel::joinable!(survey_answers -> survey_responses (response_id));
+diesel::joinable!(survey_answers -> survey_questions (question_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    surveys,
+    survey_questions,
+    survey_options,
+    survey_participations,
+    survey_responses,
+    survey_answers,
+    survey_reminders
+);
+// --- end surveys ---

@@ -59,3 +59,48 @@ pub fn member_by_number(conn: &mut DbConn, number: &str) -> Result<Option<Member
 pub fn member_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRef>, AppError> {
     Ok(store::members::by_user(conn, user_id)?.map(MemberRef::from))
 }
+
+/// What other contexts may know of an active member: audiences and result filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberFacts {
+    /// The user.
+    pub user_id: i64,
+    /// The member's name.
+    pub name: String,
+    /// Member type.
+    pub member_type_id: i64,
+    /// Industry.
+    pub industry_id: Option<i64>,
+    /// Current position.
+    pub position_id: i64,
+}
+
+/// The facts of `user_id` when an active member, inside the caller's transaction.
+pub fn active_member_facts(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<MemberFacts>, AppError> {
+    Ok(store::members::by_user(conn, user_id)?.filter(|m| m.status == status::ACTIVE).map(|m| {
+        MemberFacts {
+            user_id,
+            name: m.details.name.clone(),
+            member_type_id: m.details.member_type_id,
+            industry_id: m.details.industry_id,
+            position_id: m.details.position_id,
+        }
+    }))
+}
+
+/// Every active member's facts, by user id.
+pub fn all_active_member_facts(conn: &mut DbConn) -> Result<Vec<MemberFacts>, AppError> {
+    Ok(store::members::active_facts(conn)?
+        .into_iter()
+        .map(|(user_id, name, member_type_id, industry_id, position_id)| MemberFacts {
+            user_id,
+            name,
+            member_type_id,
+            industry_id,
+            position_id,
+        })
+        .collect())
+}

@@ -29,11 +29,13 @@ pub enum NoticeKind {
     ExpertAssigned,
     /// Staff revoked the member's certificate.
     CertificateRevoked,
+    /// A survey or poll the user has not answered yet.
+    SurveyReminder,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -44,6 +46,7 @@ impl NoticeKind {
         Self::ReviewDecided,
         Self::ExpertAssigned,
         Self::CertificateRevoked,
+        Self::SurveyReminder,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -59,6 +62,7 @@ impl NoticeKind {
             Self::ReviewDecided => "review_decided",
             Self::ExpertAssigned => "expert_assigned",
             Self::CertificateRevoked => "certificate_revoked",
+            Self::SurveyReminder => "survey_reminder",
         }
     }
 
@@ -75,6 +79,7 @@ impl NoticeKind {
             Self::ReviewDecided => "信息审核结果",
             Self::ExpertAssigned => "专家信息分配通知",
             Self::CertificateRevoked => "证书撤销通知",
+            Self::SurveyReminder => "问卷/投票提醒",
         }
     }
 

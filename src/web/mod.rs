@@ -25,6 +25,8 @@ pub mod reviews;
 pub mod session;
 pub mod settings;
 pub mod staff;
+pub mod surveys;
+pub mod surveys_form;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -69,6 +71,21 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/applications", Staff, applications::list_applications),
         RouteDef::get("/applications/{id}", Staff, applications::show_application),
         RouteDef::post("/applications/{id}/decide", Staff, applications::decide_application),
+        RouteDef::get("/surveys", Staff, surveys::list_surveys),
+        RouteDef::post("/surveys", Staff, surveys::create_survey),
+        RouteDef::get("/surveys/new", Staff, surveys::new_survey),
+        RouteDef::get("/surveys/{id}", Staff, surveys::show_survey),
+        RouteDef::post("/surveys/{id}", Staff, surveys::update_survey),
+        RouteDef::post("/surveys/{id}/publish", Staff, surveys::publish_survey),
+        RouteDef::post("/surveys/{id}/duplicate", Staff, surveys::duplicate_survey),
+        RouteDef::post("/surveys/{id}/questions", Staff, surveys::add_question),
+        RouteDef::post("/surveys/{id}/questions/{question_id}", Staff, surveys::update_question),
+        RouteDef::post(
+            "/surveys/{id}/questions/{question_id}/delete",
+            Staff,
+            surveys::delete_question,
+        ),
+        RouteDef::post("/surveys/{id}/questions/{question_id}/move", Staff, surveys::move_question),
         RouteDef::get("/members", Staff, members::list_members),
         RouteDef::get("/members/export.xlsx", Staff, members::export_members),
         RouteDef::get("/members/template.xlsx", Staff, members::download_template),

@@ -54,6 +54,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/membership-settings", "会员设置", &[Role::Admin, Role::Secretary]),
     ("/admin/events", "活动管理", &[Role::Admin, Role::Secretary]),
     ("/admin/lotteries", "抽奖", &[Role::Admin, Role::Secretary]),
+    ("/admin/surveys", "问卷投票", &[Role::Admin, Role::Secretary]),
     ("/admin/orders", "订单管理", &[Role::Admin, Role::Finance]),
     ("/admin/dues", "会费管理", &[Role::Admin, Role::Finance]),
     ("/admin/income", "收入汇总", &[Role::Admin, Role::Finance]),

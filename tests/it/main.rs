@@ -24,6 +24,8 @@ mod sign_in;
 mod sms_limits;
 mod staff_admin;
 mod support;
+mod surveys;
+mod surveys_web;
 mod tokens;
 mod uploads;
 mod workbench_auth;

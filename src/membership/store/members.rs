@@ -238,3 +238,21 @@ pub fn roll_after(
 pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error> {
     roll_query!(filter).count().get_result(conn)
 }
+
+/// An active member as (user id, name, member type, industry, position).
+pub type FactsRow = (i64, String, i64, Option<i64>, i64);
+
+/// Active members, by user id.
+pub fn active_facts(conn: &mut DbConn) -> Result<Vec<FactsRow>, Error> {
+    members::table
+        .filter(members::status.eq(status::ACTIVE))
+        .order(members::user_id.asc())
+        .select((
+            members::user_id,
+            members::name,
+            members::member_type_id,
+            members::industry_id,
+            members::position_id,
+        ))
+        .load(conn)
+}
