@@ -72,6 +72,16 @@ impl DbUrl {
     }
 }
 
+/// Opens a PostgreSQL connection, first making sure OpenSSL (which the bundled libpq
+/// uses for TLS) is initialised without its `atexit` clean-up. Otherwise the process
+/// frees OpenSSL's state at exit while pool threads may still hold connections, which
+/// aborts with "double free or corruption" (seen in CI at the end of the test binary).
+/// `openssl_sys::init` passes `OPENSSL_INIT_NO_ATEXIT`; the first initialisation wins.
+pub fn establish_pg(url: &str) -> diesel::ConnectionResult<diesel::PgConnection> {
+    openssl_sys::init();
+    diesel::PgConnection::establish(url)
+}
+
 /// Opens connections for r2d2, choosing the backend explicitly (not by trial) and
 /// applying SQLite's pragmas to every new connection.
 #[derive(Debug)]
@@ -86,7 +96,7 @@ impl r2d2::ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, Self::Error> {
         match self.url.backend {
             Backend::Postgres => {
-                let mut conn = diesel::PgConnection::establish(&self.url.target)?;
+                let mut conn = establish_pg(&self.url.target)?;
                 // Timestamps are stored as UTC without a zone: `CURRENT_TIMESTAMP` in a
                 // migration or query must mean UTC whatever the server's time zone.
                 conn.batch_execute("SET TIME ZONE 'UTC'")

@@ -295,10 +295,10 @@ async fn sqlite_ids_are_never_reused() {
 /// database's) time zone is not: every connection sets UTC.
 #[tokio::test]
 async fn seeded_timestamps_are_utc_on_postgres() {
-    use diesel::{Connection as _, RunQueryDsl as _};
+    use diesel::RunQueryDsl as _;
     let Some(admin_url) = crate::support::test_database_url() else { return };
     let name = format!("gh_tz_{}", rand_suffix());
-    let mut admin = diesel::PgConnection::establish(&admin_url).unwrap();
+    let mut admin = guildhall::db::establish_pg(&admin_url).unwrap();
     diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).unwrap();
     diesel::sql_query(format!("ALTER DATABASE \"{name}\" SET timezone = 'Asia/Shanghai'"))
         .execute(&mut admin)

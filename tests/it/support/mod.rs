@@ -9,7 +9,6 @@ pub mod wechat_pay;
 use std::sync::Arc;
 
 use chrono::TimeZone as _;
-use diesel::Connection as _;
 use diesel::RunQueryDsl as _;
 use guildhall::accounts::{self, NewStaffInput, Role, StaffRow, UserRow};
 use guildhall::app::{AppState, Application, Dependencies};
@@ -77,7 +76,7 @@ struct PgDatabase {
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
+        if let Ok(mut conn) = guildhall::db::establish_pg(&self.admin_url) {
             let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
             let _ = diesel::sql_query(sql).execute(&mut conn);
         }
@@ -94,7 +93,7 @@ pub fn test_database_url() -> Option<String> {
 
 fn fresh_pg_database(admin_url: &str) -> PgDatabase {
     let name = format!("gh_test_{}", random_token(9).to_lowercase().replace(['-', '_'], "x"));
-    let mut conn = diesel::PgConnection::establish(admin_url)
+    let mut conn = guildhall::db::establish_pg(admin_url)
         .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
     diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
         .execute(&mut conn)
