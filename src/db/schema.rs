@@ -685,3 +685,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_reminders
 );
 // --- end surveys ---
+
+diesel::table! {
+    /// The shared search index (`kernel::search`): one row per gram of an item's texts.
+    search_grams (scope, gram, item_id) {
+        scope -> Text,
+        gram -> Text,
+        item_id -> BigInt,
+    }
+}
