@@ -31,11 +31,15 @@ pub enum NoticeKind {
     CertificateRevoked,
     /// A survey or poll the user has not answered yet.
     SurveyReminder,
+    /// An event the user registered for changed its time or place.
+    EventChanged,
+    /// An event the user registered for was cancelled.
+    EventCancelled,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -47,6 +51,8 @@ impl NoticeKind {
         Self::ExpertAssigned,
         Self::CertificateRevoked,
         Self::SurveyReminder,
+        Self::EventChanged,
+        Self::EventCancelled,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -63,6 +69,8 @@ impl NoticeKind {
             Self::ExpertAssigned => "expert_assigned",
             Self::CertificateRevoked => "certificate_revoked",
             Self::SurveyReminder => "survey_reminder",
+            Self::EventChanged => "event_changed",
+            Self::EventCancelled => "event_cancelled",
         }
     }
 
@@ -80,6 +88,8 @@ impl NoticeKind {
             Self::ExpertAssigned => "专家信息分配通知",
             Self::CertificateRevoked => "证书撤销通知",
             Self::SurveyReminder => "问卷/投票提醒",
+            Self::EventChanged => "活动变更通知",
+            Self::EventCancelled => "活动取消通知",
         }
     }
 

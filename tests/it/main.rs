@@ -6,6 +6,7 @@ mod billing;
 mod cli;
 mod errors;
 mod events;
+mod events_changes;
 mod events_lottery;
 mod events_scans;
 mod events_web;
