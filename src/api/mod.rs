@@ -14,6 +14,7 @@ pub mod me;
 pub mod membership;
 pub mod notices;
 pub mod openapi;
+pub mod receipts;
 pub mod sign_in;
 pub mod surveys;
 pub mod uploads;
@@ -82,6 +83,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/v1/me/orders/{id}/cancel", Access::User, billing::cancel_my_order),
         RouteDef::post("/v1/me/orders/{id}/pay", Access::User, billing::pay_my_order),
         RouteDef::post("/v1/me/orders/{id}/refresh", Access::User, billing::refresh_my_order),
+        RouteDef::get("/v1/me/orders/{id}/receipt", Access::User, receipts::show_my_receipt),
+        RouteDef::get("/v1/me/orders/{id}/invoice", Access::User, receipts::show_my_invoice),
+        RouteDef::post("/v1/me/orders/{id}/invoice", Access::User, receipts::request_my_invoice),
         RouteDef::post(
             "/v1/payments/wechat/notify",
             Access::Public,

@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, events, events_lottery, experts, me, notices, sign_in, surveys,
-    uploads,
+    billing, certificates as certs, events, events_lottery, experts, me, notices, receipts,
+    sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
 
@@ -60,6 +60,9 @@ use crate::error::FieldError;
         billing::cancel_my_order,
         billing::pay_my_order,
         billing::refresh_my_order,
+        receipts::show_my_receipt,
+        receipts::show_my_invoice,
+        receipts::request_my_invoice,
         billing::receive_wechat_notify,
         experts::list_experts,
         experts::show_expert,
@@ -124,6 +127,9 @@ use crate::error::FieldError;
         billing::PaymentView,
         billing::RefundView,
         billing::NotifyFailBody,
+        receipts::ReceiptView,
+        receipts::InvoiceView,
+        receipts::InvoiceRequest,
         crate::billing::wechat_pay::PayParams,
         experts::MyExpertList,
         crate::profiles::experts::MyExpertView,

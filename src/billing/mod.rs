@@ -10,6 +10,8 @@ pub mod offline;
 pub mod orders;
 pub mod passes;
 pub mod pay;
+pub mod receipts;
+pub mod receipts_model;
 pub mod refunds;
 pub mod settings;
 pub mod store;
@@ -179,6 +181,7 @@ pub(crate) fn record_payment(
         "was": order.status,
     });
     audit_order(conn, at, facts.actor, "order.pay", order.id, &details)?;
+    receipts::issue(conn, at, order.id, facts.paid_at)?;
     let payload = serde_json::json!({
         "order_id": order.id,
         "title": order.title,

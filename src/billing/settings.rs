@@ -1,5 +1,6 @@
 //! Billing settings staff change on `/admin/dues`: the dues period, the grace period,
-//! and what happens to a paid order whose registration is cancelled.
+//! what happens to a paid order whose registration is cancelled, and the seal image
+//! printed on receipts.
 
 use super::dues_model::PeriodMode;
 use crate::db::{Db, DbConn};
@@ -11,6 +12,7 @@ use crate::kernel::settings as kv;
 const PERIOD_MODE: &str = "billing.dues_period_mode";
 const GRACE_DAYS: &str = "billing.grace_days";
 const PAID_CANCEL: &str = "billing.paid_cancel_policy";
+const SEAL_FILE_ID: &str = "billing.receipt_seal_file_id";
 
 /// Days after the due day before unpaid dues make a member `expired`, by default.
 pub const DEFAULT_GRACE_DAYS: u32 = 30;
@@ -44,6 +46,8 @@ pub struct BillingSettings {
     pub grace_days: u32,
     /// Paid orders of cancelled registrations.
     pub paid_cancel: PaidCancelPolicy,
+    /// The seal (财务专用章) image printed on receipts, an uploaded image.
+    pub seal_file_id: Option<i64>,
 }
 
 /// Reads the settings (defaults where unset).
@@ -58,6 +62,7 @@ pub fn load(conn: &mut DbConn) -> Result<BillingSettings, AppError> {
         period_mode: PeriodMode::parse(&mode),
         grace_days: grace.unwrap_or(DEFAULT_GRACE_DAYS),
         paid_cancel,
+        seal_file_id: kv::get(conn, SEAL_FILE_ID)?.and_then(|v| v.parse().ok()),
     })
 }
 
@@ -78,6 +83,14 @@ pub async fn update_settings(
     }
     let at = clock.now_naive();
     db.write(move |conn| {
+        if let Some(id) = new.seal_file_id {
+            let file = crate::kernel::media::store::find(conn, id)?;
+            if file.is_none_or(|f| f.kind != "image") {
+                return Err(AppError::field("seal_file_id", "印章须为已上传的图片"));
+            }
+        }
+        let seal = new.seal_file_id.map(|id| id.to_string()).unwrap_or_default();
+        kv::put(conn, SEAL_FILE_ID, &seal, at)?;
         kv::put(conn, PERIOD_MODE, new.period_mode.as_str(), at)?;
         kv::put(conn, GRACE_DAYS, &new.grace_days.to_string(), at)?;
         kv::put(conn, PAID_CANCEL, new.paid_cancel.as_str(), at)?;
@@ -92,6 +105,7 @@ pub async fn update_settings(
             "period_mode": new.period_mode.as_str(),
             "grace_days": new.grace_days,
             "paid_cancel": new.paid_cancel.as_str(),
+            "seal_file_id": new.seal_file_id,
         });
         audit::record(conn, at, &entry, &details)
     })

@@ -694,3 +694,47 @@ diesel::table! {
         item_id -> BigInt,
     }
 }
+
+diesel::table! {
+    /// The last receipt number given out per year.
+    receipt_counters (year) {
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Receipts (收据): one per paid order.
+    receipts (order_id) {
+        order_id -> BigInt,
+        number -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Invoice requests (发票): one per paid order, marked issued by finance.
+    invoice_requests (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        user_id -> BigInt,
+        title -> Text,
+        tax_number -> Nullable<Text>,
+        email -> Nullable<Text>,
+        status -> Text,
+        invoice_number -> Nullable<Text>,
+        requested_at -> Timestamp,
+        issued_at -> Nullable<Timestamp>,
+        issued_by_staff_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(receipts -> orders (order_id));
+diesel::joinable!(invoice_requests -> orders (order_id));
+diesel::allow_tables_to_appear_in_same_query!(receipts, invoice_requests);
+diesel::allow_tables_to_appear_in_same_query!(receipts, orders);
+diesel::allow_tables_to_appear_in_same_query!(receipts, payments);
+diesel::allow_tables_to_appear_in_same_query!(receipts, users);
+diesel::allow_tables_to_appear_in_same_query!(invoice_requests, orders);
+diesel::allow_tables_to_appear_in_same_query!(invoice_requests, payments);
+diesel::allow_tables_to_appear_in_same_query!(invoice_requests, users);

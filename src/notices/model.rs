@@ -35,11 +35,13 @@ pub enum NoticeKind {
     EventChanged,
     /// An event the user registered for was cancelled.
     EventCancelled,
+    /// Finance issued the invoice the user asked for.
+    InvoiceIssued,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -53,6 +55,7 @@ impl NoticeKind {
         Self::SurveyReminder,
         Self::EventChanged,
         Self::EventCancelled,
+        Self::InvoiceIssued,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -71,6 +74,7 @@ impl NoticeKind {
             Self::SurveyReminder => "survey_reminder",
             Self::EventChanged => "event_changed",
             Self::EventCancelled => "event_cancelled",
+            Self::InvoiceIssued => "invoice_issued",
         }
     }
 
@@ -90,6 +94,7 @@ impl NoticeKind {
             Self::SurveyReminder => "问卷/投票提醒",
             Self::EventChanged => "活动变更通知",
             Self::EventCancelled => "活动取消通知",
+            Self::InvoiceIssued => "发票开具通知",
         }
     }
 

@@ -161,6 +161,9 @@ pub struct SettingsForm {
     /// `keep` or `refund`.
     #[serde(default)]
     pub paid_cancel: String,
+    /// Receipt seal image (file id), or empty.
+    #[serde(default)]
+    pub seal_file_id: String,
 }
 
 /// `POST /admin/dues/settings`.
@@ -174,6 +177,12 @@ pub async fn update_dues_settings(
         .trim()
         .parse()
         .map_err(|_| AppError::field("grace_days", "宽限期须为 0–365 天"))?;
+    let seal_file_id = match form.seal_file_id.trim() {
+        "" => None,
+        text => Some(
+            text.parse().map_err(|_| AppError::field("seal_file_id", "印章文件编号须为数字"))?,
+        ),
+    };
     let new = BillingSettings {
         period_mode: PeriodMode::parse(&form.period_mode),
         grace_days,
@@ -182,6 +191,7 @@ pub async fn update_dues_settings(
         } else {
             PaidCancelPolicy::Keep
         },
+        seal_file_id,
     };
     settings::update_settings(&state.db, &state.clock, staff.staff.id, new).await?;
     staff.flash("success", "会费设置已保存");

@@ -20,6 +20,7 @@ pub mod membership_settings;
 pub mod orders;
 pub mod orders_xlsx;
 pub mod pager;
+pub mod receipts;
 pub mod render;
 pub mod reviews;
 pub mod session;
@@ -163,6 +164,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/orders/{id}/offline-payment", Staff, orders::record_offline_payment),
         RouteDef::post("/orders/{id}/refund", Staff, orders::refund_order),
         RouteDef::get("/income", Staff, orders::show_income),
+        RouteDef::get("/orders/{id}/receipt", Staff, receipts::show_receipt),
+        RouteDef::get("/invoices", Staff, receipts::list_invoices),
+        RouteDef::post("/invoices/{id}/issue", Staff, receipts::issue_invoice),
         RouteDef::get("/dues", Staff, dues::show_dues),
         RouteDef::post("/dues/run", Staff, dues::run_dues),
         RouteDef::post("/dues/settings", Staff, dues::update_dues_settings),

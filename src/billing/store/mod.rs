@@ -1,6 +1,7 @@
 //! Queries of `orders`; payments, refunds and WeChat transactions are in [`pay`].
 
 pub mod pay;
+pub mod receipts;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

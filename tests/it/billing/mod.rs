@@ -6,6 +6,7 @@ mod dues;
 mod offline_refund;
 mod pay;
 mod pay_races;
+mod receipts;
 
 use guildhall::billing::{self, NewOrder, OrderKind};
 use guildhall::kernel::audit::Actor;
