@@ -44,6 +44,20 @@ pub mod status {
     pub const UNSENT: &str = "unsent";
     /// Its secret expired before it could be delivered; not sent.
     pub const EXPIRED: &str = "expired";
+    /// Every state, for filters.
+    pub const ALL: [&str; 5] = [PENDING, SENT, FAILED, UNSENT, EXPIRED];
+
+    /// zh-CN label.
+    pub fn label(status: &str) -> &'static str {
+        match status {
+            PENDING => "待发送",
+            SENT => "已发送",
+            FAILED => "发送失败",
+            UNSENT => "未发送（渠道未配置）",
+            EXPIRED => "已过期",
+            _ => "未知",
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -86,6 +100,16 @@ pub struct OutboxRow {
     pub created_at: NaiveDateTime,
     /// When delivered.
     pub sent_at: Option<NaiveDateTime>,
+    /// Set for secrets (sign-in codes): worthless after it.
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+impl OutboxRow {
+    /// Whether staff may send it now instead of after the back-off: it failed an
+    /// attempt and waits for the next one.
+    pub fn retryable(&self, now: NaiveDateTime) -> bool {
+        self.status == status::PENDING && self.attempts > 0 && self.next_attempt_at > now
+    }
 }
 
 /// Queues a message; call it inside the transaction of the change that causes it.
@@ -183,7 +207,7 @@ pub fn mark_unsent(conn: &mut DbConn, id: i64, reason: &str) -> Result<(), AppEr
 }
 
 /// Records a failed attempt: retried at `retry_at`, or given up when `None` (the
-/// payload, which may hold a secret, is cleared then).
+/// payload, which may hold a secret, is cleared then: only the reason stays).
 pub fn mark_failed(
     conn: &mut DbConn,
     id: i64,
@@ -192,24 +216,79 @@ pub fn mark_failed(
 ) -> Result<(), AppError> {
     let target = outbox::table.find(id).filter(outbox::status.eq(status::PENDING));
     let error: String = error.chars().take(1000).collect();
-    match retry_at {
-        Some(at) => diesel::update(target)
+    if let Some(at) = retry_at {
+        diesel::update(target)
             .set((
                 outbox::attempts.eq(outbox::attempts + 1),
                 outbox::next_attempt_at.eq(at),
                 outbox::last_error.eq(Some(error)),
             ))
-            .execute(conn)?,
-        None => diesel::update(target)
-            .set((
-                outbox::attempts.eq(outbox::attempts + 1),
-                outbox::status.eq(status::FAILED),
-                outbox::payload.eq("{}"),
-                outbox::last_error.eq(Some(error)),
-            ))
-            .execute(conn)?,
-    };
+            .execute(conn)?;
+        return Ok(());
+    }
+    diesel::update(target)
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::status.eq(status::FAILED),
+            outbox::payload.eq("{}"),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
     Ok(())
+}
+
+/// Makes a message that failed an attempt and waits for its next one due at `now`
+/// (staff fixed the provider and do not want to wait out the back-off). A message
+/// given up has no payload any more and cannot be retried. Compare-and-set: `false`
+/// when the message is not (any more) waiting after a failure.
+pub fn retry(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> Result<bool, AppError> {
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(status::PENDING))
+            .filter(outbox::attempts.gt(0))
+            .filter(outbox::next_attempt_at.gt(now)),
+    )
+    .set(outbox::next_attempt_at.eq(now))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// One message.
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<OutboxRow>, AppError> {
+    Ok(outbox::table.find(id).select(OutboxRow::as_select()).first(conn).optional()?)
+}
+
+/// A page of messages (of one status, or all), newest first, and how many there are.
+pub fn page(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<OutboxRow>, i64), AppError> {
+    let query = || {
+        let mut q = outbox::table.into_boxed();
+        if let Some(s) = status {
+            q = q.filter(outbox::status.eq(s.to_owned()));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order(outbox::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Messages per status.
+pub fn counts(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)?)
 }
 
 /// All messages to `recipient`, newest first (tests and the workbench).

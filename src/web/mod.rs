@@ -19,6 +19,7 @@ pub mod members;
 pub mod membership_settings;
 pub mod orders;
 pub mod orders_xlsx;
+pub mod outbox;
 pub mod pager;
 pub mod receipts;
 pub mod render;
@@ -166,6 +167,8 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/income", Staff, orders::show_income),
         RouteDef::get("/orders/{id}/receipt", Staff, receipts::show_receipt),
         RouteDef::get("/invoices", Staff, receipts::list_invoices),
+        RouteDef::get("/outbox", Staff, outbox::list_outbox),
+        RouteDef::post("/outbox/{id}/retry", Staff, outbox::retry_message),
         RouteDef::post("/invoices/{id}/issue", Staff, receipts::issue_invoice),
         RouteDef::get("/dues", Staff, dues::show_dues),
         RouteDef::post("/dues/run", Staff, dues::run_dues),

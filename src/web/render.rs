@@ -47,6 +47,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
+    ("/admin/outbox", "消息发送", &[Role::Admin]),
     ("/admin/reviews", "审核中心", &[Role::Admin, Role::Secretary]),
     // membership
     ("/admin/applications", "会员申请审核", &[Role::Admin, Role::Secretary]),
