@@ -92,7 +92,8 @@ fn filter_users(
     Ok(Some(members.into_iter().filter(|m| filter.admits(m)).map(|m| m.user_id).collect()))
 }
 
-fn compute(
+/// Counts, bars and responses per day of a loaded survey (narrowed to `users` when given).
+pub(super) fn compute(
     conn: &mut DbConn,
     full: SurveyFull,
     users: Option<&[i64]>,
