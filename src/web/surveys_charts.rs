@@ -121,6 +121,8 @@ pub struct ColumnChart {
 const PLOT_LEFT: u32 = 48;
 const PLOT_TOP: u32 = 16;
 const PLOT_HEIGHT: u32 = 160;
+/// Widest column (a survey of two days should not look like two walls).
+const MAX_COLUMN: u32 = 40;
 
 /// Columns for `days` (oldest first), every column the same width; at most ~12 date
 /// labels are printed so they never overlap.
@@ -128,7 +130,7 @@ pub fn column_chart(days: &[Bar]) -> ColumnChart {
     let n = u32::try_from(days.len()).unwrap_or(u32::MAX).max(1);
     let plot_width = WIDTH - PLOT_LEFT - 16;
     let slot = (plot_width / n).max(1);
-    let width = (slot * 7 / 10).max(1);
+    let width = (slot * 7 / 10).clamp(1, MAX_COLUMN);
     let max = days.iter().map(|d| d.count).max().unwrap_or(0).max(1);
     let every = usize::try_from(n.div_ceil(12)).unwrap_or(1).max(1);
     let axis_y = PLOT_TOP + PLOT_HEIGHT;

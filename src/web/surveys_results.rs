@@ -63,7 +63,10 @@ impl ResultsQuery {
     }
 }
 
-/// The first page of a text question's answers on the results page.
+/// Text answers shown on the results page (the rest a page at a time behind a link).
+const TEXT_PREVIEW: usize = 5;
+
+/// The first text answers of a question on the results page.
 #[derive(Debug)]
 pub struct TextsPreview {
     /// Answers.
@@ -160,7 +163,8 @@ pub async fn show_results(
             let qs = query_string(&pairs);
             let sep = if qs.is_empty() { "" } else { "?" };
             let href = format!("/admin/surveys/{id}/results/questions/{qid}/texts{sep}{qs}");
-            Some(TextsPreview { rows: page.rows, total: page.total, href })
+            let rows = page.rows.into_iter().take(TEXT_PREVIEW).collect();
+            Some(TextsPreview { rows, total: page.total, href })
         } else {
             None
         };
