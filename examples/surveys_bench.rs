@@ -331,6 +331,19 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    let tz = chrono_tz::Asia::Shanghai;
+    let started = Instant::now();
+    let res = surveys::results::results(&db, tz, big.id, Default::default()).await.unwrap();
+    let counting = started.elapsed();
+    let text_q = res.questions.iter().find(|q| q.question.row.kind == qkind::TEXT).unwrap();
+    let text_q = text_q.question.row.id;
+    let started = Instant::now();
+    surveys::results::text_answers(&db, big.id, text_q, Default::default(), 1).await.unwrap();
+    println!(
+        "{backend}: of which counting {} and one text question's first page {}",
+        ms(counting),
+        ms(started.elapsed())
+    );
     let staff_client = sign_in(&base).await;
     let url = format!("{base}/admin/surveys/{}/results", big.id);
     let (times, size) = time_get(&staff_client, &url, 7).await;

@@ -101,8 +101,12 @@ pub(super) fn compute(
 ) -> Result<SurveyResults, AppError> {
     let id = full.survey.id;
     let total = rs::count_responses(conn, id, users)?;
-    let tallies = rs::tallies(conn, id, users)?;
-    let answered: HashMap<i64, i64> = rs::answered_counts(conn, id, users)?.into_iter().collect();
+    let question_ids: Vec<i64> = full.questions.iter().map(|q| q.row.id).collect();
+    let tallies = rs::tallies(conn, &question_ids, users)?;
+    let mut answered: HashMap<i64, i64> = HashMap::new();
+    for t in tallies.iter().filter(|t| t.seq == 0) {
+        *answered.entry(t.question_id).or_default() += t.count;
+    }
     let questions = full
         .questions
         .iter()
@@ -124,20 +128,21 @@ pub(super) fn compute(
 }
 
 fn question_result(q: &model::Question, answered: i64, tallies: &[rs::Tally]) -> QuestionResult {
-    let mine = tallies.iter().filter(|t| t.0 == q.row.id);
+    let mine = tallies.iter().filter(|t| t.question_id == q.row.id);
     let bar = |label: String, count: i64| Bar { percent: percent(count, answered), label, count };
     if qkind::has_options(&q.row.kind) {
         let bars = q
             .options
             .iter()
             .map(|o| {
-                let count = mine.clone().filter(|t| t.1 == Some(o.id)).map(|t| t.3).sum();
+                let count =
+                    mine.clone().filter(|t| t.option_id == Some(o.id)).map(|t| t.count).sum();
                 bar(o.label.clone(), count)
             })
             .collect();
         return QuestionResult { question: q.clone(), answered, bars, average: None };
     }
-    let values: Vec<(i64, i64)> = mine.filter_map(|t| t.2.map(|v| (v, t.3))).collect();
+    let values: Vec<(i64, i64)> = mine.filter_map(|t| t.number.map(|v| (v, t.count))).collect();
     let n: i64 = values.iter().map(|v| v.1).sum();
     let sum: f64 = values.iter().map(|(v, c)| *v as f64 * *c as f64).sum();
     let average = (n > 0).then(|| (sum / n as f64 * 100.0).round() / 100.0);
@@ -217,9 +222,13 @@ pub async fn text_answers(
     let req = PageRequest::new(page);
     db.run(move |conn| {
         let survey = store::survey(conn, id)?.ok_or_else(|| AppError::not_found("问卷"))?;
+        if !store::questions(conn, id)?.iter().any(|q| q.id == question_id && q.kind == qkind::TEXT)
+        {
+            return Err(AppError::not_found("题目"));
+        }
         let users = filter_users(conn, &survey, filter)?;
         let (rows, total) =
-            rs::texts(conn, id, question_id, users.as_deref(), req.offset(), req.limit())?;
+            rs::texts(conn, question_id, users.as_deref(), req.offset(), req.limit())?;
         Ok(req.answer(rows, total))
     })
     .await
