@@ -100,7 +100,17 @@ pub(super) fn compute(
     tz: chrono_tz::Tz,
 ) -> Result<SurveyResults, AppError> {
     let id = full.survey.id;
-    let total = rs::count_responses(conn, id, users)?;
+    // Stored times in order (from the index), cut into local days.
+    let times = rs::submitted_times(conn, id, users)?;
+    let total = i64::try_from(times.len()).unwrap_or(i64::MAX);
+    let mut days: Vec<(chrono::NaiveDate, i64)> = Vec::new();
+    for t in times {
+        let day = t.and_utc().with_timezone(&tz).date_naive();
+        match days.last_mut() {
+            Some((d, n)) if *d == day => *n += 1,
+            _ => days.push((day, 1)),
+        }
+    }
     let question_ids: Vec<i64> = full.questions.iter().map(|q| q.row.id).collect();
     let tallies = rs::tallies(conn, &question_ids, users)?;
     let mut answered: HashMap<i64, i64> = HashMap::new();
@@ -112,18 +122,11 @@ pub(super) fn compute(
         .iter()
         .map(|q| question_result(q, answered.get(&q.row.id).copied().unwrap_or(0), &tallies))
         .collect();
-    let mut days: Vec<(String, i64)> = Vec::new();
-    let mut times = rs::submitted_times(conn, id, users)?;
-    times.sort_unstable();
-    for t in times {
-        let day = t.and_utc().with_timezone(&tz).format("%Y-%m-%d").to_string();
-        match days.last_mut() {
-            Some((d, n)) if *d == day => *n += 1,
-            _ => days.push((day, 1)),
-        }
-    }
-    let per_day =
-        days.into_iter().map(|(label, count)| Bar { percent: percent(count, total), label, count });
+    let per_day = days.into_iter().map(|(day, count)| Bar {
+        percent: percent(count, total),
+        label: day.format("%Y-%m-%d").to_string(),
+        count,
+    });
     Ok(SurveyResults { per_day: per_day.collect(), full, total, questions })
 }
 

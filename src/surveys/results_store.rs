@@ -25,18 +25,6 @@ pub struct Tally {
     pub count: i64,
 }
 
-/// Number of responses (of `users`, when given).
-pub fn count_responses(conn: &mut DbConn, survey_id: i64, users: Option<&[i64]>) -> QResult<i64> {
-    let mut q = survey_responses::table
-        .filter(survey_responses::survey_id.eq(survey_id))
-        .select(count_star())
-        .into_boxed();
-    if let Some(users) = users {
-        q = q.filter(survey_responses::user_id.eq_any(users.to_vec()));
-    }
-    q.first(conn)
-}
-
 /// Runs a grouped answers query over the answers to `question_ids` (the survey's); with
 /// `users`, joined to the responses of those users. Without users the query reads only
 /// the covering index `survey_answers_tally`. (Grouped queries cannot be boxed, so the
@@ -133,7 +121,8 @@ pub fn texts(
     Ok((rows.into_iter().flatten().collect(), total))
 }
 
-/// When responses were stored (for the count over time).
+/// When responses were stored, in order (for the total and the count over time; read
+/// from the index `survey_responses_survey`).
 pub fn submitted_times(
     conn: &mut DbConn,
     survey_id: i64,
@@ -141,6 +130,7 @@ pub fn submitted_times(
 ) -> QResult<Vec<NaiveDateTime>> {
     let mut q = survey_responses::table
         .filter(survey_responses::survey_id.eq(survey_id))
+        .order(survey_responses::submitted_at)
         .select(survey_responses::submitted_at)
         .into_boxed();
     if let Some(users) = users {
