@@ -345,6 +345,14 @@ pub fn find_user(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<UserRow
     Ok(store::user_by_id(conn, id)?)
 }
 
+/// Nicknames of the users among `ids` inside the caller's transaction (exports).
+pub fn nicknames(
+    conn: &mut crate::db::DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    Ok(store::nicknames(conn, ids)?.into_iter().filter_map(|(id, n)| Some((id, n?))).collect())
+}
+
 /// A staff account by id inside the caller's transaction (e.g. "reviewed by").
 pub fn find_staff(conn: &mut crate::db::DbConn, id: i64) -> Result<Option<StaffRow>, AppError> {
     Ok(store::staff_by_id(conn, id)?)

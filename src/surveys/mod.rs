@@ -3,6 +3,7 @@
 //! anonymity are in `docs/surveys.md`.
 
 pub mod answer;
+pub mod export;
 pub mod model;
 pub mod results;
 pub mod results_store;

@@ -92,51 +92,60 @@ fn filter_users(
     Ok(Some(members.into_iter().filter(|m| filter.admits(m)).map(|m| m.user_id).collect()))
 }
 
-fn compute(
+/// Counts, bars and responses per day of a loaded survey (narrowed to `users` when given).
+pub(super) fn compute(
     conn: &mut DbConn,
     full: SurveyFull,
     users: Option<&[i64]>,
     tz: chrono_tz::Tz,
 ) -> Result<SurveyResults, AppError> {
     let id = full.survey.id;
-    let total = rs::count_responses(conn, id, users)?;
-    let tallies = rs::tallies(conn, id, users)?;
-    let answered: HashMap<i64, i64> = rs::answered_counts(conn, id, users)?.into_iter().collect();
-    let questions = full
-        .questions
-        .iter()
-        .map(|q| question_result(q, answered.get(&q.row.id).copied().unwrap_or(0), &tallies))
-        .collect();
-    let mut days: Vec<(String, i64)> = Vec::new();
-    let mut times = rs::submitted_times(conn, id, users)?;
-    times.sort_unstable();
+    // Stored times in order (from the index), cut into local days.
+    let times = rs::submitted_times(conn, id, users)?;
+    let total = i64::try_from(times.len()).unwrap_or(i64::MAX);
+    let mut days: Vec<(chrono::NaiveDate, i64)> = Vec::new();
     for t in times {
-        let day = t.and_utc().with_timezone(&tz).format("%Y-%m-%d").to_string();
+        let day = t.and_utc().with_timezone(&tz).date_naive();
         match days.last_mut() {
             Some((d, n)) if *d == day => *n += 1,
             _ => days.push((day, 1)),
         }
     }
-    let per_day =
-        days.into_iter().map(|(label, count)| Bar { percent: percent(count, total), label, count });
+    let question_ids: Vec<i64> = full.questions.iter().map(|q| q.row.id).collect();
+    let tallies = rs::tallies(conn, &question_ids, users)?;
+    let mut answered: HashMap<i64, i64> = HashMap::new();
+    for t in tallies.iter().filter(|t| t.seq == 0) {
+        *answered.entry(t.question_id).or_default() += t.count;
+    }
+    let questions = full
+        .questions
+        .iter()
+        .map(|q| question_result(q, answered.get(&q.row.id).copied().unwrap_or(0), &tallies))
+        .collect();
+    let per_day = days.into_iter().map(|(day, count)| Bar {
+        percent: percent(count, total),
+        label: day.format("%Y-%m-%d").to_string(),
+        count,
+    });
     Ok(SurveyResults { per_day: per_day.collect(), full, total, questions })
 }
 
 fn question_result(q: &model::Question, answered: i64, tallies: &[rs::Tally]) -> QuestionResult {
-    let mine = tallies.iter().filter(|t| t.0 == q.row.id);
+    let mine = tallies.iter().filter(|t| t.question_id == q.row.id);
     let bar = |label: String, count: i64| Bar { percent: percent(count, answered), label, count };
     if qkind::has_options(&q.row.kind) {
         let bars = q
             .options
             .iter()
             .map(|o| {
-                let count = mine.clone().filter(|t| t.1 == Some(o.id)).map(|t| t.3).sum();
+                let count =
+                    mine.clone().filter(|t| t.option_id == Some(o.id)).map(|t| t.count).sum();
                 bar(o.label.clone(), count)
             })
             .collect();
         return QuestionResult { question: q.clone(), answered, bars, average: None };
     }
-    let values: Vec<(i64, i64)> = mine.filter_map(|t| t.2.map(|v| (v, t.3))).collect();
+    let values: Vec<(i64, i64)> = mine.filter_map(|t| t.number.map(|v| (v, t.count))).collect();
     let n: i64 = values.iter().map(|v| v.1).sum();
     let sum: f64 = values.iter().map(|(v, c)| *v as f64 * *c as f64).sum();
     let average = (n > 0).then(|| (sum / n as f64 * 100.0).round() / 100.0);
@@ -216,9 +225,13 @@ pub async fn text_answers(
     let req = PageRequest::new(page);
     db.run(move |conn| {
         let survey = store::survey(conn, id)?.ok_or_else(|| AppError::not_found("问卷"))?;
+        if !store::questions(conn, id)?.iter().any(|q| q.id == question_id && q.kind == qkind::TEXT)
+        {
+            return Err(AppError::not_found("题目"));
+        }
         let users = filter_users(conn, &survey, filter)?;
         let (rows, total) =
-            rs::texts(conn, id, question_id, users.as_deref(), req.offset(), req.limit())?;
+            rs::texts(conn, question_id, users.as_deref(), req.offset(), req.limit())?;
         Ok(req.answer(rows, total))
     })
     .await

@@ -9,110 +9,120 @@ use crate::db::DbConn;
 use crate::db::schema::{survey_answers, survey_responses};
 
 type QResult<T> = Result<T, diesel::result::Error>;
-type Backend = <DbConn as diesel::Connection>::Backend;
 
-/// Answer counts per (question, option, number value) of a survey.
-pub type Tally = (i64, Option<i64>, Option<i64>, i64);
-
-macro_rules! answers_of {
-    ($survey_id:expr, $users:expr) => {{
-        let mut q = survey_answers::table
-            .inner_join(survey_responses::table)
-            .filter(survey_responses::survey_id.eq($survey_id))
-            .into_boxed::<Backend>();
-        if let Some(users) = $users {
-            q = q.filter(survey_responses::user_id.eq_any(users.to_vec()));
-        }
-        q
-    }};
+/// How many answers have this (question, option, number value, seq).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct Tally {
+    /// Question.
+    pub question_id: i64,
+    /// Chosen option (choice questions).
+    pub option_id: Option<i64>,
+    /// Rating or number.
+    pub number: Option<i64>,
+    /// 0 for a response's first answer to the question (so `seq = 0` counts respondents).
+    pub seq: i32,
+    /// Answers.
+    pub count: i64,
 }
 
-/// Number of responses (of `users`, when given).
-pub fn count_responses(conn: &mut DbConn, survey_id: i64, users: Option<&[i64]>) -> QResult<i64> {
-    let mut q = survey_responses::table
-        .filter(survey_responses::survey_id.eq(survey_id))
-        .select(count_star())
-        .into_boxed();
-    if let Some(users) = users {
-        q = q.filter(survey_responses::user_id.eq_any(users.to_vec()));
-    }
-    q.first(conn)
-}
-
-/// Runs a grouped answers query of a survey, narrowed to `users` when given (grouped
-/// queries cannot be boxed, so the two shapes are spelled out by this macro).
+/// Runs a grouped answers query over the answers to `question_ids` (the survey's); with
+/// `users`, joined to the responses of those users. Without users the query reads only
+/// the covering index `survey_answers_tally`. (Grouped queries cannot be boxed, so the
+/// two shapes are spelled out by this macro.)
 macro_rules! grouped {
-    ($conn:expr, $survey_id:expr, $users:expr, |$q:ident| $finish:expr) => {{
-        let base = survey_answers::table
-            .inner_join(survey_responses::table)
-            .filter(survey_responses::survey_id.eq($survey_id));
+    ($conn:expr, $question_ids:expr, $users:expr, |$q:ident| $finish:expr) => {{
         match $users {
             None => {
-                let $q = base;
+                let $q = survey_answers::table
+                    .filter(survey_answers::question_id.eq_any($question_ids.to_vec()));
                 $finish.load($conn)
             }
             Some(users) => {
-                let $q = base.filter(survey_responses::user_id.eq_any(users.to_vec()));
+                let $q = survey_answers::table
+                    .inner_join(survey_responses::table)
+                    .filter(survey_answers::question_id.eq_any($question_ids.to_vec()))
+                    .filter(survey_responses::user_id.eq_any(users.to_vec()));
                 $finish.load($conn)
             }
         }
     }};
 }
 
-/// Counts of options and numbers per question, grouped in SQL.
-pub fn tallies(conn: &mut DbConn, survey_id: i64, users: Option<&[i64]>) -> QResult<Vec<Tally>> {
-    grouped!(conn, survey_id, users, |q| q
-        .filter(survey_answers::text_value.is_null())
+/// Counts per (question, option, number value, seq), grouped in SQL in the order of the
+/// covering index: one pass gives the bars and, from the `seq = 0` rows, how many
+/// responses answered each question. Text answers come out as `(question, None, None, 0)`.
+pub fn tallies(
+    conn: &mut DbConn,
+    question_ids: &[i64],
+    users: Option<&[i64]>,
+) -> QResult<Vec<Tally>> {
+    grouped!(conn, question_ids, users, |q| q
         .group_by((
             survey_answers::question_id,
             survey_answers::option_id,
             survey_answers::number_value,
+            survey_answers::seq,
         ))
         .select((
             survey_answers::question_id,
             survey_answers::option_id,
             survey_answers::number_value,
+            survey_answers::seq,
             count_star(),
         )))
 }
 
-/// How many responses answered each question.
-pub fn answered_counts(
-    conn: &mut DbConn,
-    survey_id: i64,
-    users: Option<&[i64]>,
-) -> QResult<Vec<(i64, i64)>> {
-    grouped!(conn, survey_id, users, |q| q
-        .filter(survey_answers::seq.eq(0))
-        .group_by(survey_answers::question_id)
-        .select((survey_answers::question_id, count_star())))
-}
-
-/// Text answers of a question, one page (by response key: no order of submission).
+/// Text answers of a text question (the caller checked it belongs to the survey), one
+/// page, by response key (no order of submission). Without `users` only the covering
+/// index is walked (a text answer's option, value and seq are NULL, NULL, 0, so the
+/// index order is the key order and nothing is sorted); with them, joined to responses.
 pub fn texts(
     conn: &mut DbConn,
-    survey_id: i64,
     question_id: i64,
     users: Option<&[i64]>,
     offset: i64,
     limit: i64,
 ) -> QResult<(Vec<String>, i64)> {
-    let base = || {
-        answers_of!(survey_id, users)
-            .filter(survey_answers::question_id.eq(question_id))
-            .filter(survey_answers::text_value.is_not_null())
+    let of_question = survey_answers::question_id.eq(question_id);
+    let (rows, total): (Vec<Option<String>>, i64) = match users {
+        None => {
+            let total = survey_answers::table.filter(of_question).count().get_result(conn)?;
+            let rows = survey_answers::table
+                .filter(of_question)
+                .order((
+                    survey_answers::option_id,
+                    survey_answers::number_value,
+                    survey_answers::seq,
+                    survey_answers::response_id,
+                ))
+                .offset(offset)
+                .limit(limit)
+                .select(survey_answers::text_value)
+                .load(conn)?;
+            (rows, total)
+        }
+        Some(users) => {
+            let base = || {
+                survey_answers::table
+                    .inner_join(survey_responses::table)
+                    .filter(of_question)
+                    .filter(survey_responses::user_id.eq_any(users.to_vec()))
+            };
+            let total = base().count().get_result(conn)?;
+            let rows = base()
+                .order(survey_answers::response_id)
+                .offset(offset)
+                .limit(limit)
+                .select(survey_answers::text_value)
+                .load(conn)?;
+            (rows, total)
+        }
     };
-    let total = base().select(count_star()).first(conn)?;
-    let rows: Vec<Option<String>> = base()
-        .order(survey_answers::response_id.asc())
-        .offset(offset)
-        .limit(limit)
-        .select(survey_answers::text_value)
-        .load(conn)?;
     Ok((rows.into_iter().flatten().collect(), total))
 }
 
-/// When responses were stored (for the count over time).
+/// When responses were stored, in order (for the total and the count over time; read
+/// from the index `survey_responses_survey`).
 pub fn submitted_times(
     conn: &mut DbConn,
     survey_id: i64,
@@ -120,6 +130,7 @@ pub fn submitted_times(
 ) -> QResult<Vec<NaiveDateTime>> {
     let mut q = survey_responses::table
         .filter(survey_responses::survey_id.eq(survey_id))
+        .order(survey_responses::submitted_at)
         .select(survey_responses::submitted_at)
         .into_boxed();
     if let Some(users) = users {
@@ -142,12 +153,12 @@ pub fn all_responses(conn: &mut DbConn, survey_id: i64) -> QResult<Vec<ResponseH
         .load(conn)
 }
 
-/// Every answer of a survey, by response key.
+/// Every answer of a survey, in no particular order (the export groups them by response
+/// key itself; sorting 20 answers × 20,000 responses in SQL cost more than the rest).
 pub fn all_answers(conn: &mut DbConn, survey_id: i64) -> QResult<Vec<AnswerCell>> {
     survey_answers::table
         .inner_join(survey_responses::table)
         .filter(survey_responses::survey_id.eq(survey_id))
-        .order((survey_answers::response_id.asc(), survey_answers::question_id.asc()))
         .select((
             survey_answers::response_id,
             survey_answers::question_id,

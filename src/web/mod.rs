@@ -28,7 +28,10 @@ pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod surveys;
+pub mod surveys_charts;
 pub mod surveys_form;
+pub mod surveys_reminders;
+pub mod surveys_results;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -80,6 +83,15 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/surveys/{id}", Staff, surveys::update_survey),
         RouteDef::post("/surveys/{id}/publish", Staff, surveys::publish_survey),
         RouteDef::post("/surveys/{id}/duplicate", Staff, surveys::duplicate_survey),
+        RouteDef::get("/surveys/{id}/results", Staff, surveys_results::show_results),
+        RouteDef::get(
+            "/surveys/{id}/results/questions/{question_id}/texts",
+            Staff,
+            surveys_results::show_text_answers,
+        ),
+        RouteDef::get("/surveys/{id}/export.xlsx", Staff, surveys_results::export_survey),
+        RouteDef::get("/surveys/{id}/pending", Staff, surveys_reminders::list_pending),
+        RouteDef::post("/surveys/{id}/remind", Staff, surveys_reminders::remind_pending),
         RouteDef::post("/surveys/{id}/questions", Staff, surveys::add_question),
         RouteDef::post("/surveys/{id}/questions/{question_id}", Staff, surveys::update_question),
         RouteDef::post(

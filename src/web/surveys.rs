@@ -1,17 +1,20 @@
 //! Workbench surveys and polls: the list, the builder page (settings, questions with
-//! their options, reordering by buttons), publish and duplicate.
+//! their options, reordering by buttons), publish and duplicate. Results, export and
+//! reminders are in `surveys_results` and `surveys_reminders`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::error::PageError;
+use super::pager::{Pager, pager};
 use super::render::{Chrome, redirect, render_with};
 use super::session::{RequireRole, Secretaries};
 use super::surveys_form::{QuestionForm, SurveyForm};
 use crate::app::AppState;
 use crate::error::{AppError, FieldError};
 use crate::kernel::clock::display_minutes;
+use crate::kernel::page::PAGE_SIZE;
 use crate::surveys::model::{kind, qkind};
 use crate::surveys::{self, Direction, Question, SurveyRow};
 
@@ -53,14 +56,8 @@ pub struct SurveysPage {
     pub rows: Vec<SurveyListRow>,
     /// Kind filter.
     pub kind: String,
-    /// Page.
-    pub page: i64,
-    /// Pages.
-    pub pages: i64,
-    /// Total.
-    pub total: i64,
-    /// Filters for page links.
-    pub filter_qs: String,
+    /// Pages (the shared workbench pager, which keeps the filter in its links).
+    pub pager: Pager,
 }
 
 /// `GET /admin/surveys`.
@@ -74,7 +71,6 @@ pub async fn list_surveys(
     let now = state.clock.now_naive();
     let filter = Some(query.kind.clone()).filter(|k| k == kind::SURVEY || k == kind::POLL);
     let page = surveys::list(&state.db, filter, query.page.unwrap_or(1)).await?;
-    let pages = page.pages();
     let rows = page
         .rows
         .iter()
@@ -87,19 +83,9 @@ pub async fn list_surveys(
             closes: s.closes_at.map(|t| display_minutes(t, tz)).unwrap_or_else(|| "—".into()),
         })
         .collect();
-    let filter_qs = super::events::serde_urlencoded_pairs(&[("kind", &query.kind)]);
-    render_with(
-        StatusCode::OK,
-        &SurveysPage {
-            chrome,
-            rows,
-            kind: query.kind.clone(),
-            page: page.page,
-            pages,
-            total: page.total,
-            filter_qs,
-        },
-    )
+    let pairs = [("kind", query.kind.clone())];
+    let pager = pager("/admin/surveys", &pairs, page.page, page.total, PAGE_SIZE);
+    render_with(StatusCode::OK, &SurveysPage { chrome, rows, kind: query.kind.clone(), pager })
 }
 
 /// The builder page (also the "new" page when `survey` is none).

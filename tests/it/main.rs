@@ -27,6 +27,7 @@ mod sms_limits;
 mod staff_admin;
 mod support;
 mod surveys;
+mod surveys_results;
 mod surveys_web;
 mod tokens;
 mod uploads;

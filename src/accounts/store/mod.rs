@@ -267,6 +267,19 @@ pub fn user_by_id(conn: &mut DbConn, id: i64) -> QResult<Option<UserRow>> {
     users::table.find(id).select(UserRow::as_select()).first(conn).optional()
 }
 
+/// (id, nickname) of the users among `ids` (in chunks under every bind limit).
+pub fn nicknames(conn: &mut DbConn, ids: &[i64]) -> QResult<Vec<(i64, Option<String>)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(i64, Option<String>)> = users::table
+            .filter(users::id.eq_any(chunk))
+            .select((users::id, users::nickname))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Stores a token hash.
 pub fn insert_token(
     conn: &mut DbConn,
