@@ -15,6 +15,7 @@ mod membership;
 mod notices;
 mod ops;
 mod outbox;
+mod profiles;
 mod races;
 mod reviewed;
 mod robustness;
