@@ -14,6 +14,7 @@ pub mod me;
 pub mod membership;
 pub mod notices;
 pub mod openapi;
+pub mod profiles;
 pub mod sign_in;
 pub mod surveys;
 pub mod uploads;
@@ -87,6 +88,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Public,
             billing::receive_wechat_notify,
         ),
+        // profiles (issue 10)
+        RouteDef::get("/v1/me/profile", Access::User, profiles::show_my_profile),
+        RouteDef::put("/v1/me/profile", Access::User, profiles::update_my_profile),
+        RouteDef::get("/v1/members", Access::User, profiles::list_members),
+        RouteDef::get("/v1/members/{id}", Access::User, profiles::show_member),
         // experts and certificates (issue 11)
         RouteDef::get("/v1/experts", Access::User, experts::list_experts),
         RouteDef::get("/v1/experts/{id}", Access::User, experts::show_expert),

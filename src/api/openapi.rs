@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, events, events_lottery, experts, me, notices, sign_in, surveys,
-    uploads,
+    billing, certificates as certs, events, events_lottery, experts, me, notices, profiles,
+    sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
 
@@ -61,6 +61,10 @@ use crate::error::FieldError;
         billing::pay_my_order,
         billing::refresh_my_order,
         billing::receive_wechat_notify,
+        profiles::show_my_profile,
+        profiles::update_my_profile,
+        profiles::list_members,
+        profiles::show_member,
         experts::list_experts,
         experts::show_expert,
         experts::list_my_experts,
@@ -125,6 +129,11 @@ use crate::error::FieldError;
         billing::RefundView,
         billing::NotifyFailBody,
         crate::billing::wechat_pay::PayParams,
+        profiles::MemberPage,
+        crate::profiles::member_profiles_model::ProfileInput,
+        crate::profiles::member_profiles_model::MyProfileView,
+        crate::profiles::member_profiles_model::PublicMember,
+        crate::profiles::member_profiles_model::Gender,
         experts::MyExpertList,
         crate::profiles::experts::MyExpertView,
         crate::profiles::experts::PublicExpert,
@@ -151,6 +160,7 @@ use crate::error::FieldError;
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
+        (name = "profiles", description = "Member profiles (会员风采) and the member directory"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),
         (name = "membership", description = "Member types, positions, industries and applications"),
         (name = "surveys", description = "Surveys and polls: answering once, poll results"),

@@ -283,6 +283,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     revisions,
     experts,
     certificates,
+    member_profiles,
+    enterprises,
 );
 
 // --- events (issue 5) ---
@@ -685,3 +687,55 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_reminders
 );
 // --- end surveys ---
+
+// --- profiles (issue 10) ---
+diesel::table! {
+    /// Member profiles: public fields and the private ones only owner and staff see.
+    member_profiles (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        photo_file_id -> Nullable<BigInt>,
+        gender -> Text,
+        birth_date -> Nullable<Date>,
+        hometown -> Text,
+        education -> Text,
+        introduction -> Text,
+        phone -> Text,
+        wechat_id -> Text,
+        height_cm -> Nullable<Integer>,
+        weight_kg -> Nullable<Integer>,
+        id_number -> Text,
+        home_address -> Text,
+        hidden -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Enterprises members keep; public while the owner may have them.
+    enterprises (id) {
+        id -> BigInt,
+        owner_user_id -> BigInt,
+        name -> Text,
+        logo_file_id -> Nullable<BigInt>,
+        industry_id -> Nullable<BigInt>,
+        introduction_html -> Text,
+        address -> Text,
+        website -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        founded_year -> Nullable<Integer>,
+        image_file_ids -> Text,
+        staff_hidden -> Bool,
+        staff_note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(member_profiles -> users (user_id));
+diesel::joinable!(enterprises -> users (owner_user_id));
+diesel::joinable!(enterprises -> industries (industry_id));
+// --- end profiles ---

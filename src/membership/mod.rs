@@ -55,6 +55,33 @@ pub fn member_by_number(conn: &mut DbConn, number: &str) -> Result<Option<Member
     Ok(store::members::by_number(conn, number.trim())?.map(MemberRef::from))
 }
 
+/// The member record of user `user_id`, row-locked until the transaction ends
+/// (PostgreSQL; SQLite's write transaction already serialises).
+pub fn lock_member_of_user(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<MemberRef>, AppError> {
+    use crate::db::schema::members;
+    use diesel::{ExpressionMethods as _, SelectableHelper as _};
+    let row: Option<model::MemberRow> = crate::lock_for_update!(
+        conn,
+        members::table.filter(members::user_id.eq(user_id)).select(model::MemberRow::as_select())
+    )?;
+    Ok(row.map(MemberRef::from))
+}
+
+/// Sets the name on the roll of the member `user_id` (the member edits it as the real
+/// name of their profile).
+pub fn set_member_name(
+    conn: &mut DbConn,
+    user_id: i64,
+    name: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    store::members::set_name(conn, user_id, name, at)?;
+    Ok(())
+}
+
 /// The member record of user `user_id`, if they are or were a member.
 pub fn member_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRef>, AppError> {
     Ok(store::members::by_user(conn, user_id)?.map(MemberRef::from))

@@ -8,5 +8,8 @@ pub mod experts;
 pub mod experts_model;
 pub mod experts_staff;
 pub mod experts_store;
+pub mod member_profiles;
+pub mod member_profiles_model;
+pub mod member_profiles_store;
 pub mod reviewed;
 pub mod reviews;

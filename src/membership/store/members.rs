@@ -55,6 +55,18 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<MemberRow>, Error> {
     members::table.find(id).select(MemberRow::as_select()).first(conn).optional()
 }
 
+/// Sets the name on the roll of the member `user_id`.
+pub fn set_name(
+    conn: &mut DbConn,
+    user_id: i64,
+    name: &str,
+    at: NaiveDateTime,
+) -> Result<usize, Error> {
+    diesel::update(members::table.filter(members::user_id.eq(user_id)))
+        .set((members::name.eq(name), members::updated_at.eq(at)))
+        .execute(conn)
+}
+
 /// Inserts a member.
 pub fn insert(conn: &mut DbConn, new: &NewMemberRow) -> Result<MemberRow, Error> {
     crate::per_backend!(conn, |c| diesel::insert_into(members::table)

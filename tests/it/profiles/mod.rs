@@ -2,6 +2,7 @@
 //! privacy crawl, enterprises and staff editing — on SQLite, or PostgreSQL with
 //! `TEST_DATABASE_URL`.
 
+mod directory;
 mod media;
 
 pub use crate::reviewed::{get, member, send, upload};
