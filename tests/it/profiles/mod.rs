@@ -4,5 +4,6 @@
 
 mod directory;
 mod media;
+mod privacy;
 
 pub use crate::reviewed::{get, member, send, upload};
