@@ -6,6 +6,7 @@ pub mod billing;
 pub mod body;
 pub mod certificates;
 pub mod contract;
+pub mod enterprises;
 pub mod error;
 pub mod events;
 pub mod events_lottery;
@@ -93,6 +94,17 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::put("/v1/me/profile", Access::User, profiles::update_my_profile),
         RouteDef::get("/v1/members", Access::User, profiles::list_members),
         RouteDef::get("/v1/members/{id}", Access::User, profiles::show_member),
+        RouteDef::get("/v1/enterprises", Access::User, enterprises::list_enterprises),
+        RouteDef::get("/v1/enterprises/{id}", Access::User, enterprises::show_enterprise),
+        RouteDef::get("/v1/me/enterprises", Access::User, enterprises::list_my_enterprises),
+        RouteDef::post("/v1/me/enterprises", Access::User, enterprises::create_my_enterprise),
+        RouteDef::get("/v1/me/enterprises/{id}", Access::User, enterprises::show_my_enterprise),
+        RouteDef::put("/v1/me/enterprises/{id}", Access::User, enterprises::update_my_enterprise),
+        RouteDef::delete(
+            "/v1/me/enterprises/{id}",
+            Access::User,
+            enterprises::delete_my_enterprise,
+        ),
         // experts and certificates (issue 11)
         RouteDef::get("/v1/experts", Access::User, experts::list_experts),
         RouteDef::get("/v1/experts/{id}", Access::User, experts::show_expert),

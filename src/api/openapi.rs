@@ -9,7 +9,7 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, events, events_lottery, experts, me, notices, profiles,
+    billing, certificates as certs, enterprises, events, events_lottery, experts, me, notices, profiles,
     sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
@@ -65,6 +65,13 @@ use crate::error::FieldError;
         profiles::update_my_profile,
         profiles::list_members,
         profiles::show_member,
+        enterprises::list_enterprises,
+        enterprises::show_enterprise,
+        enterprises::list_my_enterprises,
+        enterprises::create_my_enterprise,
+        enterprises::show_my_enterprise,
+        enterprises::update_my_enterprise,
+        enterprises::delete_my_enterprise,
         experts::list_experts,
         experts::show_expert,
         experts::list_my_experts,
@@ -130,6 +137,11 @@ use crate::error::FieldError;
         billing::NotifyFailBody,
         crate::billing::wechat_pay::PayParams,
         profiles::MemberPage,
+        enterprises::EnterprisePage,
+        enterprises::MyEnterpriseList,
+        crate::profiles::enterprises_model::EnterpriseInput,
+        crate::profiles::enterprises_model::PublicEnterprise,
+        crate::profiles::enterprises_model::MyEnterpriseView,
         crate::profiles::member_profiles_model::ProfileInput,
         crate::profiles::member_profiles_model::MyProfileView,
         crate::profiles::member_profiles_model::PublicMember,
@@ -160,7 +172,7 @@ use crate::error::FieldError;
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
-        (name = "profiles", description = "Member profiles (会员风采) and the member directory"),
+        (name = "profiles", description = "Member profiles (会员风采), the member directory and enterprises (企业风采)"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),
         (name = "membership", description = "Member types, positions, industries and applications"),
         (name = "surveys", description = "Surveys and polls: answering once, poll results"),

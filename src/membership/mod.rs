@@ -29,6 +29,8 @@ pub fn is_active_member(conn: &mut DbConn, user_id: i64) -> Result<bool, AppErro
 /// Who a member is, for other contexts (owners of experts and certificates).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberRef {
+    /// The member's id.
+    pub member_id: i64,
     /// The member's user.
     pub user_id: i64,
     /// e.g. HY00012.
@@ -42,6 +44,7 @@ pub struct MemberRef {
 impl From<model::MemberRow> for MemberRef {
     fn from(m: model::MemberRow) -> Self {
         Self {
+            member_id: m.id,
             active: m.status == status::ACTIVE,
             user_id: m.user_id,
             member_number: m.member_number,
@@ -80,6 +83,18 @@ pub fn set_member_name(
 ) -> Result<(), AppError> {
     store::members::set_name(conn, user_id, name, at)?;
     Ok(())
+}
+
+/// Whether the member type of member `user_id` allows enterprise profiles.
+pub fn type_allows_enterprises(conn: &mut DbConn, user_id: i64) -> Result<bool, AppError> {
+    let Some(member) = store::members::by_user(conn, user_id)? else { return Ok(false) };
+    let kind = store::catalog::member_type(conn, member.details.member_type_id)?;
+    Ok(kind.is_some_and(|t| t.enterprise_profiles))
+}
+
+/// The name of industry `id`, when it exists.
+pub fn industry_name(conn: &mut DbConn, id: i64) -> Result<Option<String>, AppError> {
+    Ok(store::catalog::industry(conn, id)?.map(|i| i.name))
 }
 
 /// The member record of user `user_id`, if they are or were a member.

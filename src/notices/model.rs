@@ -31,11 +31,13 @@ pub enum NoticeKind {
     CertificateRevoked,
     /// A survey or poll the user has not answered yet.
     SurveyReminder,
+    /// Staff hid or showed again one of the member's enterprises.
+    EnterpriseHidden,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -47,6 +49,7 @@ impl NoticeKind {
         Self::ExpertAssigned,
         Self::CertificateRevoked,
         Self::SurveyReminder,
+        Self::EnterpriseHidden,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -63,6 +66,7 @@ impl NoticeKind {
             Self::ExpertAssigned => "expert_assigned",
             Self::CertificateRevoked => "certificate_revoked",
             Self::SurveyReminder => "survey_reminder",
+            Self::EnterpriseHidden => "enterprise_hidden",
         }
     }
 
@@ -80,6 +84,7 @@ impl NoticeKind {
             Self::ExpertAssigned => "专家信息分配通知",
             Self::CertificateRevoked => "证书撤销通知",
             Self::SurveyReminder => "问卷/投票提醒",
+            Self::EnterpriseHidden => "企业信息隐藏通知",
         }
     }
 

@@ -3,6 +3,7 @@
 //! `TEST_DATABASE_URL`.
 
 mod directory;
+mod enterprises;
 mod media;
 mod privacy;
 
