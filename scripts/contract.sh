@@ -68,16 +68,12 @@ TOKEN=$(curl -sf -H 'content-type: application/json' \
   -d "{\"phone\":\"$PHONE\",\"code\":\"$CODE\"}" "$BASE/api/v1/auth/sms" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
-# Operations of modules merged after the contract was written (billing, experts and
-# certificates, surveys) do not yet document every enum and refusal; they are left out
-# until they do (open work of issue 8, named in the closing note of 2026-11-26).
-NOT_YET='^/api/v1/(me/)?(orders|certificates|experts|surveys|payments)'
-
+# One worker: with two, hypothesis parses lambdas' source in threads and schemathesis
+# 4.32 stops with "AST constructor recursion depth mismatch" runtime errors.
 run() {
   "$VENV/bin/schemathesis" --config-file scripts/contract.toml run "$BASE/api/openapi.json" \
-    --checks all --max-examples "$EXAMPLES" --seed 20261126 --workers 2 \
+    --checks all --max-examples "$EXAMPLES" --seed 20261126 --workers 1 \
     --request-timeout 10 --suppress-health-check all --warnings off \
-    --exclude-path-regex "$NOT_YET" \
     --report junit --report-dir "$WORK/report" "$@"
 }
 echo "== contract without a token"

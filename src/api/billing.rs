@@ -108,7 +108,8 @@ impl From<OrderDetail> for OrderView {
 /// Filter of the order list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct OrderQuery {
-    /// `unpaid`, `paid`, `cancelled` or `refunded`; all when absent.
+    /// `unpaid`, `paid`, `cancelled` or `refunded`; all when absent or empty.
+    #[param(pattern = "^(unpaid|paid|cancelled|refunded)?$")]
     pub status: Option<String>,
 }
 
@@ -157,7 +158,7 @@ pub async fn cancel_my_order(
 /// Starts paying by WeChat Pay: answers the parameters of `wx.requestPayment`. Calling
 /// it again (another tab, a retry) answers the same prepay order while it is payable.
 /// Refusals: `order_paid`, `order_cancelled` (409), `wechat_not_bound`,
-/// `wechat_pay_not_configured` (400), `upstream_unavailable` (502).
+/// `wechat_pay_not_configured` (409), `upstream_unavailable` (502).
 #[utoipa::path(post, path = "/api/v1/me/orders/{id}/pay", tag = "orders",
     responses((status = 200, body = PayParams), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 502, body = ErrorBody)),

@@ -17,7 +17,8 @@ use crate::profiles::certificates_store::OwnerFilter;
 /// List filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct CertificateQuery {
-    /// `association` (协会荣誉), `members` (会员荣誉); both when absent.
+    /// `association` (协会荣誉), `members` (会员荣誉); both when absent or empty.
+    #[param(pattern = "^(association|members)?$")]
     pub owner: Option<String>,
     /// Page, from 1.
     pub page: Option<i64>,

@@ -108,7 +108,8 @@ pub struct SurveyDetailView {
 /// `?kind=&page=`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct SurveyQuery {
-    /// `survey` or `poll` (default: both).
+    /// `survey` or `poll`; both when absent or empty.
+    #[param(pattern = "^(survey|poll)?$")]
     pub kind: Option<String>,
     /// 1-based page.
     pub page: Option<i64>,
@@ -185,7 +186,8 @@ fn detail_view(full: SurveyFull, answered: bool, now: chrono::NaiveDateTime) -> 
 
 /// Open surveys and polls the user may answer, with `answered`.
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys", params(SurveyQuery),
-    responses((status = 200, body = SurveyPageView), (status = 401, body = ErrorBody)),
+    responses((status = 200, body = SurveyPageView), (status = 401, body = ErrorBody),
+        (status = 422, description = "Unknown `kind`", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_surveys(
     state: web::Data<AppState>,

@@ -739,3 +739,11 @@ diesel::joinable!(member_profiles -> users (user_id));
 diesel::joinable!(enterprises -> users (owner_user_id));
 diesel::joinable!(enterprises -> industries (industry_id));
 // --- end profiles ---
+diesel::table! {
+    /// The shared search index (`kernel::search`): one row per gram of an item's texts.
+    search_grams (scope, gram, item_id) {
+        scope -> Text,
+        gram -> Text,
+        item_id -> BigInt,
+    }
+}

@@ -2,6 +2,7 @@
 //! register and join waiting lists (`registrations`); QR scans record attendance
 //! (`scans`, `codes`); registrations and attendance export to Excel (`export`).
 
+pub mod changes;
 pub mod codes;
 pub mod export;
 pub mod lottery;
@@ -88,10 +89,12 @@ async fn check_cover(db: &Db, cover: Option<i64>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Updates an event (audited); a larger capacity moves the waiting list up.
+/// Updates an event (audited); a larger capacity moves the waiting list up; a new time
+/// or place is told to the registrants (times shown in `tz`).
 pub async fn update_event(
     db: &Db,
     clock: &SharedClock,
+    tz: chrono_tz::Tz,
     staff_id: i64,
     id: i64,
     input: EventDetails,
@@ -110,13 +113,14 @@ pub async fn update_event(
         store::update_event(conn, id, &details, at)?;
         let event = store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))?;
         registrations::fill_places(conn, at, &event)?;
+        let told = changes::tell_of_change(conn, at, &before, &event, tz)?;
         audit_event(
             conn,
             at,
             Actor::Staff(staff_id),
             "event.update",
             id,
-            &serde_json::json!({"title": event.title, "capacity": event.capacity}),
+            &serde_json::json!({"title": event.title, "capacity": event.capacity, "told": told}),
         )?;
         Ok(event)
     })
@@ -133,7 +137,9 @@ pub async fn publish_event(
     change_status(db, clock, staff_id, id, model::status::PUBLISHED).await
 }
 
-/// Cancels an event (audited); registrations stay for the record, scans are refused.
+/// Cancels an event (audited); registrations stay for the record, scans are refused,
+/// each registration's order is closed or refunded (the billing setting) and every
+/// registrant is told (`changes::settle_cancelled`).
 pub async fn cancel_event(
     db: &Db,
     clock: &SharedClock,
@@ -164,13 +170,18 @@ async fn change_status(
             });
         }
         store::set_event_status(conn, id, to, at)?;
+        let told = if to == model::status::CANCELLED {
+            changes::settle_cancelled(conn, at, Actor::Staff(staff_id), &event)?
+        } else {
+            0
+        };
         audit_event(
             conn,
             at,
             Actor::Staff(staff_id),
             &format!("event.{to}"),
             id,
-            &serde_json::json!({"from": event.status}),
+            &serde_json::json!({"from": event.status, "told": told}),
         )?;
         store::event(conn, id)?.ok_or_else(|| AppError::not_found("活动"))
     })

@@ -274,7 +274,7 @@ pub fn sanitize_description(html: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn at(h: u32) -> NaiveDateTime {

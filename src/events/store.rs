@@ -382,3 +382,14 @@ pub fn record_scan(conn: &mut DbConn, scan: &NewScan<'_>) -> QResult<bool> {
     diesel::insert_into(event_scans::table).values(scan).execute(conn)?;
     Ok(true)
 }
+
+/// The registrations still in play (pending, registered, waiting) of an event, in queue
+/// order: who hears of a change or a cancellation.
+pub fn active_registrations(conn: &mut DbConn, event_id: i64) -> QResult<Vec<RegistrationRow>> {
+    regs::table
+        .filter(regs::event_id.eq(event_id))
+        .filter(regs::status.eq_any(reg::ACTIVE))
+        .order((regs::queued_at.asc(), regs::id.asc()))
+        .select(RegistrationRow::as_select())
+        .load(conn)
+}

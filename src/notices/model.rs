@@ -33,11 +33,15 @@ pub enum NoticeKind {
     SurveyReminder,
     /// Staff hid or showed again one of the member's enterprises.
     EnterpriseHidden,
+    /// An event the user registered for changed its time or place.
+    EventChanged,
+    /// An event the user registered for was cancelled.
+    EventCancelled,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -50,6 +54,8 @@ impl NoticeKind {
         Self::CertificateRevoked,
         Self::SurveyReminder,
         Self::EnterpriseHidden,
+        Self::EventChanged,
+        Self::EventCancelled,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -67,6 +73,8 @@ impl NoticeKind {
             Self::CertificateRevoked => "certificate_revoked",
             Self::SurveyReminder => "survey_reminder",
             Self::EnterpriseHidden => "enterprise_hidden",
+            Self::EventChanged => "event_changed",
+            Self::EventCancelled => "event_cancelled",
         }
     }
 
@@ -85,6 +93,8 @@ impl NoticeKind {
             Self::CertificateRevoked => "证书撤销通知",
             Self::SurveyReminder => "问卷/投票提醒",
             Self::EnterpriseHidden => "企业信息隐藏通知",
+            Self::EventChanged => "活动变更通知",
+            Self::EventCancelled => "活动取消通知",
         }
     }
 

@@ -199,7 +199,9 @@ async fn save(
     let saved = match form.parse(tz) {
         Ok(input) => match id {
             None => events::create_event(&state.db, &state.clock, staff_id, input).await,
-            Some(id) => events::update_event(&state.db, &state.clock, staff_id, id, input).await,
+            Some(id) => {
+                events::update_event(&state.db, &state.clock, tz, staff_id, id, input).await
+            }
         },
         Err(e) => Err(e),
     };

@@ -272,7 +272,8 @@ pub fn from_config(
 impl From<GatewayError> for crate::error::AppError {
     fn from(e: GatewayError) -> Self {
         match e {
-            GatewayError::NotConfigured => Self::Invalid {
+            // 409: the request is fine; the association's set-up does not allow it.
+            GatewayError::NotConfigured => Self::Conflict {
                 code: "wechat_pay_not_configured",
                 message: "微信支付尚未配置，请联系协会以线下方式缴费".into(),
             },

@@ -227,7 +227,7 @@ async fn without_a_merchant_account_paying_says_so() {
     let (status, body) = order_action(&app, &client, id, "pay").await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (400, Some("wechat_pay_not_configured")),
+        (409, Some("wechat_pay_not_configured")),
         "{body}"
     );
     assert_eq!(app.count_rows("wechat_transactions").await, 0);
