@@ -123,6 +123,10 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrated");
         }
+        let indexed = db.write(crate::membership::index_unindexed_members).await?;
+        if indexed > 0 {
+            tracing::info!(indexed, "members indexed for search");
+        }
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let gate = WorkGate::new(config.limits.work_memory_mb, config.limits.uploads_in_flight);

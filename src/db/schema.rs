@@ -747,3 +747,12 @@ diesel::table! {
         item_id -> BigInt,
     }
 }
+
+// Owners' queries filter by `id IN (SELECT item_id FROM search_grams …)`.
+diesel::allow_tables_to_appear_in_same_query!(search_grams, members);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, users);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, member_types);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, positions);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, industries);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, member_profiles);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, enterprises);

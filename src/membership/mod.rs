@@ -4,6 +4,7 @@ pub mod applications;
 pub mod catalog;
 pub mod decide;
 pub mod dues;
+pub mod edit;
 pub mod excel;
 pub mod import;
 pub mod members;
@@ -83,6 +84,22 @@ pub fn set_member_name(
 ) -> Result<(), AppError> {
     store::members::set_name(conn, user_id, name, at)?;
     Ok(())
+}
+
+/// Indexes for search the members written before the search index existed (run at
+/// start; a no-op once done). Returns how many it indexed.
+pub fn index_unindexed_members(conn: &mut DbConn) -> Result<usize, AppError> {
+    let mut done = 0;
+    loop {
+        let ids = store::members::unindexed(conn, 500)?;
+        if ids.is_empty() {
+            return Ok(done);
+        }
+        for id in &ids {
+            store::members::reindex(conn, *id)?;
+        }
+        done += ids.len();
+    }
 }
 
 /// Whether the member type of member `user_id` allows enterprise profiles.

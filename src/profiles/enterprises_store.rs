@@ -9,10 +9,13 @@ use diesel::prelude::*;
 use diesel::result::Error;
 
 use super::enterprises_model::{EnterpriseFields, EnterpriseRow};
-use super::experts_store::{like_contains, lower};
 use crate::db::DbConn;
 use crate::db::schema::{enterprises, industries, member_types, members};
+use crate::kernel::search::{self, SearchQuery, lower};
 use crate::membership::status;
+
+/// The search scope of enterprises (`kernel::search`): their names.
+pub const SEARCH_SCOPE: &str = "enterprise";
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
@@ -23,7 +26,7 @@ pub fn insert(
     fields: &EnterpriseFields,
     at: NaiveDateTime,
 ) -> Result<i64, Error> {
-    crate::per_backend!(conn, |c| diesel::insert_into(enterprises::table)
+    let id: i64 = crate::per_backend!(conn, |c| diesel::insert_into(enterprises::table)
         .values((
             fields,
             enterprises::owner_user_id.eq(owner),
@@ -31,7 +34,9 @@ pub fn insert(
             enterprises::updated_at.eq(at),
         ))
         .returning(enterprises::id)
-        .get_result(c))
+        .get_result(c))?;
+    search::reindex(conn, SEARCH_SCOPE, id, &[&fields.name])?;
+    Ok(id)
 }
 
 /// Replaces the member's fields of enterprise `id`.
@@ -41,13 +46,15 @@ pub fn update(
     fields: &EnterpriseFields,
     at: NaiveDateTime,
 ) -> Result<usize, Error> {
+    search::reindex(conn, SEARCH_SCOPE, id, &[&fields.name])?;
     diesel::update(enterprises::table.find(id))
         .set((fields, enterprises::updated_at.eq(at)))
         .execute(conn)
 }
 
-/// Marks enterprise `id` deleted.
+/// Marks enterprise `id` deleted (and drops it from the search index).
 pub fn delete(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<usize, Error> {
+    search::remove(conn, SEARCH_SCOPE, id)?;
     diesel::update(enterprises::table.find(id).filter(enterprises::deleted_at.is_null()))
         .set((enterprises::deleted_at.eq(Some(at)), enterprises::updated_at.eq(at)))
         .execute(conn)
@@ -107,12 +114,28 @@ pub type ShownRow = (EnterpriseRow, Option<String>, i64, String);
 /// Directory filters (also the staff list's search).
 #[derive(Debug, Clone, Default)]
 pub struct EnterpriseFilter {
-    /// Name contains this (case-insensitive).
+    /// Name contains this (kernel::search).
     pub q: Option<String>,
     /// Industry.
     pub industry_id: Option<i64>,
     /// Only the enterprises of this owner.
     pub owner_user_id: Option<i64>,
+}
+
+/// Search (kernel::search): every gram of the query in the name, longer words
+/// confirmed by LIKE.
+macro_rules! by_name {
+    ($query:expr, $q:expr) => {{
+        let mut query = $query;
+        for gram in $q.grams() {
+            query = query
+                .filter(enterprises::id.eq_any(search::item_ids(SEARCH_SCOPE, gram.to_owned())));
+        }
+        for p in $q.like_patterns() {
+            query = query.filter(lower(enterprises::name).like(p).escape('\\'));
+        }
+        query
+    }};
 }
 
 macro_rules! shown_query {
@@ -127,9 +150,8 @@ macro_rules! shown_query {
             .filter(members::status.eq(status::ACTIVE))
             .filter(member_types::enterprise_profiles.eq(true))
             .into_boxed::<Backend>();
-        // Search: one place, to be replaced by kernel::search.
-        if let Some(q) = filter.q.as_deref() {
-            query = query.filter(lower(enterprises::name).like(like_contains(q)).escape('\\'));
+        if let Some(q) = filter.q.as_deref().and_then(SearchQuery::parse) {
+            query = by_name!(query, q);
         }
         if let Some(id) = filter.industry_id {
             query = query.filter(enterprises::industry_id.eq(id));
@@ -190,15 +212,8 @@ macro_rules! staff_query {
             .left_join(members::table.on(members::user_id.eq(enterprises::owner_user_id)))
             .filter(enterprises::deleted_at.is_null())
             .into_boxed::<Backend>();
-        // Search: one place, to be replaced by kernel::search.
-        if let Some(q) = $q {
-            let p = like_contains(q);
-            query = query.filter(
-                lower(enterprises::name)
-                    .like(p.clone())
-                    .escape('\\')
-                    .or(lower(members::name.assume_not_null()).like(p).escape('\\')),
-            );
+        if let Some(q) = $q.and_then(SearchQuery::parse) {
+            query = by_name!(query, q);
         }
         if let Some(hidden) = $hidden {
             query = query.filter(enterprises::staff_hidden.eq(hidden));

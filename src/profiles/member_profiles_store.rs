@@ -7,11 +7,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::Error;
 
-use super::experts_store::{like_contains, lower};
 use super::member_profiles_model::{ProfileFields, ProfileRow};
 use crate::db::DbConn;
 use crate::db::schema::{industries, member_profiles, member_types, members, positions};
+use crate::kernel::search::{self, SearchQuery, like_pattern, lower};
 use crate::membership::status;
+use crate::membership::store::members::SEARCH_SCOPE;
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
@@ -135,15 +136,22 @@ macro_rules! directory_filtered {
     ($filter:expr) => {{
         let filter: &DirectoryFilter = $filter;
         let mut query = directory_query!();
-        // Search: one place, to be replaced by kernel::search.
-        if let Some(q) = filter.q.as_deref() {
-            let p = like_contains(q);
-            query = query.filter(
-                lower(members::name)
-                    .like(p.clone())
-                    .escape('\\')
-                    .or(lower(members::company).like(p).escape('\\')),
-            );
+        // Search (kernel::search): every gram of the query, then each word confirmed in
+        // name or company (the index also holds member numbers, which are not public).
+        if let Some(q) = filter.q.as_deref().and_then(SearchQuery::parse) {
+            for gram in q.grams() {
+                query = query
+                    .filter(members::id.eq_any(search::item_ids(SEARCH_SCOPE, gram.to_owned())));
+            }
+            for word in filter.q.as_deref().unwrap_or_default().split_whitespace() {
+                let p = like_pattern(word);
+                query = query.filter(
+                    lower(members::name)
+                        .like(p.clone())
+                        .escape('\\')
+                        .or(lower(members::company).like(p).escape('\\')),
+                );
+            }
         }
         if let Some(id) = filter.industry_id {
             query = query.filter(members::industry_id.eq(id));

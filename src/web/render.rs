@@ -58,6 +58,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/orders", "订单管理", &[Role::Admin, Role::Finance]),
     ("/admin/dues", "会费管理", &[Role::Admin, Role::Finance]),
     ("/admin/income", "收入汇总", &[Role::Admin, Role::Finance]),
+    ("/admin/enterprises", "企业风采", &[Role::Admin, Role::Secretary]),
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
 ];

@@ -83,6 +83,7 @@ async fn the_directory_shows_public_fields_of_active_unhidden_members_and_search
     send(&app, &b, Method::PUT, "/api/v1/me/profile", Some(profile("欧阳建国"))).await;
     app.exec(format!("UPDATE members SET name = '王五', company = 'Acme Robotics 深圳分公司' WHERE user_id = {c_id}")).await;
     app.exec(format!("UPDATE members SET company = '华为技术有限公司' WHERE user_id = {a_id}")).await;
+    super::reindex_members(&app).await;
     let (viewer, _, _) = app.user_client().await;
 
     let (status, page) = get(&app, &viewer, "/api/v1/members").await;
