@@ -24,10 +24,12 @@ use guildhall::membership::import;
 
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗";
 const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉晨博";
-const CITIES: [&str; 12] =
-    ["深圳", "广州", "上海", "北京", "杭州", "成都", "武汉", "南京", "苏州", "厦门", "长沙", "西安"];
+const CITIES: [&str; 12] = [
+    "深圳", "广州", "上海", "北京", "杭州", "成都", "武汉", "南京", "苏州", "厦门", "长沙", "西安",
+];
 const WORDS: &str = "华锐鼎盛恒通宏达新创卓越天成嘉禾瑞丰永泰金桥远航";
-const SUFFIXES: [&str; 5] = ["科技有限公司", "实业有限公司", "贸易有限公司", "Robotics Ltd", "制造有限公司"];
+const SUFFIXES: [&str; 5] =
+    ["科技有限公司", "实业有限公司", "贸易有限公司", "Robotics Ltd", "制造有限公司"];
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -56,8 +58,18 @@ fn company(i: usize) -> String {
 }
 
 fn workbook(from: usize, to: usize) -> Vec<u8> {
-    let header =
-        ["会员编号", "姓名", "手机号", "会员类型", "职务", "行业", "企业名称", "企业职务", "状态", "入会日期"];
+    let header = [
+        "会员编号",
+        "姓名",
+        "手机号",
+        "会员类型",
+        "职务",
+        "行业",
+        "企业名称",
+        "企业职务",
+        "状态",
+        "入会日期",
+    ];
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet_with_constant_memory().expect("sheet");
     for (c, h) in (0_u16..).zip(header) {
@@ -93,7 +105,8 @@ async fn seed(state: &guildhall::app::AppState, members: usize, enterprises: usi
         ..guildhall::kernel::xlsx::XlsxLimits::default()
     };
     for from in (0..members).step_by(50_000) {
-        let file = import::ImportFile { bytes: workbook(from, (from + 50_000).min(members)), limits };
+        let file =
+            import::ImportFile { bytes: workbook(from, (from + 50_000).min(members)), limits };
         let tz = chrono_tz::Asia::Shanghai;
         let report =
             import::import_members(&state.db, &clock, tz, 0, file, import::Duplicates::Refuse)
@@ -101,7 +114,10 @@ async fn seed(state: &guildhall::app::AppState, members: usize, enterprises: usi
                 .expect("import");
         assert!(report.errors.is_empty(), "import errors");
     }
-    println!("seeded {members} members (import + index) in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "seeded {members} members (import + index) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let started = Instant::now();
     let every = (members / enterprises.max(1)).max(1);
     let sqls = [
@@ -215,9 +231,16 @@ async fn staff_client(state: &guildhall::app::AppState, base: &str) -> reqwest::
     let actor = guildhall::kernel::audit::Actor::System;
     guildhall::accounts::create_staff(&state.db, &clock, input, actor).await.expect("staff");
     let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let page = client.get(format!("{base}/admin/login")).send().await.unwrap().text().await.unwrap();
-    let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap();
-    let form = [("username", "benchadmin"), ("password", "bench-password-42"), ("csrf_token", token), ("next", "/admin")];
+    let page =
+        client.get(format!("{base}/admin/login")).send().await.unwrap().text().await.unwrap();
+    let token =
+        page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let form = [
+        ("username", "benchadmin"),
+        ("password", "bench-password-42"),
+        ("csrf_token", token),
+        ("next", "/admin"),
+    ];
     let res = client.post(format!("{base}/admin/login")).form(&form).send().await.unwrap();
     assert!(res.status().is_success() || res.status().is_redirection());
     client
@@ -232,13 +255,15 @@ async fn main() -> anyhow::Result<()> {
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
         data_dir: dir.path().to_path_buf(),
-        database_url: arg("--db").unwrap_or_else(|| dir.path().join("bench.db").display().to_string()),
+        database_url: arg("--db")
+            .unwrap_or_else(|| dir.path().join("bench.db").display().to_string()),
         ..Config::default()
     };
     config.log.level = "warn".into();
     config.server.pool_size = 16;
     config.limits.import_max_rows = 50_000;
-    let deps = Dependencies { outbox_interval: None, billing_interval: None, ..Dependencies::default() };
+    let deps =
+        Dependencies { outbox_interval: None, billing_interval: None, ..Dependencies::default() };
     let app = Application::build(config, deps).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
@@ -247,7 +272,8 @@ async fn main() -> anyhow::Result<()> {
 
     let clock: SharedClock = Arc::new(SystemClock);
     let user = guildhall::accounts::create_user(&state.db, &clock, None).await.expect("user");
-    let token = guildhall::accounts::tokens::issue(&state.db, &clock, user.id).await.expect("token");
+    let token =
+        guildhall::accounts::tokens::issue(&state.db, &clock, user.id).await.expect("token");
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("authorization", format!("Bearer {}", token.token).parse()?);
     let api = reqwest::Client::builder().default_headers(headers).build()?;

@@ -54,8 +54,12 @@ pub async fn list_enterprises(
 ) -> Result<HttpResponse, ApiError> {
     let filter = enterprises::directory_filter(query.q.as_deref(), query.industry_id);
     let page = enterprises::directory(&state.db, filter, query.page.unwrap_or(1)).await?;
-    let body =
-        EnterprisePage { items: page.rows, total: page.total, page: page.page, page_size: PAGE_SIZE };
+    let body = EnterprisePage {
+        items: page.rows,
+        total: page.total,
+        page: page.page,
+        page_size: PAGE_SIZE,
+    };
     Ok(super::views::ok(&state, body))
 }
 
@@ -138,8 +142,8 @@ pub async fn update_my_enterprise(
     id: web::Path<i64>,
     input: web::Json<EnterpriseInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = enterprises::update(&state.db, &state.clock, user.user.id, *id, input.into_inner())
-        .await?;
+    let view =
+        enterprises::update(&state.db, &state.clock, user.user.id, *id, input.into_inner()).await?;
     Ok(super::views::ok(&state, view))
 }
 

@@ -132,12 +132,15 @@ pub async fn list_events(
 ) -> Result<HttpResponse, ApiError> {
     let page = events::visible_events(&state.db, user.user.id, query.page.unwrap_or(1)).await?;
     let pages = page.pages();
-    Ok(super::views::ok(&state, EventPageView {
-        items: page.rows.into_iter().map(EventView::from).collect(),
-        page: page.page,
-        pages,
-        total: page.total,
-    }))
+    Ok(super::views::ok(
+        &state,
+        EventPageView {
+            items: page.rows.into_iter().map(EventView::from).collect(),
+            page: page.page,
+            pages,
+            total: page.total,
+        },
+    ))
 }
 
 /// One event, with the user's fee and registration.
@@ -151,12 +154,15 @@ pub async fn show_event(
 ) -> Result<HttpResponse, ApiError> {
     let (event, mine, member) = events::visible_event(&state.db, user.user.id, *id).await?;
     let fee = event.fee_for(member);
-    Ok(super::views::ok(&state, EventDetailView {
-        event: event.into(),
-        my_fee_cents: fee,
-        my_fee: format_cents(fee),
-        my_registration: mine.map(RegistrationView::from),
-    }))
+    Ok(super::views::ok(
+        &state,
+        EventDetailView {
+            event: event.into(),
+            my_fee_cents: fee,
+            my_fee: format_cents(fee),
+            my_registration: mine.map(RegistrationView::from),
+        },
+    ))
 }
 
 /// Registers for an event: a place (`registered`, or `pending` when approval is
@@ -248,11 +254,14 @@ pub async fn create_scan(
     }
     let key = state.config.hmac_key();
     let result = scans::scan(&state.db, &state.clock, key, user.user.id, qr).await?;
-    Ok(super::views::ok(&state, ScanView {
-        outcome: result.outcome,
-        message: result.outcome.message().into(),
-        event_id: result.event.id,
-        event_title: result.event.details.title,
-        registration: result.registration.into(),
-    }))
+    Ok(super::views::ok(
+        &state,
+        ScanView {
+            outcome: result.outcome,
+            message: result.outcome.message().into(),
+            event_id: result.event.id,
+            event_title: result.event.details.title,
+            registration: result.registration.into(),
+        },
+    ))
 }

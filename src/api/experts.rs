@@ -137,7 +137,10 @@ pub async fn withdraw_my_expert(
     user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(super::views::ok(&state, experts::withdraw(&state.db, &state.clock, user.user.id, *id).await?))
+    Ok(super::views::ok(
+        &state,
+        experts::withdraw(&state.db, &state.clock, user.user.id, *id).await?,
+    ))
 }
 
 /// Deletes an expert (a pending edit goes with it).

@@ -82,9 +82,11 @@ pub async fn list_members(
     _user: BearerUser,
     query: web::Query<DirectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = profiles::directory_filter(query.q.as_deref(), query.industry_id, query.position_id);
+    let filter =
+        profiles::directory_filter(query.q.as_deref(), query.industry_id, query.position_id);
     let page = profiles::directory(&state.db, filter, query.page.unwrap_or(1)).await?;
-    let body = MemberPage { items: page.rows, total: page.total, page: page.page, page_size: PAGE_SIZE };
+    let body =
+        MemberPage { items: page.rows, total: page.total, page: page.page, page_size: PAGE_SIZE };
     Ok(super::views::ok(&state, body))
 }
 

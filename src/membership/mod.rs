@@ -61,10 +61,7 @@ pub fn member_by_number(conn: &mut DbConn, number: &str) -> Result<Option<Member
 
 /// The member record of user `user_id`, row-locked until the transaction ends
 /// (PostgreSQL; SQLite's write transaction already serialises).
-pub fn lock_member_of_user(
-    conn: &mut DbConn,
-    user_id: i64,
-) -> Result<Option<MemberRef>, AppError> {
+pub fn lock_member_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRef>, AppError> {
     use crate::db::schema::members;
     use diesel::{ExpressionMethods as _, SelectableHelper as _};
     let row: Option<model::MemberRow> = crate::lock_for_update!(

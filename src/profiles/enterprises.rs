@@ -3,7 +3,9 @@
 
 use chrono::{Datelike as _, NaiveDateTime};
 
-use super::enterprises_model::{EnterpriseInput, EnterpriseRow, MyEnterpriseView, PublicEnterprise};
+use super::enterprises_model::{
+    EnterpriseInput, EnterpriseRow, MyEnterpriseView, PublicEnterprise,
+};
 use super::enterprises_store::{self as store, EnterpriseFilter, ShownRow};
 use super::reviewed::{self, ImageOwner};
 use crate::db::{Db, DbConn};

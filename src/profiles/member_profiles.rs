@@ -30,10 +30,7 @@ pub async fn my_profile(db: &Db, user_id: i64) -> Result<MyProfileView, AppError
 
 /// The profile of member `member_id` for staff (private fields included); `None` when
 /// the member never saved one.
-pub async fn profile_for_staff(
-    db: &Db,
-    user_id: i64,
-) -> Result<Option<MyProfileView>, AppError> {
+pub async fn profile_for_staff(db: &Db, user_id: i64) -> Result<Option<MyProfileView>, AppError> {
     db.run(move |conn| {
         let Some(member) = crate::membership::member_of_user(conn, user_id)? else {
             return Ok(None);
@@ -124,7 +121,9 @@ pub async fn directory(
 /// One member of the directory (404 for anyone the directory does not list).
 pub async fn public_member(db: &Db, member_id: i64) -> Result<PublicMember, AppError> {
     db.run(move |conn| {
-        store::directory_entry(conn, member_id)?.map(public).ok_or_else(|| AppError::not_found("会员"))
+        store::directory_entry(conn, member_id)?
+            .map(public)
+            .ok_or_else(|| AppError::not_found("会员"))
     })
     .await
 }

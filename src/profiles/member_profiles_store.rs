@@ -33,9 +33,10 @@ pub fn save(
     fields: &ProfileFields,
     at: NaiveDateTime,
 ) -> Result<(), Error> {
-    let updated = diesel::update(member_profiles::table.filter(member_profiles::user_id.eq(user_id)))
-        .set((fields, member_profiles::updated_at.eq(at)))
-        .execute(conn)?;
+    let updated =
+        diesel::update(member_profiles::table.filter(member_profiles::user_id.eq(user_id)))
+            .set((fields, member_profiles::updated_at.eq(at)))
+            .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(member_profiles::table)
             .values((

@@ -2,8 +2,8 @@
 //! anyone without a token. Cacheable for a year (a file id's bytes never change), with
 //! an `ETag` (the content hash) and single byte ranges for large files.
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::AppState;
@@ -20,7 +20,7 @@ pub async fn show_media(
     token: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let id = state.media_links.verify(&token).ok_or_else(|| media::not_found())?;
+    let id = state.media_links.verify(&token).ok_or_else(media::not_found)?;
     let file = media::find(&state.db, id).await?;
     let thumbnail = req.path().ends_with("/thumbnail") && file.has_thumbnail;
     let etag = format!("\"{}{}\"", file.sha256, if thumbnail { "-t" } else { "" });

@@ -93,15 +93,17 @@ pub fn update_details(
     details: &MemberDetails,
     at: NaiveDateTime,
 ) -> Result<usize, Error> {
-    diesel::update(members::table.find(id))
-        .set((details, members::updated_at.eq(at)))
-        .execute(conn)
+    diesel::update(members::table.find(id)).set((details, members::updated_at.eq(at))).execute(conn)
 }
 
 /// Sets the status of member `id` (`active` or `expired`; resigning is [`resign`]).
 pub fn set_status(conn: &mut DbConn, id: i64, to: &str, at: NaiveDateTime) -> Result<usize, Error> {
     diesel::update(members::table.find(id))
-        .set((members::status.eq(to), members::ended_at.eq(None::<NaiveDateTime>), members::updated_at.eq(at)))
+        .set((
+            members::status.eq(to),
+            members::ended_at.eq(None::<NaiveDateTime>),
+            members::updated_at.eq(at),
+        ))
         .execute(conn)
 }
 
@@ -200,7 +202,6 @@ pub struct MemberFilter {
 
 /// One row of the roll: member, phone, type, position and industry names.
 pub type RollRow = (MemberRow, Option<String>, String, String, Option<String>);
-
 
 /// Applies the roll's filters to a boxed query over `members` (joined or not): they
 /// read `members` columns only (the phone through a sub-select), so the count needs

@@ -43,8 +43,12 @@ async fn only_members_keep_a_profile_and_bad_input_writes_nothing() {
     bad["id_number"] = json!("110105194912310021");
     let (status, body) = send(&app, &client, Method::PUT, "/api/v1/me/profile", Some(bad)).await;
     assert_eq!(status, 422, "{body}");
-    let fields: Vec<&str> =
-        body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["birth_date", "height_cm", "id_number"]);
     let mut bad = profile("张三");
     bad["photo_file_id"] = json!(foreign);
@@ -70,7 +74,12 @@ async fn only_members_keep_a_profile_and_bad_input_writes_nothing() {
 async fn names(app: &TestApp, client: &reqwest::Client, query: &str) -> Vec<String> {
     let (status, body) = get(app, client, &format!("/api/v1/members{query}")).await;
     assert_eq!(status, 200, "{body}");
-    body["items"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect()
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -82,7 +91,8 @@ async fn the_directory_shows_public_fields_of_active_unhidden_members_and_search
     send(&app, &a, Method::PUT, "/api/v1/me/profile", Some(profile("李娜"))).await;
     send(&app, &b, Method::PUT, "/api/v1/me/profile", Some(profile("欧阳建国"))).await;
     app.exec(format!("UPDATE members SET name = '王五', company = 'Acme Robotics 深圳分公司' WHERE user_id = {c_id}")).await;
-    app.exec(format!("UPDATE members SET company = '华为技术有限公司' WHERE user_id = {a_id}")).await;
+    app.exec(format!("UPDATE members SET company = '华为技术有限公司' WHERE user_id = {a_id}"))
+        .await;
     super::reindex_members(&app).await;
     let (viewer, _, _) = app.user_client().await;
 
@@ -90,7 +100,8 @@ async fn the_directory_shows_public_fields_of_active_unhidden_members_and_search
     assert_eq!(status, 200);
     assert_eq!(page["total"], 3);
     let text = page.to_string();
-    for private in ["13800138000", "wx_private", "11010519491231002X", "某小区", "height", "weight"] {
+    for private in ["13800138000", "wx_private", "11010519491231002X", "某小区", "height", "weight"]
+    {
         assert!(!text.contains(private), "{private} leaked: {text}");
     }
     assert_eq!(page["items"][0]["hometown"], "湖南长沙");

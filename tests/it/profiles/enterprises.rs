@@ -24,7 +24,12 @@ pub fn enterprise(name: &str) -> Value {
 async fn directory_names(app: &TestApp, client: &reqwest::Client, query: &str) -> Vec<String> {
     let (status, body) = get(app, client, &format!("/api/v1/enterprises{query}")).await;
     assert_eq!(status, 200, "{body}");
-    body["items"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect()
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -40,12 +45,14 @@ async fn only_members_of_allowing_types_add_enterprises_and_bad_input_writes_not
     let mut bad = enterprise("甲");
     bad["website"] = json!("ftp://example.com");
     bad["image_file_ids"] = json!([foreign]);
-    let (status, body) = send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(bad)).await;
+    let (status, body) =
+        send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(bad)).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["fields"][0]["field"], "website");
     let mut bad = enterprise("甲");
     bad["image_file_ids"] = json!([foreign]);
-    let (status, body) = send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(bad)).await;
+    let (status, body) =
+        send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(bad)).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["fields"][0]["field"], "image_file_ids");
     assert_eq!(app.count_rows("enterprises").await, 0);
@@ -53,7 +60,8 @@ async fn only_members_of_allowing_types_add_enterprises_and_bad_input_writes_not
     let logo = upload(&app, &client, 45).await;
     let mut good = enterprise("深圳示范机器人有限公司");
     good["logo_file_id"] = json!(logo);
-    let (status, mine) = send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(good)).await;
+    let (status, mine) =
+        send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(good)).await;
     assert_eq!(status, 201, "{mine}");
     assert_eq!(mine["visible"], true);
     assert_eq!(mine["introduction_html"], "<p>专注工业机器人</p>");
@@ -83,7 +91,8 @@ async fn the_directory_follows_membership_at_once_and_searches_substrings() {
         [(&owner, "华为技术有限公司"), (&owner, "Acme Robotics"), (&other, "腾讯科技")]
     {
         let (status, body) =
-            send(&app, client, Method::POST, "/api/v1/me/enterprises", Some(enterprise(name))).await;
+            send(&app, client, Method::POST, "/api/v1/me/enterprises", Some(enterprise(name)))
+                .await;
         assert_eq!(status, 201, "{body}");
     }
     assert_eq!(directory_names(&app, &viewer, "").await.len(), 3);

@@ -12,8 +12,14 @@ use crate::support::TestApp;
 
 /// Keys of private fields: they may appear only in the caller's own answers (and in
 /// the OpenAPI document, which describes them).
-const PRIVATE_KEYS: [&str; 6] =
-    ["\"phone\":\"1", "\"wechat_id\"", "\"height_cm\"", "\"weight_kg\"", "\"id_number\"", "\"home_address\""];
+const PRIVATE_KEYS: [&str; 6] = [
+    "\"phone\":\"1",
+    "\"wechat_id\"",
+    "\"height_cm\"",
+    "\"weight_kg\"",
+    "\"id_number\"",
+    "\"home_address\"",
+];
 
 /// `/members/{id}/x` with every `{…}` replaced by `value`.
 fn concrete(path: &str, value: &str) -> String {
@@ -86,8 +92,11 @@ async fn no_private_field_reaches_anyone_but_its_owner() {
         .collect();
     let mut fetched = 0;
     for route in &routes {
-        let values: Vec<String> =
-            if route.path.contains('{') { (1..=12).map(|i| i.to_string()).collect() } else { vec![String::new()] };
+        let values: Vec<String> = if route.path.contains('{') {
+            (1..=12).map(|i| i.to_string()).collect()
+        } else {
+            vec![String::new()]
+        };
         for value in values {
             let mut paths = vec![concrete(&route.path, &value)];
             if !route.path.contains('{') {

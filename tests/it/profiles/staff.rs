@@ -111,7 +111,8 @@ async fn staff_hide_an_enterprise_with_a_note_the_member_sees() {
     let (client, user_id) = member(&app).await;
     set_phone(&app, user_id, "13800138021").await;
     let (_, created) =
-        send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(enterprise("峨眉制药"))).await;
+        send(&app, &client, Method::POST, "/api/v1/me/enterprises", Some(enterprise("峨眉制药")))
+            .await;
     let id = created["id"].as_i64().unwrap();
     let (staff, _) = app.staff_client(Role::Secretary).await;
 
@@ -125,7 +126,10 @@ async fn staff_hide_an_enterprise_with_a_note_the_member_sees() {
     let res = post_form(&app, &staff, &hide, &[("note", "图片涉及侵权")]).await;
     assert_eq!(res.status(), 303);
     let (_, one) = get(&app, &client, &format!("/api/v1/me/enterprises/{id}")).await;
-    assert_eq!((one["staff_hidden"].as_bool(), one["visible"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(
+        (one["staff_hidden"].as_bool(), one["visible"].as_bool()),
+        (Some(true), Some(false))
+    );
     assert_eq!(one["staff_note"], "图片涉及侵权");
     let (_, list) = get(&app, &client, "/api/v1/enterprises").await;
     assert_eq!(list["total"], 0);
@@ -138,7 +142,10 @@ async fn staff_hide_an_enterprise_with_a_note_the_member_sees() {
     assert_eq!(list["total"], 1);
     app.outbox_to("13800138021").await;
     let rows = guildhall::kernel::audit::recent(&app.state.db, 50).await.unwrap();
-    let actions: Vec<&str> =
-        rows.iter().filter(|r| r.subject_type == "enterprises").map(|r| r.action.as_str()).collect();
+    let actions: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.subject_type == "enterprises")
+        .map(|r| r.action.as_str())
+        .collect();
     assert_eq!(actions, ["enterprise.unhide", "enterprise.hide"]);
 }
