@@ -43,7 +43,7 @@ fn ch(s: &str, i: usize) -> char {
 
 fn name(i: usize) -> String {
     let mut n = format!("{}{}", ch(SURNAMES, i), ch(GIVEN, i / 20));
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         n.push(ch(GIVEN, i / 7));
     }
     n

@@ -101,7 +101,7 @@ async fn the_directory_follows_membership_at_once_and_searches_substrings() {
     assert_eq!(directory_names(&app, &viewer, "?q=acme%20robo").await, ["Acme Robotics"]);
     let (_, page) = get(&app, &viewer, "/api/v1/enterprises?q=华为").await;
     let id = page["items"][0]["id"].as_i64().unwrap();
-    assert_eq!(page["items"][0]["owner"]["name"].as_str().is_some(), true);
+    assert!(page["items"][0]["owner"]["name"].as_str().is_some());
 
     app.exec(format!("UPDATE members SET status = 'resigned' WHERE user_id = {owner_id}")).await;
     assert_eq!(directory_names(&app, &viewer, "").await, ["腾讯科技"]);
