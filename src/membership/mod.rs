@@ -86,12 +86,12 @@ pub fn set_member_name(
 /// Indexes for search the members written before the search index existed (run at
 /// start; a no-op once done). Returns how many it indexed.
 pub fn index_unindexed_members(conn: &mut DbConn) -> Result<usize, AppError> {
-    let mut done = 0;
+    let (mut done, mut after) = (0, 0);
     loop {
-        let ids = store::members::unindexed(conn, 500)?;
-        if ids.is_empty() {
-            return Ok(done);
-        }
+        // A cursor, so a member whose texts give no gram cannot keep the loop going.
+        let ids = store::members::unindexed(conn, after, 500)?;
+        let Some(&last) = ids.last() else { return Ok(done) };
+        after = last;
         for id in &ids {
             store::members::reindex(conn, *id)?;
         }

@@ -318,12 +318,14 @@ pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error
     Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
 }
 
-/// Members not yet in the search index (those written before it existed).
-pub fn unindexed(conn: &mut DbConn, limit: i64) -> Result<Vec<i64>, Error> {
+/// Members after id `after` not yet in the search index (those written before it
+/// existed).
+pub fn unindexed(conn: &mut DbConn, after: i64, limit: i64) -> Result<Vec<i64>, Error> {
     let indexed = crate::db::schema::search_grams::table
         .filter(crate::db::schema::search_grams::scope.eq(SEARCH_SCOPE))
         .select(crate::db::schema::search_grams::item_id);
     members::table
+        .filter(members::id.gt(after))
         .filter(members::id.ne_all(indexed))
         .order(members::id.asc())
         .select(members::id)

@@ -133,3 +133,17 @@ async fn the_directory_shows_public_fields_of_active_unhidden_members_and_search
     assert_eq!(names(&app, &viewer, "").await, ["王五"]);
     let _ = b_id;
 }
+
+#[tokio::test]
+async fn members_written_before_the_index_are_indexed_at_start() {
+    let app = TestApp::spawn().await;
+    let (client, _) = member(&app).await;
+    send(&app, &client, Method::PUT, "/api/v1/me/profile", Some(profile("司马懿"))).await;
+    app.exec("DELETE FROM search_grams WHERE scope = 'member'".into()).await;
+    assert!(names(&app, &client, "?q=司马").await.is_empty());
+    let done = app.state.db.write(guildhall::membership::index_unindexed_members).await.unwrap();
+    assert_eq!(done, 1);
+    assert_eq!(names(&app, &client, "?q=司马").await, ["司马懿"]);
+    let again = app.state.db.write(guildhall::membership::index_unindexed_members).await.unwrap();
+    assert_eq!(again, 0);
+}
