@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::http::metrics::Metrics;
 use crate::kernel::clock::{SharedClock, SystemClock};
 use crate::kernel::gate::WorkGate;
-use crate::kernel::media::{MediaLimits, MediaStore, UploadQuota};
+use crate::kernel::media::{MediaLimits, MediaLinks, MediaStore, UploadQuota};
 use crate::kernel::rate_limit::RateLimiter;
 use crate::kernel::settings::{self, AssociationSettings};
 use crate::notify::Providers;
@@ -33,6 +33,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Uploaded files.
     pub media: MediaStore,
+    /// Public links to files (`state.media_links.urls(file_id)`).
+    pub media_links: MediaLinks,
     /// Failed staff sign-ins.
     pub throttle: LoginThrottle,
     /// Prometheus instruments.
@@ -121,6 +123,10 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrated");
         }
+        let indexed = db.write(crate::membership::index_unindexed_members).await?;
+        if indexed > 0 {
+            tracing::info!(indexed, "members indexed for search");
+        }
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let gate = WorkGate::new(config.limits.work_memory_mb, config.limits.uploads_in_flight);
@@ -139,7 +145,9 @@ impl Application {
         );
         let wechat = WechatClient::new(&config.wechat)?;
         let payments = crate::billing::wechat_pay::from_config(&config)?;
+        let media_links = MediaLinks::new(config.hmac_key());
         let state = web::Data::new(AppState {
+            media_links,
             config: Arc::new(config),
             db: db.clone(),
             clock: deps.clock.clone(),

@@ -67,7 +67,7 @@ pub async fn list_certificates(
     };
     let (today, base) = today_and_base(&state).await?;
     let page = certificates::list(&state.db, owner, query.page.unwrap_or(1), today, base).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(super::views::ok(&state, page))
 }
 
 /// One approved certificate (404 unless the lists show it).
@@ -82,7 +82,7 @@ pub async fn show_certificate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let (today, base) = today_and_base(&state).await?;
-    Ok(HttpResponse::Ok().json(certificates::public_one(&state.db, *id, today, base).await?))
+    Ok(super::views::ok(&state, certificates::public_one(&state.db, *id, today, base).await?))
 }
 
 /// The member's certificates, with pending and rejected submissions and review notes.
@@ -94,7 +94,7 @@ pub async fn list_my_certificates(
     user: BearerUser,
 ) -> Result<HttpResponse, ApiError> {
     let items = certificates::mine(&state.db, ctx(&state, &user).await?).await?;
-    Ok(HttpResponse::Ok().json(MyCertificateList { items }))
+    Ok(super::views::ok(&state, MyCertificateList { items }))
 }
 
 /// Submits a certificate for review (active members only): issue date not in the
@@ -115,7 +115,7 @@ pub async fn create_my_certificate(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = ctx(&state, &user).await?;
     let view = certificates::submit_new(&state.db, &state.clock, ctx, input.into_inner()).await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(super::views::created(&state, view))
 }
 
 /// One of the member's certificates.
@@ -130,7 +130,7 @@ pub async fn show_my_certificate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = ctx(&state, &user).await?;
-    Ok(HttpResponse::Ok().json(certificates::one_of_mine(&state.db, ctx, *id).await?))
+    Ok(super::views::ok(&state, certificates::one_of_mine(&state.db, ctx, *id).await?))
 }
 
 /// Edits a certificate (send every field): pending review while the approved version
@@ -155,7 +155,7 @@ pub async fn update_my_certificate(
     let ctx = ctx(&state, &user).await?;
     let view =
         certificates::submit_edit(&state.db, &state.clock, ctx, *id, input.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(super::views::ok(&state, view))
 }
 
 /// Withdraws the pending submission.
@@ -171,7 +171,7 @@ pub async fn withdraw_my_certificate(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = ctx(&state, &user).await?;
-    Ok(HttpResponse::Ok().json(certificates::withdraw(&state.db, &state.clock, ctx, *id).await?))
+    Ok(super::views::ok(&state, certificates::withdraw(&state.db, &state.clock, ctx, *id).await?))
 }
 
 /// Shows or hides a certificate on the member's card.
@@ -189,7 +189,7 @@ pub async fn set_certificate_card(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = ctx(&state, &user).await?;
     let view = certificates::set_show_on_card(&state.db, ctx, *id, input.show_on_card).await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(super::views::ok(&state, view))
 }
 
 /// Deletes a certificate (a pending edit goes with it).

@@ -13,6 +13,7 @@ use crate::events::registrations;
 use crate::events::scans::{self, Outcome};
 use crate::events::{self, EventDetails, EventRow, RegistrationRow};
 use crate::kernel::money::format_cents;
+use crate::profiles::reviewed::ImageRef;
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
@@ -23,16 +24,19 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 pub struct EventView {
     /// Id.
     pub id: i64,
-    /// What staff wrote (`cover_file_id`: `GET /admin/files/{id}` for staff).
+    /// What staff wrote (`cover_file_id`: the cover's id; its URLs are in `cover`).
     #[serde(flatten)]
     pub details: EventDetails,
     /// `published` or `cancelled`.
     pub status: String,
+    /// The cover picture with its public URLs (`null` without one).
+    pub cover: Option<ImageRef>,
 }
 
 impl From<EventRow> for EventView {
     fn from(e: EventRow) -> Self {
-        Self { id: e.id, details: e.details, status: e.status }
+        let cover = e.details.cover_file_id.map(ImageRef::of);
+        Self { id: e.id, details: e.details, status: e.status, cover }
     }
 }
 
@@ -128,12 +132,15 @@ pub async fn list_events(
 ) -> Result<HttpResponse, ApiError> {
     let page = events::visible_events(&state.db, user.user.id, query.page.unwrap_or(1)).await?;
     let pages = page.pages();
-    Ok(HttpResponse::Ok().json(EventPageView {
-        items: page.rows.into_iter().map(EventView::from).collect(),
-        page: page.page,
-        pages,
-        total: page.total,
-    }))
+    Ok(super::views::ok(
+        &state,
+        EventPageView {
+            items: page.rows.into_iter().map(EventView::from).collect(),
+            page: page.page,
+            pages,
+            total: page.total,
+        },
+    ))
 }
 
 /// One event, with the user's fee and registration.
@@ -147,12 +154,15 @@ pub async fn show_event(
 ) -> Result<HttpResponse, ApiError> {
     let (event, mine, member) = events::visible_event(&state.db, user.user.id, *id).await?;
     let fee = event.fee_for(member);
-    Ok(HttpResponse::Ok().json(EventDetailView {
-        event: event.into(),
-        my_fee_cents: fee,
-        my_fee: format_cents(fee),
-        my_registration: mine.map(RegistrationView::from),
-    }))
+    Ok(super::views::ok(
+        &state,
+        EventDetailView {
+            event: event.into(),
+            my_fee_cents: fee,
+            my_fee: format_cents(fee),
+            my_registration: mine.map(RegistrationView::from),
+        },
+    ))
 }
 
 /// Registers for an event: a place (`registered`, or `pending` when approval is
@@ -167,7 +177,7 @@ pub async fn create_registration(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let row = registrations::register(&state.db, &state.clock, user.user.id, *id).await?;
-    Ok(HttpResponse::Created().json(RegistrationView::from(row)))
+    Ok(super::views::created(&state, RegistrationView::from(row)))
 }
 
 /// The user's registrations, newest first.
@@ -183,7 +193,7 @@ pub async fn list_my_registrations(
         .into_iter()
         .map(|(r, e)| MyRegistrationView { registration: r.into(), event: e.into() })
         .collect();
-    Ok(HttpResponse::Ok().json(views))
+    Ok(super::views::ok(&state, views))
 }
 
 /// Cancels the user's own registration (or waiting-list place) before the event
@@ -199,7 +209,7 @@ pub async fn cancel_registration(
 ) -> Result<HttpResponse, ApiError> {
     let row =
         registrations::cancel_registration(&state.db, &state.clock, user.user.id, *id).await?;
-    Ok(HttpResponse::Ok().json(RegistrationView::from(row)))
+    Ok(super::views::ok(&state, RegistrationView::from(row)))
 }
 
 /// A scanned code.
@@ -244,11 +254,14 @@ pub async fn create_scan(
     }
     let key = state.config.hmac_key();
     let result = scans::scan(&state.db, &state.clock, key, user.user.id, qr).await?;
-    Ok(HttpResponse::Ok().json(ScanView {
-        outcome: result.outcome,
-        message: result.outcome.message().into(),
-        event_id: result.event.id,
-        event_title: result.event.details.title,
-        registration: result.registration.into(),
-    }))
+    Ok(super::views::ok(
+        &state,
+        ScanView {
+            outcome: result.outcome,
+            message: result.outcome.message().into(),
+            event_id: result.event.id,
+            event_title: result.event.details.title,
+            registration: result.registration.into(),
+        },
+    ))
 }

@@ -39,7 +39,7 @@ pub async fn list_experts(
 ) -> Result<HttpResponse, ApiError> {
     let filter = experts::library_filter(query.q.as_deref(), query.field.as_deref(), true);
     let page = experts::library(&state.db, filter, query.page.unwrap_or(1)).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(super::views::ok(&state, page))
 }
 
 /// One expert of the library (404 unless the library shows it).
@@ -53,7 +53,7 @@ pub async fn show_expert(
     _user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(experts::public_one(&state.db, *id).await?))
+    Ok(super::views::ok(&state, experts::public_one(&state.db, *id).await?))
 }
 
 /// The member's experts, with pending and rejected submissions and review notes.
@@ -65,7 +65,7 @@ pub async fn list_my_experts(
     user: BearerUser,
 ) -> Result<HttpResponse, ApiError> {
     let items = experts::mine(&state.db, user.user.id).await?;
-    Ok(HttpResponse::Ok().json(MyExpertList { items }))
+    Ok(super::views::ok(&state, MyExpertList { items }))
 }
 
 /// Submits a new expert for review (active members only). `photo_file_id` must be an
@@ -85,7 +85,7 @@ pub async fn create_my_expert(
 ) -> Result<HttpResponse, ApiError> {
     let view =
         experts::submit_new(&state.db, &state.clock, user.user.id, input.into_inner()).await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(super::views::created(&state, view))
 }
 
 /// One of the member's experts.
@@ -99,7 +99,7 @@ pub async fn show_my_expert(
     user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(experts::one_of_mine(&state.db, user.user.id, *id).await?))
+    Ok(super::views::ok(&state, experts::one_of_mine(&state.db, user.user.id, *id).await?))
 }
 
 /// Edits an expert (send every field): the edit waits for review while the approved
@@ -122,7 +122,7 @@ pub async fn update_my_expert(
 ) -> Result<HttpResponse, ApiError> {
     let view = experts::submit_edit(&state.db, &state.clock, user.user.id, *id, input.into_inner())
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(super::views::ok(&state, view))
 }
 
 /// Withdraws the pending submission.
@@ -137,8 +137,10 @@ pub async fn withdraw_my_expert(
     user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok()
-        .json(experts::withdraw(&state.db, &state.clock, user.user.id, *id).await?))
+    Ok(super::views::ok(
+        &state,
+        experts::withdraw(&state.db, &state.clock, user.user.id, *id).await?,
+    ))
 }
 
 /// Deletes an expert (a pending edit goes with it).

@@ -71,7 +71,7 @@ pub async fn show_me(
     state: web::Data<AppState>,
     user: BearerUser,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(me_view(&state, user.user.id).await?))
+    Ok(super::views::ok(&state, me_view(&state, user.user.id).await?))
 }
 
 /// Changes nickname and avatar.
@@ -89,7 +89,7 @@ pub async fn update_me(
     let patch = body.into_inner();
     let changes = ProfileChanges { nickname: patch.nickname, avatar_file_id: patch.avatar_file_id };
     profile::update_profile(&state.db, &state.clock, user.user.id, changes).await?;
-    Ok(HttpResponse::Ok().json(me_view(&state, user.user.id).await?))
+    Ok(super::views::ok(&state, me_view(&state, user.user.id).await?))
 }
 
 /// Binds a phone (verified by SMS code) to the signed-in user.
@@ -116,7 +116,7 @@ pub async fn bind_phone(
         code,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(me_view(&state, user.user.id).await?))
+    Ok(super::views::ok(&state, me_view(&state, user.user.id).await?))
 }
 
 /// Binds the WeChat identity of a `wx.login` code to the signed-in user.
@@ -135,5 +135,5 @@ pub async fn bind_wechat(
 ) -> Result<HttpResponse, ApiError> {
     let code = wechat_code(&body.code)?;
     sign_in::bind_wechat(&state.db, &state.clock, &state.wechat, user.user.id, code).await?;
-    Ok(HttpResponse::Ok().json(me_view(&state, user.user.id).await?))
+    Ok(super::views::ok(&state, me_view(&state, user.user.id).await?))
 }

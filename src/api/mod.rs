@@ -6,6 +6,7 @@ pub mod billing;
 pub mod body;
 pub mod certificates;
 pub mod contract;
+pub mod enterprises;
 pub mod error;
 pub mod events;
 pub mod events_lottery;
@@ -15,6 +16,7 @@ pub mod membership;
 pub mod notices;
 pub mod openapi;
 pub mod receipts;
+pub mod profiles;
 pub mod sign_in;
 pub mod surveys;
 pub mod uploads;
@@ -90,6 +92,22 @@ pub fn routes() -> Vec<RouteDef> {
             "/v1/payments/wechat/notify",
             Access::Public,
             billing::receive_wechat_notify,
+        ),
+        // profiles (issue 10)
+        RouteDef::get("/v1/me/profile", Access::User, profiles::show_my_profile),
+        RouteDef::put("/v1/me/profile", Access::User, profiles::update_my_profile),
+        RouteDef::get("/v1/members", Access::User, profiles::list_members),
+        RouteDef::get("/v1/members/{id}", Access::User, profiles::show_member),
+        RouteDef::get("/v1/enterprises", Access::User, enterprises::list_enterprises),
+        RouteDef::get("/v1/enterprises/{id}", Access::User, enterprises::show_enterprise),
+        RouteDef::get("/v1/me/enterprises", Access::User, enterprises::list_my_enterprises),
+        RouteDef::post("/v1/me/enterprises", Access::User, enterprises::create_my_enterprise),
+        RouteDef::get("/v1/me/enterprises/{id}", Access::User, enterprises::show_my_enterprise),
+        RouteDef::put("/v1/me/enterprises/{id}", Access::User, enterprises::update_my_enterprise),
+        RouteDef::delete(
+            "/v1/me/enterprises/{id}",
+            Access::User,
+            enterprises::delete_my_enterprise,
         ),
         // experts and certificates (issue 11)
         RouteDef::get("/v1/experts", Access::User, experts::list_experts),

@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, events, events_lottery, experts, me, notices, receipts,
-    sign_in, surveys, uploads,
+    billing, certificates as certs, enterprises, events, events_lottery, experts, me, notices,
+    profiles, receipts, sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
 
@@ -64,6 +64,17 @@ use crate::error::FieldError;
         receipts::show_my_invoice,
         receipts::request_my_invoice,
         billing::receive_wechat_notify,
+        profiles::show_my_profile,
+        profiles::update_my_profile,
+        profiles::list_members,
+        profiles::show_member,
+        enterprises::list_enterprises,
+        enterprises::show_enterprise,
+        enterprises::list_my_enterprises,
+        enterprises::create_my_enterprise,
+        enterprises::show_my_enterprise,
+        enterprises::update_my_enterprise,
+        enterprises::delete_my_enterprise,
         experts::list_experts,
         experts::show_expert,
         experts::list_my_experts,
@@ -131,6 +142,16 @@ use crate::error::FieldError;
         receipts::InvoiceView,
         receipts::InvoiceRequest,
         crate::billing::wechat_pay::PayParams,
+        profiles::MemberPage,
+        enterprises::EnterprisePage,
+        enterprises::MyEnterpriseList,
+        crate::profiles::enterprises_model::EnterpriseInput,
+        crate::profiles::enterprises_model::PublicEnterprise,
+        crate::profiles::enterprises_model::MyEnterpriseView,
+        crate::profiles::member_profiles_model::ProfileInput,
+        crate::profiles::member_profiles_model::MyProfileView,
+        crate::profiles::member_profiles_model::PublicMember,
+        crate::profiles::member_profiles_model::Gender,
         experts::MyExpertList,
         crate::profiles::experts::MyExpertView,
         crate::profiles::experts::PublicExpert,
@@ -157,6 +178,7 @@ use crate::error::FieldError;
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
+        (name = "profiles", description = "Member profiles (会员风采), the member directory and enterprises (企业风采)"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),
         (name = "membership", description = "Member types, positions, industries and applications"),
         (name = "surveys", description = "Surveys and polls: answering once, poll results"),

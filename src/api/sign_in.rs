@@ -91,7 +91,7 @@ pub async fn sign_in_wechat(
 ) -> Result<HttpResponse, ApiError> {
     let code = wechat_code(&body.code)?;
     let done = sign_in::sign_in_wechat(&state.db, &state.clock, &state.wechat, code).await?;
-    Ok(HttpResponse::Ok().json(SignInAnswer::new(done.token, &done.user)))
+    Ok(super::views::ok(&state, SignInAnswer::new(done.token, &done.user)))
 }
 
 /// Sends a 6-digit sign-in code by SMS.
@@ -131,7 +131,7 @@ pub async fn sign_in_sms(
     let (phone, code) = (phone(&body.phone)?, six_digits(&body.code)?);
     let done = sign_in::sign_in_sms(&state.db, &state.clock, &state.config.hmac_key(), phone, code)
         .await?;
-    Ok(HttpResponse::Ok().json(SignInAnswer::new(done.token, &done.user)))
+    Ok(super::views::ok(&state, SignInAnswer::new(done.token, &done.user)))
 }
 
 /// Revokes the token of this request.

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::accounts::UserRow;
 use crate::accounts::tokens::IssuedToken;
+use crate::profiles::reviewed::ImageRef;
 
 /// The signed-in user's own account (never shown to other users).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -15,6 +16,8 @@ pub struct UserView {
     pub nickname: Option<String>,
     /// Avatar file id.
     pub avatar_file_id: Option<i64>,
+    /// The avatar with its public URLs.
+    pub avatar: Option<ImageRef>,
     /// The user's own bound phone.
     pub phone: Option<String>,
     /// Whether a WeChat identity is bound.
@@ -29,6 +32,7 @@ impl From<&UserRow> for UserView {
             id: user.id,
             nickname: user.nickname.clone(),
             avatar_file_id: user.avatar_file_id,
+            avatar: user.avatar_file_id.map(ImageRef::of),
             phone: user.phone.clone(),
             wechat_bound: user.wechat_openid.is_some(),
             created_at: utc(user.created_at),
@@ -57,4 +61,32 @@ impl SignInAnswer {
 /// A stored UTC time as an RFC 3339 instant.
 pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
+}
+
+/// 200 with `body` as JSON, every image reference in it given its public URLs
+/// ([`crate::kernel::media::MediaLinks::fill`]).
+pub fn ok(state: &crate::app::AppState, body: impl Serialize) -> actix_web::HttpResponse {
+    linked(state, actix_web::http::StatusCode::OK, body)
+}
+
+/// 201 with `body` as JSON, image references linked.
+pub fn created(state: &crate::app::AppState, body: impl Serialize) -> actix_web::HttpResponse {
+    linked(state, actix_web::http::StatusCode::CREATED, body)
+}
+
+fn linked(
+    state: &crate::app::AppState,
+    status: actix_web::http::StatusCode,
+    body: impl Serialize,
+) -> actix_web::HttpResponse {
+    match serde_json::to_value(body) {
+        Ok(mut value) => {
+            state.media_links.fill(&mut value);
+            actix_web::HttpResponse::build(status).json(value)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "answer could not be serialised");
+            actix_web::HttpResponse::InternalServerError().finish()
+        }
+    }
 }

@@ -283,6 +283,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     revisions,
     experts,
     certificates,
+    member_profiles,
+    enterprises,
 );
 
 // --- events (issue 5) ---
@@ -686,6 +688,57 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 // --- end surveys ---
 
+// --- profiles (issue 10) ---
+diesel::table! {
+    /// Member profiles: public fields and the private ones only owner and staff see.
+    member_profiles (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        photo_file_id -> Nullable<BigInt>,
+        gender -> Text,
+        birth_date -> Nullable<Date>,
+        hometown -> Text,
+        education -> Text,
+        introduction -> Text,
+        phone -> Text,
+        wechat_id -> Text,
+        height_cm -> Nullable<Integer>,
+        weight_kg -> Nullable<Integer>,
+        id_number -> Text,
+        home_address -> Text,
+        hidden -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Enterprises members keep; public while the owner may have them.
+    enterprises (id) {
+        id -> BigInt,
+        owner_user_id -> BigInt,
+        name -> Text,
+        logo_file_id -> Nullable<BigInt>,
+        industry_id -> Nullable<BigInt>,
+        introduction_html -> Text,
+        address -> Text,
+        website -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        founded_year -> Nullable<Integer>,
+        image_file_ids -> Text,
+        staff_hidden -> Bool,
+        staff_note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(member_profiles -> users (user_id));
+diesel::joinable!(enterprises -> users (owner_user_id));
+diesel::joinable!(enterprises -> industries (industry_id));
+// --- end profiles ---
 diesel::table! {
     /// The shared search index (`kernel::search`): one row per gram of an item's texts.
     search_grams (scope, gram, item_id) {
@@ -738,3 +791,11 @@ diesel::allow_tables_to_appear_in_same_query!(receipts, users);
 diesel::allow_tables_to_appear_in_same_query!(invoice_requests, orders);
 diesel::allow_tables_to_appear_in_same_query!(invoice_requests, payments);
 diesel::allow_tables_to_appear_in_same_query!(invoice_requests, users);
+// Owners' queries filter by `id IN (SELECT item_id FROM search_grams …)`.
+diesel::allow_tables_to_appear_in_same_query!(search_grams, members);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, users);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, member_types);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, positions);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, industries);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, member_profiles);
+diesel::allow_tables_to_appear_in_same_query!(search_grams, enterprises);

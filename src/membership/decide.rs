@@ -144,6 +144,7 @@ fn admit(
         }
     };
     store::members::change_position(conn, member_id, position_id, at)?;
+    store::members::reindex(conn, member_id)?;
     Ok(member_id)
 }
 

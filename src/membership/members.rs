@@ -59,7 +59,8 @@ pub fn member_filter(
 
 /// One page (1-based) of the roll.
 pub async fn roll(db: &Db, filter: MemberFilter, page: i64) -> Result<RollPage, AppError> {
-    let want = PageRequest::new(page);
+    let last = store::members::ROLL_COUNT_CAP / crate::kernel::page::PAGE_SIZE;
+    let want = PageRequest::new(page.min(last));
     db.run(move |conn| {
         let rows = store::members::roll(conn, &filter, want.offset(), Some(want.limit()))?;
         let total = store::members::roll_count(conn, &filter)?;

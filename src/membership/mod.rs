@@ -4,6 +4,7 @@ pub mod applications;
 pub mod catalog;
 pub mod decide;
 pub mod dues;
+pub mod edit;
 pub mod excel;
 pub mod import;
 pub mod members;
@@ -29,6 +30,8 @@ pub fn is_active_member(conn: &mut DbConn, user_id: i64) -> Result<bool, AppErro
 /// Who a member is, for other contexts (owners of experts and certificates).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberRef {
+    /// The member's id.
+    pub member_id: i64,
     /// The member's user.
     pub user_id: i64,
     /// e.g. HY00012.
@@ -42,6 +45,7 @@ pub struct MemberRef {
 impl From<model::MemberRow> for MemberRef {
     fn from(m: model::MemberRow) -> Self {
         Self {
+            member_id: m.id,
             active: m.status == status::ACTIVE,
             user_id: m.user_id,
             member_number: m.member_number,
@@ -53,6 +57,58 @@ impl From<model::MemberRow> for MemberRef {
 /// The member with `number` (e.g. `HY00012`), if any.
 pub fn member_by_number(conn: &mut DbConn, number: &str) -> Result<Option<MemberRef>, AppError> {
     Ok(store::members::by_number(conn, number.trim())?.map(MemberRef::from))
+}
+
+/// The member record of user `user_id`, row-locked until the transaction ends
+/// (PostgreSQL; SQLite's write transaction already serialises).
+pub fn lock_member_of_user(conn: &mut DbConn, user_id: i64) -> Result<Option<MemberRef>, AppError> {
+    use crate::db::schema::members;
+    use diesel::{ExpressionMethods as _, SelectableHelper as _};
+    let row: Option<model::MemberRow> = crate::lock_for_update!(
+        conn,
+        members::table.filter(members::user_id.eq(user_id)).select(model::MemberRow::as_select())
+    )?;
+    Ok(row.map(MemberRef::from))
+}
+
+/// Sets the name on the roll of the member `user_id` (the member edits it as the real
+/// name of their profile).
+pub fn set_member_name(
+    conn: &mut DbConn,
+    user_id: i64,
+    name: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    store::members::set_name(conn, user_id, name, at)?;
+    Ok(())
+}
+
+/// Indexes for search the members written before the search index existed (run at
+/// start; a no-op once done). Returns how many it indexed.
+pub fn index_unindexed_members(conn: &mut DbConn) -> Result<usize, AppError> {
+    let (mut done, mut after) = (0, 0);
+    loop {
+        // A cursor, so a member whose texts give no gram cannot keep the loop going.
+        let ids = store::members::unindexed(conn, after, 500)?;
+        let Some(&last) = ids.last() else { return Ok(done) };
+        after = last;
+        for id in &ids {
+            store::members::reindex(conn, *id)?;
+        }
+        done += ids.len();
+    }
+}
+
+/// Whether the member type of member `user_id` allows enterprise profiles.
+pub fn type_allows_enterprises(conn: &mut DbConn, user_id: i64) -> Result<bool, AppError> {
+    let Some(member) = store::members::by_user(conn, user_id)? else { return Ok(false) };
+    let kind = store::catalog::member_type(conn, member.details.member_type_id)?;
+    Ok(kind.is_some_and(|t| t.enterprise_profiles))
+}
+
+/// The name of industry `id`, when it exists.
+pub fn industry_name(conn: &mut DbConn, id: i64) -> Result<Option<String>, AppError> {
+    Ok(store::catalog::industry(conn, id)?.map(|i| i.name))
 }
 
 /// The member record of user `user_id`, if they are or were a member.

@@ -31,6 +31,8 @@ pub enum NoticeKind {
     CertificateRevoked,
     /// A survey or poll the user has not answered yet.
     SurveyReminder,
+    /// Staff hid or showed again one of the member's enterprises.
+    EnterpriseHidden,
     /// An event the user registered for changed its time or place.
     EventChanged,
     /// An event the user registered for was cancelled.
@@ -41,7 +43,7 @@ pub enum NoticeKind {
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -53,6 +55,7 @@ impl NoticeKind {
         Self::ExpertAssigned,
         Self::CertificateRevoked,
         Self::SurveyReminder,
+        Self::EnterpriseHidden,
         Self::EventChanged,
         Self::EventCancelled,
         Self::InvoiceIssued,
@@ -72,6 +75,7 @@ impl NoticeKind {
             Self::ExpertAssigned => "expert_assigned",
             Self::CertificateRevoked => "certificate_revoked",
             Self::SurveyReminder => "survey_reminder",
+            Self::EnterpriseHidden => "enterprise_hidden",
             Self::EventChanged => "event_changed",
             Self::EventCancelled => "event_cancelled",
             Self::InvoiceIssued => "invoice_issued",
@@ -92,6 +96,7 @@ impl NoticeKind {
             Self::ExpertAssigned => "专家信息分配通知",
             Self::CertificateRevoked => "证书撤销通知",
             Self::SurveyReminder => "问卷/投票提醒",
+            Self::EnterpriseHidden => "企业信息隐藏通知",
             Self::EventChanged => "活动变更通知",
             Self::EventCancelled => "活动取消通知",
             Self::InvoiceIssued => "发票开具通知",

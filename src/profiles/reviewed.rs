@@ -67,7 +67,7 @@ pub fn check_images(
 pub struct ImageRef {
     /// The uploaded file's id.
     pub file_id: i64,
-    /// Where to fetch it (null until public media URLs exist).
+    /// Where to fetch it, without a token (`/media/{id}-{signature}`).
     pub url: Option<String>,
     /// Its thumbnail.
     pub thumbnail_url: Option<String>,

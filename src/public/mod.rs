@@ -2,6 +2,7 @@
 //! (opened by a phone's camera instead of the mini-program) and certificate
 //! verification `/v/{code}`.
 
+pub mod media;
 pub mod verify;
 
 use actix_web::{HttpResponse, web};
@@ -18,6 +19,8 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/q/{token}", Access::Public, show_qr_landing),
         RouteDef::get("/v/{code}", Access::Public, verify::show_verification),
         RouteDef::get("/v/{code}/qr.svg", Access::Public, verify::show_verification_qr),
+        RouteDef::get("/media/{token}", Access::Public, media::show_media),
+        RouteDef::get("/media/{token}/thumbnail", Access::Public, media::show_media),
     ]
 }
 

@@ -167,6 +167,10 @@ pub struct MemberPage {
     pub positions: Vec<(String, String, String)>,
     /// Applications: (id, kind, status, submitted, note).
     pub applications: Vec<(i64, String, String, String, String)>,
+    /// The member profile, private fields included (staff see them).
+    pub profile: Option<crate::profiles::member_profiles_model::MyProfileView>,
+    /// The member's enterprises.
+    pub enterprises: Vec<crate::profiles::enterprises_model::MyEnterpriseView>,
 }
 
 /// `GET /admin/members/{id}`.
@@ -195,7 +199,10 @@ pub async fn show_member(
         })
         .collect();
     let row = list_row(detail.item.clone(), tz);
-    render(&MemberPage { chrome, row, detail, positions, applications })
+    let user_id = detail.item.member.user_id;
+    let profile = crate::profiles::member_profiles::profile_for_staff(&state.db, user_id).await?;
+    let enterprises = crate::profiles::enterprises::of_member(&state.db, user_id).await?;
+    render(&MemberPage { chrome, row, detail, positions, applications, profile, enterprises })
 }
 
 fn xlsx(bytes: Vec<u8>, name: &str) -> HttpResponse {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod certificates;
 pub mod csrf;
 pub mod dues;
+pub mod enterprises;
 pub mod error;
 pub mod events;
 pub mod events_detail;
@@ -16,6 +17,7 @@ pub mod experts;
 pub mod files;
 pub mod home;
 pub mod members;
+pub mod members_edit;
 pub mod membership_settings;
 pub mod orders;
 pub mod orders_xlsx;
@@ -106,6 +108,11 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/members/import", Staff, members::show_import),
         RouteDef::post("/members/import", Staff, members::import_members),
         RouteDef::get("/members/{id}", Staff, members::show_member),
+        RouteDef::get("/members/{id}/edit", Staff, members_edit::edit_member),
+        RouteDef::post("/members/{id}/edit", Staff, members_edit::update_member),
+        RouteDef::get("/enterprises", Staff, enterprises::list_enterprises),
+        RouteDef::post("/enterprises/{id}/hide", Staff, enterprises::hide_enterprise),
+        RouteDef::post("/enterprises/{id}/unhide", Staff, enterprises::unhide_enterprise),
         RouteDef::get("/membership-settings", Staff, membership_settings::show_membership_settings),
         RouteDef::post(
             "/membership-settings/numbering",

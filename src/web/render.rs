@@ -60,6 +60,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/dues", "会费管理", &[Role::Admin, Role::Finance]),
     ("/admin/income", "收入汇总", &[Role::Admin, Role::Finance]),
     ("/admin/invoices", "发票申请", &[Role::Admin, Role::Finance]),
+    ("/admin/enterprises", "企业风采", &[Role::Admin, Role::Secretary]),
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
 ];

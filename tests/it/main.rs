@@ -16,6 +16,7 @@ mod membership;
 mod notices;
 mod ops;
 mod outbox;
+mod profiles;
 mod races;
 mod reviewed;
 mod robustness;

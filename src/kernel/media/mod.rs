@@ -2,6 +2,7 @@
 //! metadata and thumbnailed, bytes stored under the data directory by content hash.
 
 pub mod inspect;
+pub mod links;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use crate::kernel::clock::SharedClock;
 use crate::kernel::gate::WorkGate;
 use crate::kernel::tokens::sha256_hex;
 pub use inspect::{FileKind, MediaLimits};
+pub use links::{MediaLinks, MediaUrls};
 pub use store::FileRow;
 
 /// Who uploaded a file.
@@ -231,4 +233,9 @@ pub async fn find_for_staff(
 /// Loads a file record.
 pub async fn find(db: &Db, id: i64) -> Result<FileRow, AppError> {
     db.run(move |conn| store::find(conn, id)?.ok_or_else(|| AppError::not_found("文件"))).await
+}
+
+/// The answer for a file that is absent or not for this caller (they look the same).
+pub fn not_found() -> AppError {
+    AppError::not_found("文件")
 }

@@ -76,7 +76,8 @@ pub fn insert_members(
             .select((members::id, members::position_id))
             .load(conn)?;
         let history: Vec<_> = created
-            .into_iter()
+            .iter()
+            .copied()
             .map(|(id, position)| {
                 (
                     member_positions::member_id.eq(id),
@@ -88,6 +89,9 @@ pub fn insert_members(
         crate::per_backend!(&mut *conn, |c| diesel::insert_into(member_positions::table)
             .values(&history)
             .execute(c))?;
+        for (id, ..) in &created {
+            super::members::reindex(conn, *id)?;
+        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use diesel::result::Error;
 
 use crate::db::DbConn;
 use crate::db::schema::{industries, member_positions, member_types, members, positions, users};
+use crate::kernel::search::{self, SearchQuery, lower};
 use crate::membership::model::{MemberDetails, MemberPositionRow, MemberRow, status};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
@@ -53,6 +54,57 @@ pub fn by_number(conn: &mut DbConn, number: &str) -> Result<Option<MemberRow>, E
 /// A member by id.
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<MemberRow>, Error> {
     members::table.find(id).select(MemberRow::as_select()).first(conn).optional()
+}
+
+/// The search scope of members (`kernel::search`): name, company and member number.
+/// The roll matches any of them; the directory confirms each word against name and
+/// company only (numbers are not public there).
+pub const SEARCH_SCOPE: &str = "member";
+
+/// Re-indexes member `id` for search (call after writing name, company or number).
+pub fn reindex(conn: &mut DbConn, id: i64) -> Result<(), Error> {
+    let (name, company, number): (String, String, String) = members::table
+        .find(id)
+        .select((members::name, members::company, members::member_number))
+        .first(conn)?;
+    crate::kernel::search::reindex(conn, SEARCH_SCOPE, id, &[&name, &company, &number])
+}
+
+/// Sets the name on the roll of the member `user_id`.
+pub fn set_name(
+    conn: &mut DbConn,
+    user_id: i64,
+    name: &str,
+    at: NaiveDateTime,
+) -> Result<usize, Error> {
+    let n = diesel::update(members::table.filter(members::user_id.eq(user_id)))
+        .set((members::name.eq(name), members::updated_at.eq(at)))
+        .execute(conn)?;
+    if let Some(m) = by_user(conn, user_id)? {
+        reindex(conn, m.id)?;
+    }
+    Ok(n)
+}
+
+/// Replaces what the roll says of member `id` (staff edit).
+pub fn update_details(
+    conn: &mut DbConn,
+    id: i64,
+    details: &MemberDetails,
+    at: NaiveDateTime,
+) -> Result<usize, Error> {
+    diesel::update(members::table.find(id)).set((details, members::updated_at.eq(at))).execute(conn)
+}
+
+/// Sets the status of member `id` (`active` or `expired`; resigning is [`resign`]).
+pub fn set_status(conn: &mut DbConn, id: i64, to: &str, at: NaiveDateTime) -> Result<usize, Error> {
+    diesel::update(members::table.find(id))
+        .set((
+            members::status.eq(to),
+            members::ended_at.eq(None::<NaiveDateTime>),
+            members::updated_at.eq(at),
+        ))
+        .execute(conn)
 }
 
 /// Inserts a member.
@@ -151,30 +203,38 @@ pub struct MemberFilter {
 /// One row of the roll: member, phone, type, position and industry names.
 pub type RollRow = (MemberRow, Option<String>, String, String, Option<String>);
 
-fn like_pattern(q: &str) -> String {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-macro_rules! roll_query {
-    ($filter:expr) => {{
+/// Applies the roll's filters to a boxed query over `members` (joined or not): they
+/// read `members` columns only (the phone through a sub-select), so the count needs
+/// no join.
+macro_rules! roll_filters {
+    ($conn:expr, $query:expr, $filter:expr) => {{
         let filter: &MemberFilter = $filter;
-        let mut query = members::table
-            .inner_join(users::table)
-            .inner_join(member_types::table)
-            .inner_join(positions::table)
-            .left_join(industries::table)
-            .into_boxed::<Backend>();
-        if let Some(q) = filter.q.as_deref() {
-            let p = like_pattern(q);
-            query = query.filter(
-                members::name
-                    .like(p.clone())
-                    .escape('\\')
-                    .or(members::company.like(p.clone()).escape('\\'))
-                    .or(members::member_number.like(p.clone()).escape('\\'))
-                    .or(users::phone.like(p).escape('\\').assume_not_null()),
-            );
+        let mut query = $query;
+        // Search (kernel::search): a full mobile number finds its owner; anything else
+        // needs every gram of the query in name, company or number, longer words
+        // confirmed by LIKE.
+        let phone = filter.q.as_deref().and_then(crate::kernel::phone::normalize_mobile);
+        if let Some(phone) = phone {
+            let owner: Option<i64> = users::table
+                .filter(users::phone.eq(phone))
+                .select(users::id)
+                .first($conn)
+                .optional()?;
+            query = query.filter(members::user_id.eq(owner.unwrap_or(0)));
+        } else if let Some(q) = filter.q.as_deref().and_then(SearchQuery::parse) {
+            for gram in q.grams() {
+                query = query
+                    .filter(members::id.eq_any(search::item_ids(SEARCH_SCOPE, gram.to_owned())));
+            }
+            for p in q.like_patterns() {
+                query = query.filter(
+                    lower(members::name)
+                        .like(p.clone())
+                        .escape('\\')
+                        .or(lower(members::company).like(p.clone()).escape('\\'))
+                        .or(lower(members::member_number).like(p).escape('\\')),
+                );
+            }
         }
         if let Some(id) = filter.member_type_id {
             query = query.filter(members::member_type_id.eq(id));
@@ -192,6 +252,22 @@ macro_rules! roll_query {
     }};
 }
 
+macro_rules! roll_query {
+    ($conn:expr, $filter:expr) => {{
+        let query = members::table
+            .inner_join(users::table)
+            .inner_join(member_types::table)
+            .inner_join(positions::table)
+            .left_join(industries::table)
+            .into_boxed::<Backend>();
+        roll_filters!($conn, query, $filter)
+    }};
+}
+
+/// The roll counts at most this many matches ("10000+"), and pages no further: a count
+/// or an offset over a whole large roll is what made it slow; staff narrow the search.
+pub const ROLL_COUNT_CAP: i64 = 10_000;
+
 /// A page of the roll (all rows when `limit` is `None`), by member number.
 pub fn roll(
     conn: &mut DbConn,
@@ -199,7 +275,7 @@ pub fn roll(
     offset: i64,
     limit: Option<i64>,
 ) -> Result<Vec<RollRow>, Error> {
-    let mut query = roll_query!(filter).order(members::id.asc()).select((
+    let mut query = roll_query!(&mut *conn, filter).order(members::id.asc()).select((
         MemberRow::as_select(),
         users::phone,
         member_types::name,
@@ -220,7 +296,7 @@ pub fn roll_after(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<RollRow>, Error> {
-    roll_query!(filter)
+    roll_query!(&mut *conn, filter)
         .filter(members::id.gt(after_id))
         .order(members::id.asc())
         .select((
@@ -234,9 +310,27 @@ pub fn roll_after(
         .load(conn)
 }
 
-/// How many members match.
+/// How many members match, up to [`ROLL_COUNT_CAP`] + 1 (members only, no join; an
+/// index-only walk that stops at the cap).
 pub fn roll_count(conn: &mut DbConn, filter: &MemberFilter) -> Result<i64, Error> {
-    roll_query!(filter).count().get_result(conn)
+    let query = roll_filters!(&mut *conn, members::table.into_boxed::<Backend>(), filter);
+    let ids: Vec<i64> = query.select(members::id).limit(ROLL_COUNT_CAP + 1).load(conn)?;
+    Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
+}
+
+/// Members after id `after` not yet in the search index (those written before it
+/// existed).
+pub fn unindexed(conn: &mut DbConn, after: i64, limit: i64) -> Result<Vec<i64>, Error> {
+    let indexed = crate::db::schema::search_grams::table
+        .filter(crate::db::schema::search_grams::scope.eq(SEARCH_SCOPE))
+        .select(crate::db::schema::search_grams::item_id);
+    members::table
+        .filter(members::id.gt(after))
+        .filter(members::id.ne_all(indexed))
+        .order(members::id.asc())
+        .select(members::id)
+        .limit(limit)
+        .load(conn)
 }
 
 /// An active member as (user id, name, member type, industry, position).

@@ -1,0 +1,2 @@
+DROP TABLE enterprises;
+DROP TABLE member_profiles;
