@@ -31,11 +31,13 @@ pub enum NoticeKind {
     CertificateRevoked,
     /// A survey or poll the user has not answered yet.
     SurveyReminder,
+    /// Staff unlisted the member's marketplace listing (with a note).
+    ListingUnlisted,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -47,6 +49,7 @@ impl NoticeKind {
         Self::ExpertAssigned,
         Self::CertificateRevoked,
         Self::SurveyReminder,
+        Self::ListingUnlisted,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -63,6 +66,7 @@ impl NoticeKind {
             Self::ExpertAssigned => "expert_assigned",
             Self::CertificateRevoked => "certificate_revoked",
             Self::SurveyReminder => "survey_reminder",
+            Self::ListingUnlisted => "listing_unlisted",
         }
     }
 
@@ -80,6 +84,7 @@ impl NoticeKind {
             Self::ExpertAssigned => "专家信息分配通知",
             Self::CertificateRevoked => "证书撤销通知",
             Self::SurveyReminder => "问卷/投票提醒",
+            Self::ListingUnlisted => "供需信息下架通知",
         }
     }
 
