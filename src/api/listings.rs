@@ -93,7 +93,8 @@ pub async fn show_listing(
 
 /// The categories for the hall's filter and the listing form.
 #[utoipa::path(get, path = "/api/v1/listing-categories", tag = "listings",
-    responses((status = 200, body = CategoryList)))]
+    responses((status = 200, body = CategoryList),
+        (status = 500, description = "Server error (`internal`)", body = ErrorBody)))]
 pub async fn list_listing_categories(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {

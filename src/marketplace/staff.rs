@@ -43,6 +43,13 @@ pub struct StaffListingItem {
     pub updated_at: NaiveDateTime,
 }
 
+impl StaffListingItem {
+    /// Whether staff unlisted it (nothing more to unlist).
+    pub fn staff_unlisted(&self) -> bool {
+        self.hall == HallState::StaffUnlisted
+    }
+}
+
 fn item(
     conn: &mut DbConn,
     now: NaiveDateTime,
