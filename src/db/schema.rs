@@ -761,3 +761,12 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::allow_tables_to_appear_in_same_query!(listings, members);
 diesel::allow_tables_to_appear_in_same_query!(listings, industries);
 // --- end marketplace ---
+
+diesel::table! {
+    /// The shared search index (`kernel::search`): one row per gram of an item's texts.
+    search_grams (scope, gram, item_id) {
+        scope -> Text,
+        gram -> Text,
+        item_id -> BigInt,
+    }
+}

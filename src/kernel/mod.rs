@@ -14,6 +14,7 @@ pub mod qr;
 pub mod rate_limit;
 pub mod review;
 pub mod revisions;
+pub mod search;
 pub mod settings;
 pub mod tokens;
 pub mod xlsx;

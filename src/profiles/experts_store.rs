@@ -9,19 +9,9 @@ use diesel::result::Error;
 use super::experts_model::ExpertRow;
 use crate::db::DbConn;
 use crate::db::schema::{experts, members};
+use crate::kernel::search::{like_escape, like_pattern, lower};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
-
-diesel::define_sql_function!(
-    /// SQL `lower`, so Latin search ignores case on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
-);
-
-/// `%text%` with LIKE's wildcards escaped (escape character `\`), lower-cased.
-pub fn like_contains(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{}%", escaped.to_lowercase())
-}
 
 /// A new expert (not live yet).
 #[derive(Debug, Insertable)]
@@ -141,7 +131,7 @@ fn filtered(filter: &ExpertFilter) -> experts::BoxedQuery<'static, Backend> {
             .filter(experts::owner_user_id.is_null().or(experts::owner_user_id.eq_any(active)));
     }
     if let Some(text) = &filter.text {
-        let p = like_contains(text);
+        let p = like_pattern(text);
         query = query.filter(
             lower(experts::name)
                 .like(p.clone())
@@ -151,7 +141,7 @@ fn filtered(filter: &ExpertFilter) -> experts::BoxedQuery<'static, Backend> {
         );
     }
     if let Some(field) = &filter.field {
-        let p = format!("%|{}|%", like_contains(field).trim_matches('%'));
+        let p = format!("%|{}|%", like_escape(field));
         query = query.filter(lower(experts::field_tags).like(p).escape('\\'));
     }
     query

@@ -21,6 +21,7 @@ mod reviewed;
 mod robustness;
 mod route_walk;
 mod schema_drift;
+mod search;
 mod sign_in;
 mod sms_limits;
 mod staff_admin;
