@@ -156,10 +156,7 @@ impl Application {
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),
             ),
-            contact_limiter: RateLimiter::new(
-                contact_reveals,
-                chrono::Duration::hours(24),
-            ),
+            contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

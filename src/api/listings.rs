@@ -74,8 +74,9 @@ pub async fn list_listings(
         q.category_id,
         q.industry_id,
         (q.price_min, q.price_max),
+        q.sort.unwrap_or_default(),
     )?;
-    let query = HallQuery { filter, sort: q.sort.unwrap_or_default(), page: q.page.unwrap_or(1) };
+    let query = HallQuery { filter, page: q.page.unwrap_or(1) };
     Ok(HttpResponse::Ok().json(hall::hall(&state.db, &state.clock, query).await?))
 }
 
@@ -95,9 +96,7 @@ pub async fn show_listing(
 #[utoipa::path(get, path = "/api/v1/listing-categories", tag = "listings",
     responses((status = 200, body = CategoryList),
         (status = 500, description = "Server error (`internal`)", body = ErrorBody)))]
-pub async fn list_listing_categories(
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_listing_categories(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let items = crate::marketplace::categories(&state.db)
         .await?
         .into_iter()

@@ -707,6 +707,7 @@ diesel::table! {
         live -> Text,
         kind -> Text,
         title -> Text,
+        search_text -> Text,
         category_id -> Nullable<BigInt>,
         industry_id -> Nullable<BigInt>,
         price_cents -> Nullable<BigInt>,
@@ -760,6 +761,7 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 diesel::allow_tables_to_appear_in_same_query!(listings, members);
 diesel::allow_tables_to_appear_in_same_query!(listings, industries);
+diesel::allow_tables_to_appear_in_same_query!(listings, search_grams);
 // --- end marketplace ---
 
 diesel::table! {

@@ -19,6 +19,7 @@ use crate::kernel::audit::Actor;
 use crate::kernel::clock::SharedClock;
 use crate::kernel::page::{PAGE_SIZE, PageRequest};
 use crate::kernel::rate_limit::RateLimiter;
+use crate::kernel::search::SearchQuery;
 
 /// How the hall is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -34,24 +35,28 @@ pub enum HallSort {
 /// What the hall is asked for.
 #[derive(Debug, Clone, Default)]
 pub struct HallQuery {
-    /// The filters.
+    /// The filters (and the order).
     pub filter: ListingFilter,
-    /// Order.
-    pub sort: HallSort,
     /// 1-based page.
     pub page: i64,
 }
 
-/// Reads the hall's filters: blank text is none (at most 50 characters are used); a
-/// negative price bound is 422.
+/// Reads the hall's filters: blank text is none (a search box: the first 64
+/// characters, 8 words); a negative price bound is 422.
 pub fn hall_filter(
     q: Option<&str>,
     kind: Option<ListingKind>,
     category_id: Option<i64>,
     industry_id: Option<i64>,
     price: (Option<i64>, Option<i64>),
+    sort: HallSort,
 ) -> Result<ListingFilter, AppError> {
-    let q = q.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(50).collect());
+    let text = q.map(str::trim).filter(|s| !s.is_empty());
+    let q = text.and_then(SearchQuery::parse);
+    let relevance = match (sort, &q) {
+        (HallSort::Relevance, Some(_)) => text.map(|t| t.chars().take(64).collect()),
+        _ => None,
+    };
     for (field, bound) in [("price_min", price.0), ("price_max", price.1)] {
         if bound.is_some_and(|p| p < 0) {
             return Err(AppError::field(field, "价格不能为负数"));
@@ -59,6 +64,7 @@ pub fn hall_filter(
     }
     Ok(ListingFilter {
         q,
+        relevance,
         kind: kind.map(ListingKind::as_str),
         category_id,
         industry_id,
@@ -95,8 +101,7 @@ pub async fn detail(db: &Db, clock: &SharedClock, id: i64) -> Result<PublicListi
         store::count_view(conn, id)?;
         let row = store::by_id(conn, id)?.ok_or_else(|| AppError::not_found("供需信息"))?;
         let mut names = Names::load(conn)?;
-        public_listing(conn, &mut names, &row)?
-            .ok_or_else(|| AppError::not_found("供需信息"))
+        public_listing(conn, &mut names, &row)?.ok_or_else(|| AppError::not_found("供需信息"))
     })
     .await
 }

@@ -94,7 +94,11 @@ fn my_view(
         hall,
         hall_label: hall.label(),
         listed: row.listed,
-        staff_note: if row.staff_unlisted_at.is_some() { row.staff_note.clone() } else { String::new() },
+        staff_note: if row.staff_unlisted_at.is_some() {
+            row.staff_note.clone()
+        } else {
+            String::new()
+        },
         live,
         submitted,
         view_count: row.view_count,
@@ -265,6 +269,7 @@ pub fn delete_locked(
 ) -> Result<(), AppError> {
     revisions::discard_pending(conn, at, KIND, id)?;
     store::mark_deleted(conn, id, at)?;
+    store::unindex(conn, id)?;
     audit_listing(conn, at, actor, "listing.delete", id, &().into())
 }
 

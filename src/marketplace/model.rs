@@ -265,6 +265,15 @@ impl ListingFields {
         ]
     }
 
+    /// The searchable text: title and description, as `kernel::search` sees it.
+    pub fn search_text(&self) -> String {
+        crate::kernel::search::normalise(&format!(
+            "{}\n{}",
+            self.title,
+            html_text(&self.description_html)
+        ))
+    }
+
     /// The images as API answers show them.
     pub fn image_refs(&self) -> Vec<ImageRef> {
         self.image_file_ids.iter().copied().map(ImageRef::of).collect()
@@ -287,6 +296,8 @@ pub struct ListingRow {
     pub kind: String,
     /// Live title.
     pub title: String,
+    /// Live title and description text, lower-cased (search).
+    pub search_text: String,
     /// Live category.
     pub category_id: Option<i64>,
     /// Live industry.

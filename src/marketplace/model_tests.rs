@@ -64,6 +64,7 @@ fn the_hall_state_follows_the_rule() {
         live: String::new(),
         kind: "supply".into(),
         title: f.title.clone(),
+        search_text: String::new(),
         category_id: None,
         industry_id: None,
         price_cents: None,

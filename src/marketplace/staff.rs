@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::catalog_store::{self, ReportRow};
 use super::model::{HallState, ListingFields, ListingRow};
-use super::store::{self, LiveChanges, ListingFilter};
+use super::store::{self, ListingFilter, LiveChanges};
 use super::views::{ListingView, Names, PublicListing, public_listing};
 use super::{KIND, audit_listing};
 use crate::db::{Db, DbConn};
@@ -235,11 +235,14 @@ pub fn lock_for_review(conn: &mut DbConn, id: i64) -> Result<ListingRow, AppErro
 /// a staff unlisting (the member may list it again).
 pub fn make_live(conn: &mut DbConn, at: NaiveDateTime, rev: &RevisionRow) -> Result<(), AppError> {
     let f: ListingFields = rev.content()?;
+    let search_text = f.search_text();
+    store::reindex(conn, rev.item_id, &search_text)?;
     let changes = LiveChanges {
         live_revision_id: Some(rev.id),
         live: &rev.snapshot,
         kind: f.kind.as_str(),
         title: &f.title,
+        search_text: &search_text,
         category_id: f.category_id,
         industry_id: f.industry_id,
         price_cents: f.price_cents,

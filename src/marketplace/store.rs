@@ -10,14 +10,13 @@ use diesel::result::Error;
 use super::model::ListingRow;
 use crate::db::DbConn;
 use crate::db::schema::{listing_contact_reveals, listings, members};
+use crate::kernel::search::{self, SearchQuery};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 type Boxed = listings::BoxedQuery<'static, Backend>;
 
-diesel::define_sql_function!(
-    /// SQL `lower`, so Latin search ignores case on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
-);
+/// The `kernel::search` scope of listings.
+pub const SEARCH_SCOPE: &str = "listing";
 
 /// A new listing (not live yet).
 #[derive(Debug, Insertable)]
@@ -73,6 +72,8 @@ pub struct LiveChanges<'a> {
     pub kind: &'a str,
     /// Title.
     pub title: &'a str,
+    /// Title and description text (search).
+    pub search_text: &'a str,
     /// Category.
     pub category_id: Option<i64>,
     /// Industry.
@@ -165,22 +166,36 @@ pub fn visible(now: NaiveDateTime) -> Boxed {
         .into_boxed()
 }
 
-/// `%text%` with LIKE's wildcards escaped (escape character `\`), lower-cased.
-fn like_contains(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{}%", escaped.to_lowercase())
+/// Narrows `query` to listings whose live title or description has every word of `q`:
+/// the one place listings are searched. `kernel::search`'s gram index narrows; words of
+/// three characters or more are confirmed with LIKE on `search_text`.
+fn matching(mut query: Boxed, q: &SearchQuery) -> Boxed {
+    for gram in q.grams() {
+        query = query.filter(listings::id.eq_any(search::item_ids(SEARCH_SCOPE, gram.to_owned())));
+    }
+    for pattern in q.like_patterns() {
+        query = query.filter(search::lower(listings::search_text).like(pattern).escape('\\'));
+    }
+    query
 }
 
-/// Narrows `query` to listings whose text matches `q`: the one place search is done.
-fn matching(query: Boxed, q: &str) -> Boxed {
-    query.filter(lower(listings::title).like(like_contains(q)).escape('\\'))
+/// Keeps the index in step with the live texts (call when a revision goes live).
+pub fn reindex(conn: &mut DbConn, id: i64, search_text: &str) -> Result<(), Error> {
+    search::reindex(conn, SEARCH_SCOPE, id, &[search_text])
+}
+
+/// Forgets a deleted listing's texts.
+pub fn unindex(conn: &mut DbConn, id: i64) -> Result<(), Error> {
+    search::remove(conn, SEARCH_SCOPE, id)
 }
 
 /// Filters of the hall and the workbench list.
 #[derive(Debug, Clone, Default)]
 pub struct ListingFilter {
     /// Words in the title or description.
-    pub q: Option<String>,
+    pub q: Option<SearchQuery>,
+    /// Order by relevance to `q` (the whole text in the title first), then newest.
+    pub relevance: Option<String>,
     /// Supply or demand.
     pub kind: Option<&'static str>,
     /// Category.
@@ -214,7 +229,7 @@ fn filtered(mut query: Boxed, f: &ListingFilter) -> Boxed {
     if let Some(owner) = f.owner_user_id {
         query = query.filter(listings::owner_user_id.eq(owner));
     }
-    match f.q.as_deref() {
+    match &f.q {
         Some(q) => matching(query, q),
         None => query,
     }
@@ -228,12 +243,15 @@ pub fn hall_page(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<ListingRow>, Error> {
-    filtered(visible(now), f)
-        .order((listings::published_at.desc(), listings::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(ListingRow::as_select())
-        .load(conn)
+    let mut query = filtered(visible(now), f);
+    if let Some(text) = &f.relevance {
+        let in_title = search::lower(listings::title).like(search::like_pattern(text)).escape('\\');
+        query = query.order(in_title.desc());
+        query = query.then_order_by((listings::published_at.desc(), listings::id.desc()));
+    } else {
+        query = query.order((listings::published_at.desc(), listings::id.desc()));
+    }
+    query.offset(offset).limit(limit).select(ListingRow::as_select()).load(conn)
 }
 
 /// How many listings the hall shows under `f`.
@@ -247,11 +265,7 @@ pub fn visible_one(
     now: NaiveDateTime,
     id: i64,
 ) -> Result<Option<ListingRow>, Error> {
-    visible(now)
-        .filter(listings::id.eq(id))
-        .select(ListingRow::as_select())
-        .first(conn)
-        .optional()
+    visible(now).filter(listings::id.eq(id)).select(ListingRow::as_select()).first(conn).optional()
 }
 
 /// Which of `ids` the hall shows (the workbench preview column).

@@ -123,7 +123,11 @@ pub fn public_member_summary(
     user_id: i64,
 ) -> Result<Option<PublicMemberSummary>, AppError> {
     Ok(store::members::by_user(conn, user_id)?.filter(|m| m.status == status::ACTIVE).map(|m| {
-        PublicMemberSummary { name: m.details.name, company: m.details.company, title: m.details.title }
+        PublicMemberSummary {
+            name: m.details.name,
+            company: m.details.company,
+            title: m.details.title,
+        }
     }))
 }
 

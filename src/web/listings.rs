@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::kernel::clock::display_minutes;
 use crate::kernel::page::PAGE_SIZE;
 use crate::marketplace::CategoryRow;
-use crate::marketplace::hall::hall_filter;
+use crate::marketplace::hall::{HallSort, hall_filter};
 use crate::marketplace::model::ListingKind;
 use crate::marketplace::staff::{self, StaffListingDetail, StaffListingItem};
 
@@ -77,7 +77,7 @@ pub async fn list_listings(
     let query = query.into_inner();
     let kind = ListingKind::parse(query.kind.trim());
     let category = query.category_id.trim().parse().ok();
-    let filter = hall_filter(Some(&query.q), kind, category, None, (None, None))?;
+    let filter = hall_filter(Some(&query.q), kind, category, None, (None, None), HallSort::Newest)?;
     let page_no = query.page.unwrap_or(1);
     let result = staff::list(&state.db, &state.clock, filter, page_no).await?;
     let filters = [
@@ -123,13 +123,9 @@ async fn listing_page(
     let detail = staff::detail(&state.db, &state.clock, id).await?;
     let tz = state.association_settings().await?.time_zone;
     let chrome = Chrome::build(state, staff, "/admin/listings", "供需信息").await?;
-    let ends = detail
-        .live
-        .as_ref()
-        .and_then(|l| l.ends_on.clone())
-        .unwrap_or_else(|| "长期".into());
-    let report_times =
-        detail.reports.iter().map(|r| display_minutes(r.created_at, tz)).collect();
+    let ends =
+        detail.live.as_ref().and_then(|l| l.ends_on.clone()).unwrap_or_else(|| "长期".into());
+    let report_times = detail.reports.iter().map(|r| display_minutes(r.created_at, tz)).collect();
     Ok(ListingPage { chrome, detail, ends, report_times, note, error })
 }
 

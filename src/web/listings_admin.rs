@@ -12,8 +12,8 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::kernel::clock::display_minutes;
 use crate::kernel::page::PAGE_SIZE;
-use crate::marketplace::{self, CategoryRow};
 use crate::marketplace::staff::{self, QueuedReport};
+use crate::marketplace::{self, CategoryRow};
 
 /// A queued report as shown.
 #[derive(Debug, Clone)]
@@ -131,8 +131,15 @@ async fn save(
     };
     let result = match result {
         Ok(order) => {
-            marketplace::save_category(&state.db, &state.clock, staff.staff.id, id, &form.name, order)
-                .await
+            marketplace::save_category(
+                &state.db,
+                &state.clock,
+                staff.staff.id,
+                id,
+                &form.name,
+                order,
+            )
+            .await
         }
         Err(e) => Err(e),
     };

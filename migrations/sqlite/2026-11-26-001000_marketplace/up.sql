@@ -18,6 +18,9 @@ CREATE TABLE listings (
     -- Live columns the hall filters and sorts on.
     kind TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL DEFAULT '',
+    -- Live title and description as text, lower-cased (ASCII): kernel::search indexes it
+    -- (scope "listing") and confirms longer words with LIKE on it.
+    search_text TEXT NOT NULL DEFAULT '',
     category_id BIGINT REFERENCES listing_categories(id),
     industry_id BIGINT REFERENCES industries(id),
     price_cents BIGINT,

@@ -14,12 +14,19 @@ async fn the_hall_filters_and_searches() {
     let app = TestApp::spawn().await;
     let (owner, _) = member(&app).await;
     let staff = secretary(&app).await;
-    let res = post_form(&app, &staff, "/admin/listing-categories", &[("name", "原材料"), ("sort_order", "1")]).await;
+    let res = post_form(
+        &app,
+        &staff,
+        "/admin/listing-categories",
+        &[("name", "原材料"), ("sort_order", "1")],
+    )
+    .await;
     assert_eq!(res.status(), 303);
-    let cats: Value = reqwest::get(app.url("/api/v1/listing-categories")).await.unwrap().json().await.unwrap();
+    let cats: Value =
+        reqwest::get(app.url("/api/v1/listing-categories")).await.unwrap().json().await.unwrap();
     let cat = cats["items"][0]["id"].as_i64().unwrap();
 
-    let mut steel = listing("304 不锈钢管 Steel Pipe");
+    let mut steel = listing("304 不锈钢管 Steel Pipe 钢材");
     steel["category_id"] = json!(cat);
     let steel = live_listing(&app, &owner, &staff, steel).await;
     let mut windows = listing("铝合金门窗");
@@ -39,17 +46,28 @@ async fn the_hall_filters_and_searches() {
     assert_eq!(hall_ids(&app, "?price_min=1000&price_max=2000").await.0, vec![steel]);
     assert_eq!(hall_ids(&app, "?price_min=100000").await.0, vec![pricey], "面议 left out");
     assert_eq!(hall_ids(&app, "?sort=relevance&q=机床").await.0, vec![pricey]);
+    // Words of the description count; by relevance a title match comes first.
+    assert_eq!(hall_ids(&app, "?q=钢材").await.0, vec![pricey, windows, steel]);
+    assert_eq!(hall_ids(&app, "?q=钢材&sort=relevance").await.0, vec![steel, pricey, windows]);
+    assert_eq!(hall_ids(&app, "?q=量大从优").await.1, 3, "four characters, in the description");
+    assert_eq!(hall_ids(&app, "?q=量大优从").await.1, 0);
+    assert_eq!(hall_ids(&app, "?q=门窗%20铝合金").await.0, vec![windows], "every word");
     let res = reqwest::get(app.url("/api/v1/listings?kind=sell")).await.unwrap();
     assert_eq!(res.status(), 400);
     let res = reqwest::get(app.url("/api/v1/listings?price_min=-5")).await.unwrap();
     assert_eq!(res.status(), 422);
 
-    let page: Value = reqwest::get(app.url("/api/v1/listings?q=钢管")).await.unwrap().json().await.unwrap();
+    let page: Value =
+        reqwest::get(app.url("/api/v1/listings?q=钢管")).await.unwrap().json().await.unwrap();
     let item = &page["items"][0];
-    assert_eq!((item["category"]["name"].as_str(), item["price_label"].as_str()), (Some("原材料"), Some("¥12.50/吨")));
+    assert_eq!(
+        (item["category"]["name"].as_str(), item["price_label"].as_str()),
+        (Some("原材料"), Some("¥12.50/吨"))
+    );
     assert!(item.get("contact_phone").is_none(), "{item}");
     // A category in use cannot be deleted.
-    let res = post_form(&app, &staff, &format!("/admin/listing-categories/{cat}/delete"), &[]).await;
+    let res =
+        post_form(&app, &staff, &format!("/admin/listing-categories/{cat}/delete"), &[]).await;
     assert_eq!(res.status(), 409);
 }
 
@@ -69,13 +87,24 @@ async fn the_phone_is_revealed_to_signed_in_users_counted_once_and_limited() {
     let (viewer, _, _) = app.user_client().await;
     let (status, body) = send(&app, &viewer, Method::POST, &contact(ids[0]), None).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["contact_phone"].as_str(), body["contact_count"].as_i64()), (Some("13800138000"), Some(1)));
+    assert_eq!(
+        (body["contact_phone"].as_str(), body["contact_count"].as_i64()),
+        (Some("13800138000"), Some(1))
+    );
     let (status, body) = send(&app, &viewer, Method::POST, &contact(ids[0]), None).await;
-    assert_eq!((status, body["contact_count"].as_i64()), (200, Some(1)), "again: free, counted once");
+    assert_eq!(
+        (status, body["contact_count"].as_i64()),
+        (200, Some(1)),
+        "again: free, counted once"
+    );
     assert_eq!(send(&app, &viewer, Method::POST, &contact(ids[1]), None).await.0, 200);
     let (status, body) = send(&app, &viewer, Method::POST, &contact(ids[2]), None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (429, Some("rate_limited")), "{body}");
-    assert_eq!(send(&app, &viewer, Method::POST, &contact(ids[0]), None).await.0, 200, "seen ones stay free");
+    assert_eq!(
+        send(&app, &viewer, Method::POST, &contact(ids[0]), None).await.0,
+        200,
+        "seen ones stay free"
+    );
     // The owner sees their own for free; another user has their own allowance.
     assert_eq!(send(&app, &owner, Method::POST, &contact(ids[2]), None).await.0, 200);
     let (other, _, _) = app.user_client().await;
@@ -85,7 +114,12 @@ async fn the_phone_is_revealed_to_signed_in_users_counted_once_and_limited() {
     assert_eq!(send(&app, &viewer, Method::POST, &contact(ids[2]), None).await.0, 200);
 
     let (_, mine) = get(&app, &owner, "/api/v1/me/listings").await;
-    let counts: Vec<i64> = mine["items"].as_array().unwrap().iter().map(|i| i["contact_count"].as_i64().unwrap()).collect();
+    let counts: Vec<i64> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["contact_count"].as_i64().unwrap())
+        .collect();
     assert_eq!(counts, vec![2, 1, 1], "newest first: 钢丝, 钢板, 钢管");
     assert_eq!(app.count_rows("listing_contact_reveals").await, 4);
     // An unlisted listing reveals nothing.
@@ -106,29 +140,40 @@ async fn a_report_leads_to_a_force_unlist_the_member_is_told_about() {
 
     let (reporter, _, _) = app.user_client().await;
     let path = format!("/api/v1/listings/{id}/reports");
-    let (status, body) = send(&app, &reporter, Method::POST, &path, Some(json!({"reason": " "}))).await;
+    let (status, body) =
+        send(&app, &reporter, Method::POST, &path, Some(json!({"reason": " "}))).await;
     assert_eq!(status, 422, "{body}");
-    let (status, body) = send(&app, &reporter, Method::POST, &path, Some(json!({"reason": "疑似假货"}))).await;
+    let (status, body) =
+        send(&app, &reporter, Method::POST, &path, Some(json!({"reason": "疑似假货"}))).await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = send(&app, &reporter, Method::POST, &path, Some(json!({"reason": "再报"}))).await;
+    let (status, body) =
+        send(&app, &reporter, Method::POST, &path, Some(json!({"reason": "再报"}))).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_reported")));
 
-    let queue = staff.get(app.url("/admin/listing-reports")).send().await.unwrap().text().await.unwrap();
+    let queue =
+        staff.get(app.url("/admin/listing-reports")).send().await.unwrap().text().await.unwrap();
     assert_eq!(html::count(&queue, "#listing-reports tbody tr"), 1);
     assert!(queue.contains("疑似假货"));
 
     let unlist = format!("/admin/listings/{id}/unlist");
     assert_eq!(post_form(&app, &staff, &unlist, &[("note", " ")]).await.status(), 422);
-    assert_eq!(post_form(&app, &staff, &unlist, &[("note", "涉嫌售假，已下架")]).await.status(), 303);
+    assert_eq!(
+        post_form(&app, &staff, &unlist, &[("note", "涉嫌售假，已下架")]).await.status(),
+        303
+    );
     assert_eq!(hall_ids(&app, "").await.1, 0);
-    let queue = staff.get(app.url("/admin/listing-reports")).send().await.unwrap().text().await.unwrap();
+    let queue =
+        staff.get(app.url("/admin/listing-reports")).send().await.unwrap().text().await.unwrap();
     assert_eq!(html::count(&queue, "#listing-reports tbody tr"), 0, "handled");
 
     let sent = notices(&app, "13800138021").await;
     assert_eq!(sent[0].0, "listing_unlisted");
     assert_eq!(sent[0].1["note"], "涉嫌售假，已下架");
     let (_, mine) = get(&app, &owner, &format!("/api/v1/me/listings/{id}")).await;
-    assert_eq!((mine["hall"].as_str(), mine["staff_note"].as_str()), (Some("staff_unlisted"), Some("涉嫌售假，已下架")));
+    assert_eq!(
+        (mine["hall"].as_str(), mine["staff_note"].as_str()),
+        (Some("staff_unlisted"), Some("涉嫌售假，已下架"))
+    );
     let (_, inbox) = get(&app, &owner, "/api/v1/me/notifications").await;
     assert!(inbox.to_string().contains("涉嫌售假"), "{inbox}");
 
@@ -136,7 +181,14 @@ async fn a_report_leads_to_a_force_unlist_the_member_is_told_about() {
     let relist = format!("/api/v1/me/listings/{id}/list");
     let (status, body) = send(&app, &owner, Method::POST, &relist, None).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("unlisted_by_staff")));
-    send(&app, &owner, Method::PUT, &format!("/api/v1/me/listings/{id}"), Some(listing("正品手表"))).await;
+    send(
+        &app,
+        &owner,
+        Method::PUT,
+        &format!("/api/v1/me/listings/{id}"),
+        Some(listing("正品手表")),
+    )
+    .await;
     approve_pending(&app, &staff).await;
     notices(&app, "13800138021").await;
     let (status, _) = send(&app, &owner, Method::POST, &relist, None).await;

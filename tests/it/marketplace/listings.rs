@@ -64,7 +64,10 @@ async fn only_members_publish_and_bad_input_writes_nothing() {
     assert_eq!(sub["images"].as_array().unwrap().len(), 9);
     assert_eq!(sub["images"][0]["file_id"], images[0]);
     assert_eq!(sub["description_html"], "<p>优质<b>钢材</b>，量大从优</p>");
-    assert_eq!((view["review"]["state"].as_str(), view["hall"].as_str()), (Some("pending"), Some("not_approved")));
+    assert_eq!(
+        (view["review"]["state"].as_str(), view["hall"].as_str()),
+        (Some("pending"), Some("not_approved"))
+    );
 }
 
 #[tokio::test]
@@ -136,11 +139,18 @@ async fn an_edit_waits_while_the_approved_version_stays_in_the_hall() {
     let (status, view) =
         send(&app, &owner, Method::PUT, &path, Some(listing("不锈钢管（新货）"))).await;
     assert_eq!(status, 200, "{view}");
-    assert_eq!((view["review"]["state"].as_str(), view["review"]["label"].as_str()), (Some("editing"), Some("修改审核中")));
+    assert_eq!(
+        (view["review"]["state"].as_str(), view["review"]["label"].as_str()),
+        (Some("editing"), Some("修改审核中"))
+    );
     assert_eq!(view["live"]["title"], "不锈钢管");
     assert_eq!(view["submitted"]["title"], "不锈钢管（新货）");
-    let hall: serde_json::Value =
-        reqwest::get(app.url(&format!("/api/v1/listings/{id}"))).await.unwrap().json().await.unwrap();
+    let hall: serde_json::Value = reqwest::get(app.url(&format!("/api/v1/listings/{id}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(hall["title"], "不锈钢管", "the approved version stays");
     assert!(hall.get("contact_phone").is_none(), "no phone in the detail: {hall}");
     assert_eq!(hall["view_count"], 1);
@@ -153,15 +163,22 @@ async fn an_edit_waits_while_the_approved_version_stays_in_the_hall() {
     assert!(page.contains("不锈钢管（新货）"), "diff shows the edit");
     assert_eq!(decide(&app, &staff, rev, "reject", "标题请勿加括号").await, 303);
     let (_, view) = get(&app, &owner, &path).await;
-    assert_eq!((view["review"]["state"].as_str(), view["review"]["note"].as_str()), (Some("rejected"), Some("标题请勿加括号")));
+    assert_eq!(
+        (view["review"]["state"].as_str(), view["review"]["note"].as_str()),
+        (Some("rejected"), Some("标题请勿加括号"))
+    );
     let (ids, _) = hall_ids(&app, "?q=不锈钢").await;
     assert_eq!(ids, vec![id]);
 
     // Edit again, approve: the new version is live.
     send(&app, &owner, Method::PUT, &path, Some(listing("不锈钢无缝管"))).await;
     approve_pending(&app, &staff).await;
-    let hall: serde_json::Value =
-        reqwest::get(app.url(&format!("/api/v1/listings/{id}"))).await.unwrap().json().await.unwrap();
+    let hall: serde_json::Value = reqwest::get(app.url(&format!("/api/v1/listings/{id}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(hall["title"], "不锈钢无缝管");
     assert_eq!(hall["view_count"], 2);
     assert_eq!(hall["publisher"]["name"].as_str().map(str::is_empty), Some(false), "{hall}");

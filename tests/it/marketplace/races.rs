@@ -21,10 +21,8 @@ async fn reveals_at_once_are_counted_once_per_user() {
         viewers.push(app.user_client().await.0);
     }
     // Eight users, each twice, all at once.
-    let calls = viewers
-        .iter()
-        .chain(viewers.iter())
-        .map(|c| send(&app, c, Method::POST, &path, None));
+    let calls =
+        viewers.iter().chain(viewers.iter()).map(|c| send(&app, c, Method::POST, &path, None));
     let answers = join_all(calls).await;
     assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
     assert_eq!(app.count_rows("listing_contact_reveals").await, 8);
@@ -42,7 +40,8 @@ async fn the_reveal_limit_holds_under_parallel_requests() {
         ids.push(live_listing(&app, &owner, &staff, listing(&format!("钢管{n}"))).await);
     }
     let (viewer, _, _) = app.user_client().await;
-    let paths: Vec<String> = ids.iter().map(|id| format!("/api/v1/listings/{id}/contact")).collect();
+    let paths: Vec<String> =
+        ids.iter().map(|id| format!("/api/v1/listings/{id}/contact")).collect();
     let answers = join_all(paths.iter().map(|p| send(&app, &viewer, Method::POST, p, None))).await;
     let mut statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
     statuses.sort_unstable();

@@ -25,18 +25,34 @@ async fn staff_find_listings_and_keep_categories() {
     };
     let all = page("").await;
     assert_eq!(html::count(&all, "#listings tbody tr"), 2);
-    assert_eq!(html::attr(&all, &format!("tr[data-id='{live}']"), "data-in-hall").as_deref(), Some("true"));
-    assert_eq!(html::attr(&all, &format!("tr[data-id='{waiting}']"), "data-in-hall").as_deref(), Some("false"));
+    assert_eq!(
+        html::attr(&all, &format!("tr[data-id='{live}']"), "data-in-hall").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        html::attr(&all, &format!("tr[data-id='{waiting}']"), "data-in-hall").as_deref(),
+        Some("false")
+    );
     assert_eq!(html::count(&page("?q=钢管").await, "#listings tbody tr"), 1);
     assert_eq!(html::count(&page("?kind=supply").await, "#listings tbody tr"), 1);
     let menu = html::texts(&all, "nav a");
     assert!(menu.iter().any(|t| t.contains("供需管理")), "{menu:?}");
 
     let form = |name: &'static str| vec![("name", name), ("sort_order", "2")];
-    assert_eq!(post_form(&app, &staff, "/admin/listing-categories", &form("机械设备")).await.status(), 303);
-    assert_eq!(post_form(&app, &staff, "/admin/listing-categories", &form("机械设备")).await.status(), 422);
-    assert_eq!(post_form(&app, &staff, "/admin/listing-categories", &form(" ")).await.status(), 422);
-    let body = staff.get(app.url("/admin/listing-categories")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        post_form(&app, &staff, "/admin/listing-categories", &form("机械设备")).await.status(),
+        303
+    );
+    assert_eq!(
+        post_form(&app, &staff, "/admin/listing-categories", &form("机械设备")).await.status(),
+        422
+    );
+    assert_eq!(
+        post_form(&app, &staff, "/admin/listing-categories", &form(" ")).await.status(),
+        422
+    );
+    let body =
+        staff.get(app.url("/admin/listing-categories")).send().await.unwrap().text().await.unwrap();
     assert_eq!(html::count(&body, "#categories tbody tr"), 1);
     let id = html::attr(&body, "#categories tbody tr", "data-id").unwrap();
     let rename = format!("/admin/listing-categories/{id}");
