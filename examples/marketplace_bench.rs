@@ -9,7 +9,7 @@
 //! scenario over C concurrent clients — a two-character word, a four-character word, a
 //! category — and prints req/s and latency percentiles per scenario.
 //! `marketplace_bench size --db URL` prints the search index's rows and size on disk.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark tool fails loudly")]
+#![expect(clippy::unwrap_used, reason = "a benchmark tool fails loudly")]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -44,11 +44,13 @@ impl Names {
         id: Option<i64>,
     ) -> Result<Option<NamedRef>, AppError> {
         let Some(id) = id else { return Ok(None) };
-        if !self.industries.contains_key(&id) {
-            let name = crate::membership::industry_name(conn, id)?;
-            self.industries.insert(id, name);
-        }
-        Ok(self.industries.get(&id).cloned().flatten().map(|name| NamedRef { id, name }))
+        let name = match self.industries.entry(id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(crate::membership::industry_name(conn, id)?).clone()
+            }
+        };
+        Ok(name.map(|name| NamedRef { id, name }))
     }
 
     /// (category, industry) names for the reviewer ("" when none).
