@@ -251,7 +251,14 @@ pub fn hall_page(
     } else {
         query = query.order((listings::published_at.desc(), listings::id.desc()));
     }
-    query.offset(offset).limit(limit).select(ListingRow::as_select()).load(conn)
+    // Sort ids only, then load the page's rows: the sorter never carries the JSON.
+    let ids: Vec<i64> = query.offset(offset).limit(limit).select(listings::id).load(conn)?;
+    let mut rows: Vec<ListingRow> = listings::table
+        .filter(listings::id.eq_any(&ids))
+        .select(ListingRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
 }
 
 /// How many listings the hall shows under `f`.
