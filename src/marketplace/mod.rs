@@ -124,7 +124,18 @@ pub async fn delete_category(
                 message: format!("有 {uses} 条供需信息使用该分类，不能删除"),
             });
         }
-        if catalog_store::delete_category(conn, id)? == 0 {
+        // A listing saved with it meanwhile makes the foreign key refuse: the same 409.
+        let deleted = catalog_store::delete_category(conn, id).map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => AppError::Conflict {
+                code: "category_in_use",
+                message: "有供需信息使用该分类，不能删除".into(),
+            },
+            other => AppError::from(other),
+        })?;
+        if deleted == 0 {
             return Err(AppError::not_found("分类"));
         }
         audit_category(conn, at, staff_id, "listing_category.delete", Some(id), &().into())
