@@ -43,6 +43,8 @@ pub struct AppState {
     pub wechat: WechatClient,
     /// SMS code requests per client address.
     pub sms_ip_limiter: RateLimiter,
+    /// Marketplace contact reveals per user.
+    pub contact_limiter: RateLimiter,
     /// Recently checked bearer tokens.
     pub tokens: crate::accounts::tokens::TokenCache,
     /// WeChat Pay, or the gateway that says it is not configured.
@@ -146,6 +148,7 @@ impl Application {
         let wechat = WechatClient::new(&config.wechat)?;
         let payments = crate::billing::wechat_pay::from_config(&config)?;
         let media_links = MediaLinks::new(config.hmac_key());
+        let contact_reveals = config.limits.daily_contact_reveals;
         let state = web::Data::new(AppState {
             media_links,
             config: Arc::new(config),
@@ -161,6 +164,7 @@ impl Application {
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),
             ),
+            contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

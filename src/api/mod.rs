@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod events_lottery;
 pub mod experts;
+pub mod listings;
 pub mod me;
 pub mod membership;
 pub mod notices;
@@ -142,6 +143,24 @@ pub fn routes() -> Vec<RouteDef> {
             "/v1/me/certificates/{id}/card",
             Access::User,
             certificates::set_certificate_card,
+        ),
+        // marketplace (issue 13)
+        RouteDef::get("/v1/listings", Access::Public, listings::list_listings),
+        RouteDef::get("/v1/listings/{id}", Access::Public, listings::show_listing),
+        RouteDef::get("/v1/listing-categories", Access::Public, listings::list_listing_categories),
+        RouteDef::post("/v1/listings/{id}/contact", Access::User, listings::reveal_listing_contact),
+        RouteDef::post("/v1/listings/{id}/reports", Access::User, listings::create_listing_report),
+        RouteDef::get("/v1/me/listings", Access::User, listings::list_my_listings),
+        RouteDef::post("/v1/me/listings", Access::User, listings::create_my_listing),
+        RouteDef::get("/v1/me/listings/{id}", Access::User, listings::show_my_listing),
+        RouteDef::put("/v1/me/listings/{id}", Access::User, listings::update_my_listing),
+        RouteDef::delete("/v1/me/listings/{id}", Access::User, listings::delete_my_listing),
+        RouteDef::post("/v1/me/listings/{id}/list", Access::User, listings::list_my_listing),
+        RouteDef::post("/v1/me/listings/{id}/unlist", Access::User, listings::unlist_my_listing),
+        RouteDef::post(
+            "/v1/me/listings/{id}/withdraw",
+            Access::User,
+            listings::withdraw_my_listing,
         ),
     ]
 }

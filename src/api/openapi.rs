@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, enterprises, events, events_lottery, experts, me, notices,
-    profiles, receipts, sign_in, surveys, uploads,
+    billing, certificates as certs, enterprises, events, events_lottery, experts, listings, me,
+    notices, profiles, receipts, sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
 
@@ -92,6 +92,19 @@ use crate::error::FieldError;
         certs::withdraw_my_certificate,
         certs::set_certificate_card,
         certs::delete_my_certificate,
+        listings::list_listings,
+        listings::show_listing,
+        listings::list_listing_categories,
+        listings::reveal_listing_contact,
+        listings::create_listing_report,
+        listings::list_my_listings,
+        listings::create_my_listing,
+        listings::show_my_listing,
+        listings::update_my_listing,
+        listings::list_my_listing,
+        listings::unlist_my_listing,
+        listings::withdraw_my_listing,
+        listings::delete_my_listing,
     ),
     components(schemas(
         ErrorBody,
@@ -170,6 +183,21 @@ use crate::error::FieldError;
         crate::profiles::certificates_model::CertificateStatus,
         crate::profiles::certificates_model::Validity,
         crate::profiles::certificates_model::ExtraLine,
+        listings::CategoryList,
+        listings::ReportRequest,
+        listings::ReportAccepted,
+        crate::marketplace::hall::HallSort,
+        crate::marketplace::model::ListingInput,
+        crate::marketplace::model::ListingKind,
+        crate::marketplace::model::HallState,
+        crate::marketplace::views::ListingView,
+        crate::marketplace::views::PublicListingSummary,
+        crate::marketplace::views::PublicListing,
+        crate::marketplace::views::ListingPage,
+        crate::marketplace::views::ContactView,
+        crate::marketplace::listings::MyListingView,
+        crate::marketplace::listings::MyListingList,
+        crate::membership::PublicMemberSummary,
     )),
     modifiers(&BearerAuth, &SharedResponses),
     tags(
@@ -177,6 +205,7 @@ use crate::error::FieldError;
         (name = "certificates", description = "Honour certificates: the association's and members' (reviewed), verification links"),
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
+        (name = "listings", description = "The marketplace (供需大厅): the public hall, contact reveals, reports and members' own listings (reviewed)"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "profiles", description = "Member profiles (会员风采), the member directory and enterprises (企业风采)"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),

@@ -25,6 +25,9 @@ pub struct LimitsConfig {
     pub daily_upload_files: i64,
     /// Bytes one user or staff account may upload per 24 hours.
     pub daily_upload_bytes: i64,
+    /// Marketplace listings whose contact phone one user may reveal per 24 hours (seeing
+    /// one again is free), so the hall cannot be harvested.
+    pub daily_contact_reveals: usize,
 }
 
 impl Default for LimitsConfig {
@@ -38,6 +41,7 @@ impl Default for LimitsConfig {
             uploads_in_flight: 8,
             daily_upload_files: 200,
             daily_upload_bytes: 500 * 1024 * 1024,
+            daily_contact_reveals: 30,
         }
     }
 }
@@ -67,6 +71,9 @@ impl LimitsConfig {
         }
         if self.uploads_in_flight == 0 {
             return fail("uploads_in_flight");
+        }
+        if self.daily_contact_reveals == 0 {
+            return fail("daily_contact_reveals");
         }
         if self.daily_upload_files <= 0 || self.daily_upload_bytes <= 0 {
             return fail("daily_upload_files / daily_upload_bytes");

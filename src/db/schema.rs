@@ -799,3 +799,81 @@ diesel::allow_tables_to_appear_in_same_query!(search_grams, positions);
 diesel::allow_tables_to_appear_in_same_query!(search_grams, industries);
 diesel::allow_tables_to_appear_in_same_query!(search_grams, member_profiles);
 diesel::allow_tables_to_appear_in_same_query!(search_grams, enterprises);
+
+// --- marketplace (issue 13) ---
+diesel::table! {
+    /// Listing categories staff keep (供需分类).
+    listing_categories (id) {
+        id -> BigInt,
+        name -> Text,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Members' supply and demand listings; live columns copied from the approved revision.
+    listings (id) {
+        id -> BigInt,
+        owner_user_id -> BigInt,
+        live_revision_id -> Nullable<BigInt>,
+        live -> Text,
+        kind -> Text,
+        title -> Text,
+        search_text -> Text,
+        category_id -> Nullable<BigInt>,
+        industry_id -> Nullable<BigInt>,
+        price_cents -> Nullable<BigInt>,
+        ends_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        listed -> Bool,
+        staff_unlisted_at -> Nullable<Timestamp>,
+        staff_unlisted_by -> Nullable<BigInt>,
+        staff_note -> Text,
+        view_count -> BigInt,
+        contact_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Who saw a listing's contact phone (once per listing and user).
+    listing_contact_reveals (id) {
+        id -> BigInt,
+        listing_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Reports (举报) of listings.
+    listing_reports (id) {
+        id -> BigInt,
+        listing_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        status -> Text,
+        open_key -> Nullable<Text>,
+        handled_by_staff_id -> Nullable<BigInt>,
+        handled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(listings -> listing_categories (category_id));
+diesel::joinable!(listing_contact_reveals -> listings (listing_id));
+diesel::joinable!(listing_reports -> listings (listing_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    listings,
+    listing_categories,
+    listing_contact_reveals,
+    listing_reports,
+);
+diesel::allow_tables_to_appear_in_same_query!(listings, members);
+diesel::allow_tables_to_appear_in_same_query!(listings, industries);
+diesel::allow_tables_to_appear_in_same_query!(listings, search_grams);
+// --- end marketplace ---

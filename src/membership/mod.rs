@@ -160,3 +160,29 @@ pub fn all_active_member_facts(conn: &mut DbConn) -> Result<Vec<MemberFacts>, Ap
         })
         .collect())
 }
+
+/// What anyone may see of an active member who publishes something (the marketplace's
+/// publisher summary): no contact or private fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicMemberSummary {
+    /// Name on the roll.
+    pub name: String,
+    /// Company.
+    pub company: String,
+    /// Title in the company.
+    pub title: String,
+}
+
+/// The public summary of `user_id` when an active member (None otherwise).
+pub fn public_member_summary(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<PublicMemberSummary>, AppError> {
+    Ok(store::members::by_user(conn, user_id)?.filter(|m| m.status == status::ACTIVE).map(|m| {
+        PublicMemberSummary {
+            name: m.details.name,
+            company: m.details.company,
+            title: m.details.title,
+        }
+    }))
+}

@@ -39,11 +39,13 @@ pub enum NoticeKind {
     EventCancelled,
     /// Finance issued the invoice the user asked for.
     InvoiceIssued,
+    /// Staff unlisted the member's marketplace listing (with a note).
+    ListingUnlisted,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -59,6 +61,7 @@ impl NoticeKind {
         Self::EventChanged,
         Self::EventCancelled,
         Self::InvoiceIssued,
+        Self::ListingUnlisted,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -79,6 +82,7 @@ impl NoticeKind {
             Self::EventChanged => "event_changed",
             Self::EventCancelled => "event_cancelled",
             Self::InvoiceIssued => "invoice_issued",
+            Self::ListingUnlisted => "listing_unlisted",
         }
     }
 
@@ -100,6 +104,7 @@ impl NoticeKind {
             Self::EventChanged => "活动变更通知",
             Self::EventCancelled => "活动取消通知",
             Self::InvoiceIssued => "发票开具通知",
+            Self::ListingUnlisted => "供需信息下架通知",
         }
     }
 

@@ -176,13 +176,19 @@ fn owner_and_live(
     match kind {
         RevisionKind::Expert => experts::live_review_fields(conn, item_id),
         RevisionKind::Certificate => certificates::live_review_fields(conn, item_id),
+        RevisionKind::Listing => crate::marketplace::staff::live_review_fields(conn, item_id),
     }
 }
 
-fn fields_of(kind: RevisionKind, rev: &RevisionRow) -> Result<Vec<Field>, AppError> {
+fn fields_of(
+    conn: &mut DbConn,
+    kind: RevisionKind,
+    rev: &RevisionRow,
+) -> Result<Vec<Field>, AppError> {
     match kind {
         RevisionKind::Expert => experts::review_fields(rev),
         RevisionKind::Certificate => certificates::review_fields(rev),
+        RevisionKind::Listing => crate::marketplace::staff::review_fields(conn, rev),
     }
 }
 
@@ -209,7 +215,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<ReviewDetail, AppError> {
         let revision = revisions::find(conn, id)?.ok_or_else(|| AppError::not_found("修改"))?;
         let kind = revision.kind().ok_or_else(|| AppError::not_found("修改"))?;
         let (owner, live) = owner_and_live(conn, kind, revision.item_id)?;
-        let pending = fields_of(kind, &revision)?;
+        let pending = fields_of(conn, kind, &revision)?;
         let diff = diff::compare(live.as_deref(), &pending);
         let submitter =
             super::reviewed::owner_label(conn, revision.submitted_by_user_id.or(owner))?;
@@ -249,6 +255,8 @@ pub async fn decide(
             RevisionKind::Certificate => {
                 certificates::lock_for_review(conn, rev.item_id).map(|r| r.owner_user_id)
             }
+            RevisionKind::Listing => crate::marketplace::staff::lock_for_review(conn, rev.item_id)
+                .map(|r| Some(r.owner_user_id)),
         };
         let owner = match locked {
             Err(AppError::NotFound(_)) => {
@@ -261,6 +269,7 @@ pub async fn decide(
             match kind {
                 RevisionKind::Expert => experts::make_live(conn, at, &decided)?,
                 RevisionKind::Certificate => certificates::make_live(conn, at, &decided)?,
+                RevisionKind::Listing => crate::marketplace::staff::make_live(conn, at, &decided)?,
             }
         }
         record_and_notify(conn, at, staff_id, kind, &decided, owner, decision)?;
@@ -282,6 +291,7 @@ fn record_and_notify(
     let subject_type = match kind {
         RevisionKind::Expert => "experts",
         RevisionKind::Certificate => "certificates",
+        RevisionKind::Listing => "listings",
     };
     let entry = AuditEntry {
         actor: Actor::Staff(staff_id),

@@ -16,6 +16,8 @@ pub mod events_qr;
 pub mod experts;
 pub mod files;
 pub mod home;
+pub mod listings;
+pub mod listings_admin;
 pub mod members;
 pub mod members_edit;
 pub mod membership_settings;
@@ -203,6 +205,24 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/experts/{id}", Staff, experts::update_expert),
         RouteDef::post("/experts/{id}/assign", Staff, experts::assign_expert),
         RouteDef::post("/experts/{id}/delete", Staff, experts::delete_expert),
+        // marketplace (issue 13)
+        RouteDef::get("/listings", Staff, listings::list_listings),
+        RouteDef::get("/listings/{id}", Staff, listings::show_listing),
+        RouteDef::post("/listings/{id}/unlist", Staff, listings::unlist_listing),
+        RouteDef::get("/listing-reports", Staff, listings_admin::list_listing_reports),
+        RouteDef::post(
+            "/listing-reports/{id}/dismiss",
+            Staff,
+            listings_admin::dismiss_listing_report,
+        ),
+        RouteDef::get("/listing-categories", Staff, listings_admin::list_listing_categories),
+        RouteDef::post("/listing-categories", Staff, listings_admin::create_listing_category),
+        RouteDef::post("/listing-categories/{id}", Staff, listings_admin::update_listing_category),
+        RouteDef::post(
+            "/listing-categories/{id}/delete",
+            Staff,
+            listings_admin::delete_listing_category,
+        ),
         RouteDef::get("/certificates", Staff, certificates::list_certificates),
         RouteDef::post("/certificates", Staff, certificates::create_certificate),
         RouteDef::get("/certificates/new", Staff, certificates::new_certificate),

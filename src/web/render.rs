@@ -63,6 +63,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/enterprises", "企业风采", &[Role::Admin, Role::Secretary]),
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
+    ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),
 ];
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.
@@ -78,6 +79,7 @@ async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>
                 InboxKind::Application => "/admin/applications",
                 InboxKind::Revision(RevisionKind::Expert) => "/admin/experts",
                 InboxKind::Revision(RevisionKind::Certificate) => "/admin/certificates",
+                InboxKind::Revision(RevisionKind::Listing) => "/admin/listings",
             };
             out.push((href, n));
         }

@@ -143,6 +143,7 @@ fn item_href(detail: &ReviewDetail) -> String {
     match detail.kind {
         RevisionKind::Expert => format!("/admin/experts/{}", detail.revision.item_id),
         RevisionKind::Certificate => format!("/admin/certificates/{}", detail.revision.item_id),
+        RevisionKind::Listing => format!("/admin/listings/{}", detail.revision.item_id),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Edit-while-live review: one mechanism for everything reviewed after publication
-//! (experts, certificates; listings and enterprises later). An item has at most one live
+//! (experts, certificates, listings; enterprises later). An item has at most one live
 //! (approved) revision and at most one pending revision; each revision is a JSON
 //! snapshot of the item's typed fields. These are the steps a context's use case runs
 //! inside its own transaction; the context copies an approved snapshot into its item.
@@ -30,17 +30,20 @@ pub enum RevisionKind {
     Expert,
     /// 荣誉证书.
     Certificate,
+    /// 供需信息.
+    Listing,
 }
 
 impl RevisionKind {
     /// Every kind, in inbox order.
-    pub const ALL: [Self; 2] = [Self::Expert, Self::Certificate];
+    pub const ALL: [Self; 3] = [Self::Expert, Self::Certificate, Self::Listing];
 
     /// Stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Expert => "expert",
             Self::Certificate => "certificate",
+            Self::Listing => "listing",
         }
     }
 
@@ -49,6 +52,7 @@ impl RevisionKind {
         match self {
             Self::Expert => "专家信息",
             Self::Certificate => "荣誉证书",
+            Self::Listing => "供需信息",
         }
     }
 
@@ -439,6 +443,6 @@ mod tests {
         for k in RevisionKind::ALL {
             assert_eq!(RevisionKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(RevisionKind::parse("listing"), None);
+        assert_eq!(RevisionKind::parse("enterprise"), None);
     }
 }
