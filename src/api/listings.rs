@@ -49,6 +49,7 @@ pub struct CategoryList {
 pub struct ReportRequest {
     /// Why (1–200 characters).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
 }
 

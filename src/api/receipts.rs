@@ -101,7 +101,7 @@ impl From<InvoiceRow> for InvoiceView {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct InvoiceRequest {
     /// 发票抬头: a person's or a company's name, 2–100 characters.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 2, max_length = 100)]
     pub title: String,
     /// 税号 (15, 18 or 20 letters or digits) for a company; empty or absent for a person.
     #[serde(default)]
