@@ -84,7 +84,8 @@ async fn staff_client(base: &str, credentials: &str) -> (reqwest::Client, String
         .build()
         .unwrap();
     let token = |page: String| {
-        let at = page.find("name=\"csrf_token\" value=\"").expect("csrf field") + 26;
+        const FIELD: &str = "name=\"csrf_token\" value=\"";
+        let at = page.find(FIELD).expect("csrf field") + FIELD.len();
         page[at..].split('"').next().unwrap().to_owned()
     };
     let page =
