@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::model::{EventDetails, EventRow, RegistrationRow, reg, status};
 use crate::db::DbConn;
 use crate::db::schema::{event_registrations as regs, event_scans, events, users};
+use crate::kernel::search::{like_pattern, lower};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
@@ -94,7 +95,7 @@ pub fn list_events(
             q = q.filter(events::status.eq(s.clone()));
         }
         if let Some(text) = &f.q {
-            q = q.filter(events::title.like(format!("%{}%", escape_like(text))).escape('\\'));
+            q = q.filter(lower(events::title).like(like_pattern(text)).escape('\\'));
         }
         q
     };
@@ -130,10 +131,6 @@ pub fn published_events(
         .select(EventRow::as_select())
         .load(conn)?;
     Ok((rows, total))
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// Registrations of an event holding a place.

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::model::OrderRow;
 use crate::db::DbConn;
 use crate::db::schema::{members, orders, users};
+use crate::kernel::search::{like_pattern, lower};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
@@ -137,19 +138,6 @@ pub struct OrderFilter {
 /// An order with who owes it, for the workbench.
 pub type OrderWithPayer = (OrderRow, Option<String>, Option<String>, Option<String>);
 
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 macro_rules! filtered {
     ($f:expr) => {{
         let f: &OrderFilter = $f;
@@ -173,14 +161,15 @@ macro_rules! filtered {
             q = q.filter(orders::created_at.lt(until));
         }
         if let Some(text) = f.member.as_deref().filter(|t| !t.is_empty()) {
-            let pattern = escape_like(text);
+            // Case-insensitive for Latin letters on both backends (kernel::search).
+            let pattern = like_pattern(text);
             q = q.filter(
-                members::name
+                lower(members::name)
                     .like(pattern.clone())
                     .escape('\\')
-                    .or(members::member_number.like(pattern.clone()).escape('\\'))
+                    .or(lower(members::member_number).like(pattern.clone()).escape('\\'))
                     .or(users::phone.like(pattern.clone()).escape('\\'))
-                    .or(users::nickname.like(pattern).escape('\\')),
+                    .or(lower(users::nickname.assume_not_null()).like(pattern).escape('\\')),
             );
         }
         q

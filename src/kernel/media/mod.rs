@@ -161,6 +161,7 @@ impl MediaStore {
                         created_at: at,
                     },
                 )
+                .map_err(AppError::from)
             })
             .await;
         if inserted.is_err() {

@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::files;
-use crate::error::AppError;
 
 /// A stored file's record.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -70,21 +69,21 @@ pub struct NewFile<'a> {
 }
 
 /// Inserts a record and returns it.
-pub fn insert(conn: &mut DbConn, new: &NewFile<'_>) -> Result<FileRow, AppError> {
-    Ok(crate::per_backend!(conn, |c| diesel::insert_into(files::table)
+pub fn insert(conn: &mut DbConn, new: &NewFile<'_>) -> QueryResult<FileRow> {
+    crate::per_backend!(conn, |c| diesel::insert_into(files::table)
         .values(new)
         .returning(FileRow::as_returning())
-        .get_result(c))?)
+        .get_result(c))
 }
 
 /// One record.
-pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<FileRow>, AppError> {
-    Ok(files::table.find(id).select(FileRow::as_select()).first(conn).optional()?)
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<FileRow>> {
+    files::table.find(id).select(FileRow::as_select()).first(conn).optional()
 }
 
 /// How many records point at the bytes `sha256`.
-pub fn count_by_hash(conn: &mut DbConn, sha256: &str) -> Result<i64, AppError> {
-    Ok(files::table.filter(files::sha256.eq(sha256)).count().get_result(conn)?)
+pub fn count_by_hash(conn: &mut DbConn, sha256: &str) -> QueryResult<i64> {
+    files::table.filter(files::sha256.eq(sha256)).count().get_result(conn)
 }
 
 /// Size and time of the files `uploader` stored since `since`, oldest first, at most
@@ -94,16 +93,14 @@ pub fn uploaded_since(
     uploader: super::Uploader,
     since: NaiveDateTime,
     limit: i64,
-) -> Result<Vec<(i64, NaiveDateTime)>, AppError> {
+) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
     let query = files::table
         .filter(files::created_at.gt(since))
         .order(files::created_at.asc())
         .select((files::byte_size, files::created_at))
         .limit(limit);
-    Ok(match uploader {
-        super::Uploader::User(id) => query.filter(files::uploaded_by_user_id.eq(id)).load(conn)?,
-        super::Uploader::Staff(id) => {
-            query.filter(files::uploaded_by_staff_id.eq(id)).load(conn)?
-        }
-    })
+    match uploader {
+        super::Uploader::User(id) => query.filter(files::uploaded_by_user_id.eq(id)).load(conn),
+        super::Uploader::Staff(id) => query.filter(files::uploaded_by_staff_id.eq(id)).load(conn),
+    }
 }
