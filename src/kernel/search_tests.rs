@@ -1,3 +1,5 @@
+//! Unit tests of `kernel::search`: grams, query parsing, the LIKE escaper.
+
 use super::*;
 
 fn set(items: &[&str]) -> BTreeSet<String> {

@@ -1,3 +1,5 @@
+//! Unit tests of the marketplace model.
+
 use super::*;
 
 fn day(s: &str) -> NaiveDate {

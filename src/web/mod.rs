@@ -16,6 +16,7 @@ pub mod events_qr;
 pub mod experts;
 pub mod files;
 pub mod home;
+pub mod income;
 pub mod listings;
 pub mod listings_admin;
 pub mod members;
@@ -185,7 +186,7 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/orders/{id}", Staff, orders::show_order),
         RouteDef::post("/orders/{id}/offline-payment", Staff, orders::record_offline_payment),
         RouteDef::post("/orders/{id}/refund", Staff, orders::refund_order),
-        RouteDef::get("/income", Staff, orders::show_income),
+        RouteDef::get("/income", Staff, income::show_income),
         RouteDef::get("/orders/{id}/receipt", Staff, receipts::show_receipt),
         RouteDef::get("/invoices", Staff, receipts::list_invoices),
         RouteDef::get("/outbox", Staff, outbox::list_outbox),
