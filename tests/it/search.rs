@@ -83,3 +83,25 @@ async fn chinese_names_substrings_and_latin_case_are_found_on_both_backends() {
     assert!(find(&app, "acme").await.is_empty());
     assert_eq!(find(&app, "有限公司").await, vec![3]);
 }
+
+/// The workbench's event search ignores Latin case on both backends (SQLite's LIKE did,
+/// PostgreSQL's did not before it went through `search::lower`).
+#[actix_web::test]
+async fn event_titles_are_found_whatever_the_latin_case() {
+    let app = TestApp::spawn().await;
+    crate::events::published_event(&app, |e| e.title = "Guildhall Annual Meetup 年会".into()).await;
+    crate::events::published_event(&app, |e| e.title = "理事会".into()).await;
+    let (client, _) = app.staff_client(guildhall::accounts::Role::Secretary).await;
+    for q in ["annual%20meetup", "GUILDHALL", "年会"] {
+        let html = client
+            .get(app.url(&format!("/admin/events?q={q}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Guildhall Annual Meetup"), "{q}");
+        assert!(!html.contains("理事会"), "{q}");
+    }
+}
