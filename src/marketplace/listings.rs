@@ -13,7 +13,7 @@ use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 use crate::kernel::audit::Actor;
 use crate::kernel::clock::{SharedClock, serialize_utc};
-use crate::kernel::revisions::{self, Draft, ReviewState, Submitter};
+use crate::kernel::revisions::{self, Draft, ReviewState};
 use crate::profiles::reviewed::{self, ImageOwner};
 
 /// A member's own listing: review state, place in the hall, counters.
@@ -120,11 +120,8 @@ fn fresh(conn: &mut DbConn, id: i64) -> Result<ListingRow, AppError> {
 
 /// Images the listing already carries (live and pending), which its owner may keep.
 fn kept_images(conn: &mut DbConn, row: &ListingRow) -> Result<Vec<i64>, AppError> {
-    let mut kept = row.live_fields()?.map(|f| f.image_file_ids).unwrap_or_default();
-    if let Some(rev) = revisions::pending_of(conn, KIND, row.id)? {
-        kept.extend(rev.content::<ListingFields>()?.image_file_ids);
-    }
-    Ok(kept)
+    let live = row.live_fields()?;
+    revisions::owner::kept_images(conn, KIND, row.id, live, |f: ListingFields| f.image_file_ids)
 }
 
 /// Checks a member's input: active membership, fields, references, image ownership.
@@ -162,9 +159,8 @@ fn submit_draft(
     fields: &ListingFields,
 ) -> Result<(), AppError> {
     let draft = Draft { kind: KIND, item_id: id, title: &fields.title, content: fields };
-    let rev = revisions::submit(conn, at, &draft, Submitter::User(user_id))?;
-    let details = serde_json::json!({"revision_id": rev.id});
-    audit_listing(conn, at, Actor::User(user_id), "listing.submit", id, &details)
+    revisions::owner::submit(conn, at, user_id, &draft)?;
+    Ok(())
 }
 
 /// A member submits a new listing; it waits for review, invisible in the hall.
@@ -220,8 +216,7 @@ pub async fn withdraw(
     let at = clock.now_naive();
     db.write(move |conn| {
         let row = owned(conn, user_id, id)?;
-        revisions::withdraw(conn, at, KIND, id)?;
-        audit_listing(conn, at, Actor::User(user_id), "listing.withdraw", id, &().into())?;
+        revisions::owner::withdraw(conn, at, user_id, KIND, id)?;
         my_view(conn, at, &row)
     })
     .await

@@ -17,7 +17,7 @@ use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
 use crate::kernel::clock::SharedClock;
-use crate::kernel::revisions::RevisionKind;
+use crate::kernel::revisions::{self, RevisionKind};
 pub use catalog_store::CategoryRow;
 pub use hall::card_items;
 
@@ -33,9 +33,7 @@ pub fn audit_listing(
     id: i64,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor, action, subject_type: "listings", subject_id: Some(id), ip: None };
-    audit::record(conn, at, &entry, details)
+    revisions::owner::audit(conn, at, actor, KIND, action, id, details)
 }
 
 /// Every category, in list order.

@@ -13,9 +13,9 @@ use super::certificates_store::{self as store, CertificateFilter, NewCertificate
 use super::reviewed::{self, ImageOwner};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::Actor;
 use crate::kernel::clock::{SharedClock, serialize_utc};
-use crate::kernel::revisions::{self, Draft, ReviewState, RevisionKind, RevisionRow, Submitter};
+use crate::kernel::revisions::{self, Draft, ReviewState, RevisionKind, RevisionRow};
 
 /// The revision kind of certificates.
 pub const KIND: RevisionKind = RevisionKind::Certificate;
@@ -102,9 +102,7 @@ pub fn audit_certificate(
     id: i64,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor, action, subject_type: "certificates", subject_id: Some(id), ip: None };
-    audit::record(conn, at, &entry, details)
+    revisions::owner::audit(conn, at, actor, KIND, action, id, details)
 }
 
 fn my_view(
@@ -140,11 +138,8 @@ fn owned(conn: &mut DbConn, user_id: i64, id: i64) -> Result<CertificateRow, App
 }
 
 fn kept_images(conn: &mut DbConn, row: &CertificateRow) -> Result<Vec<i64>, AppError> {
-    let mut kept = row.live_fields()?.map(|f| f.image_file_ids).unwrap_or_default();
-    if let Some(rev) = revisions::pending_of(conn, KIND, row.id)? {
-        kept.extend(rev.content::<CertificateFields>()?.image_file_ids);
-    }
-    Ok(kept)
+    let live = row.live_fields()?;
+    revisions::owner::kept_images(conn, KIND, row.id, live, |f: CertificateFields| f.image_file_ids)
 }
 
 /// Who submits, and when: the member, the association's date, the public base URL.
@@ -180,9 +175,8 @@ fn submit_draft(
     fields: &CertificateFields,
 ) -> Result<(), AppError> {
     let draft = Draft { kind: KIND, item_id: id, title: &fields.title, content: fields };
-    let rev = revisions::submit(conn, at, &draft, Submitter::User(user_id))?;
-    let details = serde_json::json!({"revision_id": rev.id});
-    audit_certificate(conn, at, Actor::User(user_id), "certificate.submit", id, &details)
+    revisions::owner::submit(conn, at, user_id, &draft)?;
+    Ok(())
 }
 
 /// A member submits a certificate; it waits for review.
@@ -237,9 +231,7 @@ pub async fn withdraw(
     let at = clock.now_naive();
     db.write(move |conn| {
         let row = owned(conn, ctx.user_id, id)?;
-        revisions::withdraw(conn, at, KIND, id)?;
-        let actor = Actor::User(ctx.user_id);
-        audit_certificate(conn, at, actor, "certificate.withdraw", id, &().into())?;
+        revisions::owner::withdraw(conn, at, ctx.user_id, KIND, id)?;
         my_view(conn, &row, ctx.today, &ctx.base_url)
     })
     .await

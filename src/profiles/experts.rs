@@ -10,9 +10,9 @@ use super::experts_store::{self as store, ExpertFilter, LiveChanges, NewExpertRo
 use super::reviewed::{self, ImageOwner};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::kernel::audit::{self, Actor, AuditEntry};
+use crate::kernel::audit::Actor;
 use crate::kernel::clock::{SharedClock, serialize_utc};
-use crate::kernel::revisions::{self, Draft, ReviewState, RevisionKind, RevisionRow, Submitter};
+use crate::kernel::revisions::{self, Draft, ReviewState, RevisionKind, RevisionRow};
 
 /// The revision kind of experts.
 pub const KIND: RevisionKind = RevisionKind::Expert;
@@ -68,9 +68,7 @@ pub fn audit_expert(
     id: i64,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor, action, subject_type: "experts", subject_id: Some(id), ip: None };
-    audit::record(conn, at, &entry, details)
+    revisions::owner::audit(conn, at, actor, KIND, action, id, details)
 }
 
 fn my_view(conn: &mut DbConn, row: &ExpertRow) -> Result<MyExpertView, AppError> {
@@ -97,11 +95,8 @@ fn owned(conn: &mut DbConn, user_id: i64, id: i64) -> Result<ExpertRow, AppError
 
 /// Images the item already carries (live and pending), which its owner may keep.
 fn kept_images(conn: &mut DbConn, row: &ExpertRow) -> Result<Vec<i64>, AppError> {
-    let mut kept = row.live_fields()?.map(|f| f.image_ids()).unwrap_or_default();
-    if let Some(rev) = revisions::pending_of(conn, KIND, row.id)? {
-        kept.extend(rev.content::<ExpertFields>()?.image_ids());
-    }
-    Ok(kept)
+    let live = row.live_fields()?;
+    revisions::owner::kept_images(conn, KIND, row.id, live, |f: ExpertFields| f.image_ids())
 }
 
 fn check_member_fields(
@@ -125,10 +120,7 @@ fn submit_draft(
     fields: &ExpertFields,
 ) -> Result<RevisionRow, AppError> {
     let draft = Draft { kind: KIND, item_id: id, title: &fields.name, content: fields };
-    let rev = revisions::submit(conn, at, &draft, Submitter::User(user_id))?;
-    let details = serde_json::json!({"revision_id": rev.id});
-    audit_expert(conn, at, Actor::User(user_id), "expert.submit", id, &details)?;
-    Ok(rev)
+    revisions::owner::submit(conn, at, user_id, &draft)
 }
 
 /// A member submits a new expert; it waits for review, invisible in the library.
@@ -184,8 +176,7 @@ pub async fn withdraw(
     let at = clock.now_naive();
     db.write(move |conn| {
         let row = owned(conn, user_id, id)?;
-        revisions::withdraw(conn, at, KIND, id)?;
-        audit_expert(conn, at, Actor::User(user_id), "expert.withdraw", id, &().into())?;
+        revisions::owner::withdraw(conn, at, user_id, KIND, id)?;
         my_view(conn, &row)
     })
     .await

@@ -10,6 +10,7 @@
 //! and the owner never loses an edit (it simply stays pending).
 
 pub mod diff;
+pub mod owner;
 pub mod store;
 
 use chrono::NaiveDateTime;
@@ -44,6 +45,15 @@ impl RevisionKind {
             Self::Expert => "expert",
             Self::Certificate => "certificate",
             Self::Listing => "listing",
+        }
+    }
+
+    /// The items' table: the audit log's subject type.
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Expert => "experts",
+            Self::Certificate => "certificates",
+            Self::Listing => "listings",
         }
     }
 
