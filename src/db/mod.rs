@@ -105,9 +105,12 @@ impl r2d2::ManageConnection for Manager {
             }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(&self.url.target)?;
+                // mmap: every connection reads the file through the one shared OS page
+                // cache instead of copying pages into its own small cache (searches and
+                // lists read thousands of pages; see docs/benchmarks.md).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON;",
+                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))

@@ -5,6 +5,11 @@
 pub const PAGE_SIZE: i64 = 20;
 /// The highest page number served; larger requests are clamped to it.
 pub const MAX_PAGE: i64 = 100_000;
+/// Large lists (the roll, the hall) count matches only up to this many: a count of
+/// `COUNT_CAP + 1` means "more", shown as "10000+". Counting every one of 100,000
+/// members or 50,000 listings on each page view costs more than the page itself, and
+/// nobody browses past page 500 — they narrow the filter.
+pub const COUNT_CAP: i64 = 10_000;
 
 /// A 1-based page of [`PAGE_SIZE`] rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

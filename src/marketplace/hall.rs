@@ -80,13 +80,18 @@ pub async fn hall(db: &Db, clock: &SharedClock, query: HallQuery) -> Result<List
     let want = PageRequest::new(query.page);
     db.run(move |conn| {
         let rows = store::hall_page(conn, now, &query.filter, want.offset(), want.limit())?;
-        let total = store::hall_count(conn, now, &query.filter)?;
+        let count = store::hall_count(conn, now, &query.filter)?;
+        let (total, total_capped) = if count > store::HALL_COUNT_CAP {
+            (store::HALL_COUNT_CAP, true)
+        } else {
+            (count, false)
+        };
         let mut names = Names::load(conn)?;
         let mut items = Vec::new();
         for row in &rows {
             items.extend(public_summary(conn, &mut names, row)?);
         }
-        Ok(ListingPage { items, total, page: want.page, page_size: PAGE_SIZE })
+        Ok(ListingPage { items, total, total_capped, page: want.page, page_size: PAGE_SIZE })
     })
     .await
 }

@@ -9,7 +9,7 @@ use diesel::result::Error;
 
 use super::model::ListingRow;
 use crate::db::DbConn;
-use crate::db::schema::{listing_contact_reveals, listings, members};
+use crate::db::schema::{listing_contact_reveals, listings};
 use crate::kernel::search::{self, SearchQuery};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
@@ -154,15 +154,12 @@ pub fn of_owner(conn: &mut DbConn, user_id: i64) -> Result<Vec<ListingRow>, Erro
 /// `now`, the injected clock) AND its owner an active member. Staff unlisting sets
 /// `listed` false, so it is covered by "listed".
 pub fn visible(now: NaiveDateTime) -> Boxed {
-    let active = members::table
-        .filter(members::status.eq(crate::membership::status::ACTIVE))
-        .select(members::user_id);
     listings::table
         .filter(listings::live_revision_id.is_not_null())
         .filter(listings::listed.eq(true))
         .filter(listings::deleted_at.is_null())
         .filter(listings::ends_at.is_null().or(listings::ends_at.gt(now)))
-        .filter(listings::owner_user_id.eq_any(active))
+        .filter(crate::active_member!(listings::owner_user_id))
         .into_boxed()
 }
 
@@ -261,9 +258,16 @@ pub fn hall_page(
     Ok(rows)
 }
 
-/// How many listings the hall shows under `f`.
+/// The hall counts at most this many matches; past it the answer says "more" (the
+/// mini-program scrolls on while pages come back full). Counting every match of a
+/// common word among 50,000 listings cost more than the page itself.
+pub const HALL_COUNT_CAP: i64 = 1_000;
+
+/// How many listings the hall shows under `f`, up to [`HALL_COUNT_CAP`] + 1.
 pub fn hall_count(conn: &mut DbConn, now: NaiveDateTime, f: &ListingFilter) -> Result<i64, Error> {
-    filtered(visible(now), f).count().get_result(conn)
+    let ids: Vec<i64> =
+        filtered(visible(now), f).select(listings::id).limit(HALL_COUNT_CAP + 1).load(conn)?;
+    Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
 }
 
 /// Listing `id` if the hall shows it.

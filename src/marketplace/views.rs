@@ -231,8 +231,10 @@ pub fn public_listing(
 pub struct ListingPage {
     /// Newest first.
     pub items: Vec<PublicListingSummary>,
-    /// Matching listings in all pages.
+    /// Matching listings in all pages, counted up to 1,000.
     pub total: i64,
+    /// True when more than `total` match (show "1000+"; keep scrolling while pages are full).
+    pub total_capped: bool,
     /// This page (1-based).
     pub page: i64,
     /// Page size.

@@ -8,7 +8,7 @@ use diesel::result::Error;
 
 use super::certificates_model::CertificateRow;
 use crate::db::DbConn;
-use crate::db::schema::{certificates, members};
+use crate::db::schema::certificates;
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
@@ -161,16 +161,13 @@ fn filtered(filter: &CertificateFilter) -> certificates::BoxedQuery<'static, Bac
         OwnerFilter::Members => query.filter(certificates::owner_user_id.is_not_null()),
     };
     if filter.public || filter.card_of.is_some() {
-        let active = members::table
-            .filter(members::status.eq(crate::membership::status::ACTIVE))
-            .select(members::user_id.nullable());
         query = query
             .filter(certificates::live_revision_id.is_not_null())
             .filter(certificates::revoked_at.is_null())
             .filter(
                 certificates::owner_user_id
                     .is_null()
-                    .or(certificates::owner_user_id.eq_any(active)),
+                    .or(crate::active_member!(nullable certificates::owner_user_id)),
             );
     }
     if let Some(user) = filter.card_of {

@@ -12,7 +12,6 @@ use super::enterprises_model::{EnterpriseFields, EnterpriseRow};
 use crate::db::DbConn;
 use crate::db::schema::{enterprises, industries, member_types, members};
 use crate::kernel::search::{self, SearchQuery, lower};
-use crate::membership::status;
 
 /// The search scope of enterprises (`kernel::search`): their names.
 pub const SEARCH_SCOPE: &str = "enterprise";
@@ -138,17 +137,25 @@ macro_rules! by_name {
     }};
 }
 
+diesel::alias!(members as owners: OwnersAlias);
+
 macro_rules! shown_query {
     ($filter:expr) => {{
         let filter: &EnterpriseFilter = $filter;
+        // The owner rule is an EXISTS probe per candidate; members is joined only for
+        // the owner's name (see `active_member!` for why not a plain join filter).
+        let allowing = member_types::table
+            .filter(member_types::enterprise_profiles.eq(true))
+            .select(member_types::id);
         let mut query = enterprises::table
-            .inner_join(members::table.on(members::user_id.eq(enterprises::owner_user_id)))
-            .inner_join(member_types::table.on(member_types::id.eq(members::member_type_id)))
+            .inner_join(owners.on(owners.field(members::user_id).eq(enterprises::owner_user_id)))
             .left_join(industries::table)
             .filter(enterprises::deleted_at.is_null())
             .filter(enterprises::staff_hidden.eq(false))
-            .filter(members::status.eq(status::ACTIVE))
-            .filter(member_types::enterprise_profiles.eq(true))
+            .filter(crate::active_member!(
+                enterprises::owner_user_id,
+                members::member_type_id.eq_any(allowing)
+            ))
             .into_boxed::<Backend>();
         if let Some(q) = filter.q.as_deref().and_then(SearchQuery::parse) {
             query = by_name!(query, q);
@@ -165,7 +172,12 @@ macro_rules! shown_query {
 
 macro_rules! shown_select {
     () => {
-        (EnterpriseRow::as_select(), industries::name.nullable(), members::id, members::name)
+        (
+            EnterpriseRow::as_select(),
+            industries::name.nullable(),
+            owners.field(members::id),
+            owners.field(members::name),
+        )
     };
 }
 

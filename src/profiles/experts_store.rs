@@ -8,7 +8,7 @@ use diesel::result::Error;
 
 use super::experts_model::ExpertRow;
 use crate::db::DbConn;
-use crate::db::schema::{experts, members};
+use crate::db::schema::experts;
 use crate::kernel::search::{like_escape, like_pattern, lower};
 
 type Backend = <DbConn as diesel::Connection>::Backend;
@@ -123,12 +123,11 @@ pub struct ExpertFilter {
 fn filtered(filter: &ExpertFilter) -> experts::BoxedQuery<'static, Backend> {
     let mut query = experts::table.filter(experts::deleted_at.is_null()).into_boxed();
     if filter.library {
-        let active = members::table
-            .filter(members::status.eq(crate::membership::status::ACTIVE))
-            .select(members::user_id.nullable());
-        query = query
-            .filter(experts::live_revision_id.is_not_null())
-            .filter(experts::owner_user_id.is_null().or(experts::owner_user_id.eq_any(active)));
+        query = query.filter(experts::live_revision_id.is_not_null()).filter(
+            experts::owner_user_id
+                .is_null()
+                .or(crate::active_member!(nullable experts::owner_user_id)),
+        );
     }
     if let Some(text) = &filter.text {
         let p = like_pattern(text);

@@ -1,6 +1,8 @@
 //! Pagination links for workbench tables that keep the list's filters in the query
 //! string (so a filtered list can be bookmarked, reloaded and paged).
 
+use crate::kernel::page::COUNT_CAP;
+
 /// Where a table stands and how to move.
 #[derive(Debug, Clone)]
 pub struct Pager {
@@ -8,8 +10,8 @@ pub struct Pager {
     pub page: i64,
     /// Number of pages (at least 1).
     pub pages: i64,
-    /// Matching rows.
-    pub total: i64,
+    /// Matching rows, as shown: "10000+" past [`COUNT_CAP`].
+    pub total: String,
     /// Link to the previous page.
     pub prev: Option<String>,
     /// Link to the next page.
@@ -24,7 +26,8 @@ pub fn pager(
     total: i64,
     per_page: i64,
 ) -> Pager {
-    let pages = ((total + per_page - 1) / per_page).max(1);
+    let shown = total.min(COUNT_CAP);
+    let pages = ((shown + per_page - 1) / per_page).max(1);
     let page = page.clamp(1, pages);
     let link = |n: i64| {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -37,7 +40,7 @@ pub fn pager(
     Pager {
         page,
         pages,
-        total,
+        total: if total > COUNT_CAP { format!("{COUNT_CAP}+") } else { total.to_string() },
         prev: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
     }
@@ -63,5 +66,13 @@ mod tests {
         assert_eq!(p.prev.as_deref(), Some("/admin/x?kind=join&page=1"));
         assert_eq!(p.next.as_deref(), Some("/admin/x?kind=join&page=3"));
         assert_eq!(pager("/a", &[], 9, 0, 20).page, 1);
+        assert_eq!(p.total, "45");
+    }
+
+    #[test]
+    fn a_capped_count_reads_as_more() {
+        let p = pager("/a", &[], 1, COUNT_CAP + 1, 20);
+        assert_eq!(p.total, "10000+");
+        assert_eq!(p.pages, COUNT_CAP / 20);
     }
 }

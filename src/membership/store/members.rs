@@ -266,7 +266,7 @@ macro_rules! roll_query {
 
 /// The roll counts at most this many matches ("10000+"), and pages no further: a count
 /// or an offset over a whole large roll is what made it slow; staff narrow the search.
-pub const ROLL_COUNT_CAP: i64 = 10_000;
+pub const ROLL_COUNT_CAP: i64 = crate::kernel::page::COUNT_CAP;
 
 /// A page of the roll (all rows when `limit` is `None`), by member number.
 pub fn roll(
