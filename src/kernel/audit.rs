@@ -114,6 +114,11 @@ pub fn record(
     entry: &AuditEntry<'_>,
     details: &impl Serialize,
 ) -> Result<(), AppError> {
+    debug_assert!(
+        crate::kernel::audit_actions::label(entry.action).is_some(),
+        "audit action {} has no label in kernel/audit_actions.rs",
+        entry.action
+    );
     let (actor_kind, actor_id) = entry.actor.parts();
     let details = serde_json::to_string(details).map_err(AppError::internal)?;
     diesel::insert_into(audit_log::table)
@@ -154,4 +159,68 @@ pub async fn recent(db: &crate::db::Db, limit: i64) -> Result<Vec<AuditRow>, App
             .load(conn)?)
     })
     .await
+}
+
+/// Filters of the audit log page; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// `staff`, `user` or `system`.
+    pub actor_kind: Option<String>,
+    /// One actor (with `actor_kind`).
+    pub actor_id: Option<i64>,
+    /// One action (`noun.verb`).
+    pub action: Option<String>,
+    /// One subject type (table).
+    pub subject_type: Option<String>,
+    /// One subject (with `subject_type`).
+    pub subject_id: Option<i64>,
+    /// From this moment (UTC, inclusive).
+    pub from: Option<chrono::NaiveDateTime>,
+    /// Before this moment (UTC).
+    pub until: Option<chrono::NaiveDateTime>,
+}
+
+fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'static, <DbConn as Connection>::Backend> {
+    let mut query = audit_log::table.into_boxed();
+    if let Some(kind) = &f.actor_kind {
+        query = query.filter(audit_log::actor_kind.eq(kind.clone()));
+    }
+    if let Some(id) = f.actor_id {
+        query = query.filter(audit_log::actor_id.eq(id));
+    }
+    if let Some(action) = &f.action {
+        query = query.filter(audit_log::action.eq(action.clone()));
+    }
+    if let Some(subject) = &f.subject_type {
+        query = query.filter(audit_log::subject_type.eq(subject.clone()));
+    }
+    if let Some(id) = f.subject_id {
+        query = query.filter(audit_log::subject_id.eq(id));
+    }
+    if let Some(from) = f.from {
+        query = query.filter(audit_log::created_at.ge(from));
+    }
+    if let Some(until) = f.until {
+        query = query.filter(audit_log::created_at.lt(until));
+    }
+    query
+}
+
+/// A page of entries matching `f`, newest first, and how many match (counted up to
+/// [`crate::kernel::page::COUNT_CAP`] + 1).
+pub fn page(
+    conn: &mut DbConn,
+    f: &AuditFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AuditRow>, i64), AppError> {
+    let rows = filtered(f)
+        .order(audit_log::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    let ids: Vec<i64> =
+        filtered(f).select(audit_log::id).limit(crate::kernel::page::COUNT_CAP + 1).load(conn)?;
+    Ok((rows, i64::try_from(ids.len()).unwrap_or(i64::MAX)))
 }

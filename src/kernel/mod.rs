@@ -2,6 +2,7 @@
 //! tokens and association settings.
 
 pub mod audit;
+pub mod audit_actions;
 pub mod blocking;
 pub mod clock;
 pub mod gate;

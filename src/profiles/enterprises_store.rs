@@ -137,7 +137,13 @@ macro_rules! by_name {
     }};
 }
 
-diesel::alias!(members as owners: OwnersAlias);
+/// `members` once more, as the enterprise's owner: the owner rule's EXISTS probes
+/// `members` itself, so the join for the owner's name needs another name.
+mod aliases {
+    use crate::db::schema::members;
+    diesel::alias!(members as owners: OwnersAlias);
+}
+use aliases::owners;
 
 macro_rules! shown_query {
     ($filter:expr) => {{

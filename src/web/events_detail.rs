@@ -2,7 +2,6 @@
 //! seconds), the registrations table with filters and pages, approve / reject, manual
 //! check-in, and the Excel exports.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
@@ -273,8 +272,5 @@ async fn export_sheet(
         Sheet::Registrations => format!("event-{}-registrations.xlsx", event.id),
         Sheet::Attendance => format!("event-{}-attendance.xlsx", event.id),
     };
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
-        .body(bytes))
+    Ok(super::download::xlsx(bytes, &name, &name))
 }

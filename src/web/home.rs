@@ -49,7 +49,9 @@ pub async fn show_home(
                 Some(id) => format!("{} #{id}", actor_label(&e.actor_kind)),
                 None => actor_label(&e.actor_kind).to_owned(),
             },
-            action_label: action_label(&e.action),
+            action_label: crate::kernel::audit_actions::label(&e.action)
+                .unwrap_or(&e.action)
+                .to_owned(),
             action: e.action,
             subject: match e.subject_id {
                 Some(id) => format!("{} #{id}", e.subject_type),
@@ -58,29 +60,6 @@ pub async fn show_home(
         })
         .collect();
     render(&HomePage { chrome, activity })
-}
-
-/// zh-CN words for the audit actions; unknown ones show their code.
-fn action_label(action: &str) -> String {
-    let label = match action {
-        "staff.sign_in" => "登录工作台",
-        "staff.create" => "添加员工",
-        "staff.disable" => "停用员工",
-        "staff.enable" => "启用员工",
-        "staff.reset_password" => "重置员工密码",
-        "staff.change_password" => "修改密码",
-        "staff.link_user" => "关联小程序用户",
-        "staff.unlink_user" => "取消关联小程序用户",
-        "staff.sign_out_everywhere" => "退出全部登录",
-        "settings.update" => "修改协会设置",
-        "order.create" => "生成订单",
-        "user.register_wechat" => "微信注册",
-        "user.register_phone" => "手机号注册",
-        "user.bind_phone" => "绑定手机号",
-        "user.bind_wechat" => "绑定微信",
-        other => other,
-    };
-    label.to_owned()
 }
 
 fn actor_label(kind: &str) -> &'static str {

@@ -1,7 +1,7 @@
 //! The member roll (会员管理): search, filters, pagination, detail, Excel export and
 //! import.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -206,14 +206,7 @@ pub async fn show_member(
 }
 
 fn xlsx(bytes: Vec<u8>, name: &str) -> HttpResponse {
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"members.xlsx\"; filename*=UTF-8''{encoded}"),
-        ))
-        .body(bytes)
+    super::download::xlsx(bytes, "members.xlsx", name)
 }
 
 /// `GET /admin/members/export.xlsx`: the filtered roll.

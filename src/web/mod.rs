@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod certificates;
 pub mod csrf;
+pub mod download;
 pub mod dues;
 pub mod enterprises;
 pub mod error;
@@ -190,6 +192,8 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/orders/{id}/receipt", Staff, receipts::show_receipt),
         RouteDef::get("/invoices", Staff, receipts::list_invoices),
         RouteDef::get("/outbox", Staff, outbox::list_outbox),
+        RouteDef::get("/audit", Staff, audit::list_audit),
+        RouteDef::get("/audit.xlsx", Staff, audit::export_audit),
         RouteDef::post("/outbox/{id}/retry", Staff, outbox::retry_message),
         RouteDef::post("/invoices/{id}/issue", Staff, receipts::issue_invoice),
         RouteDef::get("/dues", Staff, dues::show_dues),

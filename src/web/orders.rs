@@ -2,7 +2,6 @@
 //! order with its payments, refunds, refused messages and audit trail; recording an
 //! offline payment; refunding. The monthly income summary is `web/income.rs`.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -201,14 +200,7 @@ pub async fn export_orders(
     let rows = admin::all_orders(&state.db, query.filter(tz)).await?;
     let rows: Vec<OrderListRow> = rows.into_iter().map(|r| list_row(r, tz)).collect();
     let bytes = crate::kernel::blocking::cpu(move || super::orders_xlsx::export(&rows)).await?;
-    let encoded: String = url::form_urlencoded::byte_serialize("订单.xlsx".as_bytes()).collect();
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"orders.xlsx\"; filename*=UTF-8''{encoded}"),
-        ))
-        .body(bytes))
+    Ok(super::download::xlsx(bytes, "orders.xlsx", "订单.xlsx"))
 }
 
 /// Offline payment form as typed.

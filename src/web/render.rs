@@ -48,6 +48,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
     ("/admin/outbox", "消息发送", &[Role::Admin]),
+    ("/admin/audit", "操作日志", &[Role::Admin, Role::Secretary]),
     ("/admin/reviews", "审核中心", &[Role::Admin, Role::Secretary]),
     // membership
     ("/admin/applications", "会员申请审核", &[Role::Admin, Role::Secretary]),

@@ -3,7 +3,6 @@
 //! of them one page at a time on their own page), responses per day, filters by member
 //! type / industry / position for named surveys, and the Excel export.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -257,11 +256,6 @@ pub async fn export_survey(
     let tz = state.association_settings().await?.time_zone;
     let data = export::load(&state.db, tz, *id).await?;
     let bytes = crate::kernel::blocking::cpu(move || export::build(&data, tz)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"survey-{id}.xlsx\""),
-        ))
-        .body(bytes))
+    let name = format!("survey-{id}.xlsx");
+    Ok(super::download::xlsx(bytes, &name, &name))
 }

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL`) PostgreSQL.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+mod audit_log;
 mod billing;
 mod cli;
 mod errors;
