@@ -9,8 +9,11 @@ use actix_web::{FromRequest, Handler, Responder, Route, web};
 pub enum Access {
     /// Anyone (sign-in pages, public lists, documentation).
     Public,
-    /// A signed-in staff member (cookie session).
+    /// A signed-in staff member of any role (cookie session).
     Staff,
+    /// A signed-in staff member of one of these roles; the others get 403. The handler's
+    /// extractor enforces it; the role walk test proves the two agree.
+    StaffOf(&'static [crate::accounts::model::Role]),
     /// A signed-in mini-program user (bearer token).
     User,
 }
@@ -25,6 +28,22 @@ pub struct RouteDef {
     pub access: Access,
     /// The actix route.
     pub route: Route,
+}
+
+impl Access {
+    /// Whether this is a workbench (staff session) route.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Self::Staff | Self::StaffOf(_))
+    }
+
+    /// Whether a staff member of `role` may call it (false for non-staff routes).
+    pub fn admits(self, role: crate::accounts::model::Role) -> bool {
+        match self {
+            Self::Staff => true,
+            Self::StaffOf(roles) => roles.contains(&role),
+            Self::Public | Self::User => false,
+        }
+    }
 }
 
 impl RouteDef {

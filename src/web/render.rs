@@ -44,7 +44,7 @@ pub struct Chrome {
 
 const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin", "工作台首页", &[Role::Admin, Role::Secretary, Role::Finance, Role::Editor]),
-    ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Finance, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
     ("/admin/outbox", "消息发送", &[Role::Admin]),
@@ -66,6 +66,12 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
     ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),
 ];
+
+/// Every menu entry and the roles it is shown to (the role walk test checks each
+/// against its page's route).
+pub fn menu_roles() -> impl Iterator<Item = (&'static str, &'static [Role])> {
+    MENU.iter().map(|(href, _, roles)| (*href, *roles))
+}
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.
 async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>, PageError> {

@@ -124,3 +124,54 @@ async fn the_openapi_document_describes_every_api_route() {
         }
     }
 }
+
+/// Every workbench route states its roles in the table (`Access::Staff` = any role,
+/// `Access::StaffOf(roles)`); a session of each role walks every route and must be
+/// refused (403) exactly where the table says so. So a handler cannot check other
+/// roles than its route states, and the menu shows an entry exactly to the roles its
+/// page admits.
+#[tokio::test]
+async fn each_role_is_refused_exactly_where_the_route_table_says() {
+    use guildhall::accounts::model::Role;
+    let app = TestApp::spawn().await;
+    // Staff #1 is a bystander, so `/staff/1/…` never acts on the walking sessions.
+    app.create_staff(Role::Editor).await;
+    let routes = guildhall::web::route_table();
+    // These end the walking session itself.
+    let ends_session = ["/admin/logout", "/admin/account/sign-out-everywhere"];
+    for role in [Role::Admin, Role::Secretary, Role::Finance, Role::Editor] {
+        let (client, _) = app.staff_client(role).await;
+        let token = app.csrf_token(&client, "/admin").await;
+        for route in routes.iter().filter(|r| r.access.is_staff()) {
+            if ends_session.contains(&route.path.as_str()) {
+                continue;
+            }
+            let res = client
+                .request(route.method.as_str().parse().unwrap(), app.url(&concrete(&route.path)))
+                .header("x-csrf-token", &token)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("")
+                .send()
+                .await
+                .unwrap();
+            let refused = res.status() == 403;
+            assert_eq!(
+                refused,
+                !route.access.admits(role),
+                "{role:?} {} {} answered {}",
+                route.method,
+                route.path,
+                res.status()
+            );
+        }
+    }
+    for (href, roles) in guildhall::web::render::menu_roles() {
+        let route = routes
+            .iter()
+            .find(|r| r.method == actix_web::http::Method::GET && r.path == href)
+            .unwrap_or_else(|| panic!("menu entry {href} has no page"));
+        for role in [Role::Admin, Role::Secretary, Role::Finance, Role::Editor] {
+            assert_eq!(roles.contains(&role), route.access.admits(role), "menu {href} {role:?}");
+        }
+    }
+}
