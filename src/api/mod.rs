@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod profiles;
 pub mod receipts;
 pub mod sign_in;
+pub mod subscriptions;
 pub mod surveys;
 pub mod uploads;
 pub mod views;
@@ -55,6 +56,8 @@ pub fn routes() -> Vec<RouteDef> {
             notices::read_all_notifications,
         ),
         RouteDef::post("/v1/me/notifications/{id}/read", Access::User, notices::read_notification),
+        RouteDef::get("/v1/me/subscriptions", Access::User, subscriptions::list_subscriptions),
+        RouteDef::post("/v1/me/subscriptions", Access::User, subscriptions::record_subscriptions),
         // membership
         RouteDef::get("/v1/member-types", Access::User, membership::list_member_types),
         RouteDef::get("/v1/positions", Access::User, membership::list_positions),

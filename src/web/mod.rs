@@ -24,6 +24,7 @@ pub mod members_edit;
 pub mod membership_settings;
 pub mod orders;
 pub mod orders_xlsx;
+pub mod notice_settings;
 pub mod outbox;
 pub mod pager;
 pub mod receipts;
@@ -73,6 +74,11 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/staff/{id}/unlink-user", Staff, staff::unlink_user),
         RouteDef::get("/settings", Staff, settings::show_settings),
         RouteDef::post("/settings", Staff, settings::update_settings),
+        RouteDef::get("/settings/notices", Staff, notice_settings::show_notice_settings),
+        RouteDef::post("/settings/notices/email", Staff, notice_settings::update_my_email),
+        RouteDef::post("/settings/notices/{key}", Staff, notice_settings::update_notice_kind),
+        RouteDef::post("/settings/notices/{key}/reset", Staff, notice_settings::reset_notice_kind),
+        RouteDef::post("/settings/notices/{key}/test", Staff, notice_settings::test_notice_kind),
         RouteDef::get("/files", Staff, files::show_files),
         RouteDef::post("/files", Staff, files::upload_file),
         RouteDef::get("/files/{id}", Staff, files::show_file),
