@@ -5,7 +5,7 @@ ALTER TABLE staff ADD COLUMN email TEXT;
 ALTER TABLE users ADD COLUMN email TEXT;
 
 CREATE TABLE wechat_subscriptions (
-    user_id INTEGER NOT NULL REFERENCES users (id),
+    user_id BIGINT NOT NULL REFERENCES users (id),
     template_id TEXT NOT NULL,
     grants INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL,
