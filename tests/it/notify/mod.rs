@@ -4,6 +4,7 @@
 
 mod delivery;
 mod staff;
+mod workbench;
 
 use guildhall::config::{Config, Secret};
 use guildhall::notices::NoticeKind;
