@@ -149,6 +149,11 @@ async fn wechat_43101_falls_back_to_sms_once_and_kinds_without_sms_worth_stay_in
     assert_eq!(sms.len(), 2);
     assert!(sms.iter().all(|r| r.status == "sent" && r.template != "sms_code"));
     assert!(fakes.wechat.sent.lock().is_empty());
+    // The outbox page shows the refused message with WeChat's answer.
+    let (admin, _) = app.staff_client(guildhall::accounts::Role::Admin).await;
+    let page = admin.get(app.url("/admin/outbox?status=failed")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("43101") && html.contains("申请审核结果"), "{html}");
     let subs = json_of(client.get(app.url("/api/v1/me/subscriptions"))).await;
     let decided = subs["items"].as_array().unwrap().iter().find(|i| i["kind"] == "application_decided").cloned();
     assert_eq!(decided.unwrap()["grants"], 0, "43101 drops the counted grants");
