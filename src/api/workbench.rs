@@ -265,11 +265,8 @@ pub async fn decide_item(
     let decision = Decision::parse(&body.decision)
         .ok_or_else(|| AppError::field("decision", "须为 approve 或 reject"))?;
     let tz = state.association_settings().await?.time_zone;
-    let input = WorkbenchDecision {
-        decision,
-        note: body.note,
-        create_dues_order: body.create_dues_order,
-    };
+    let input =
+        WorkbenchDecision { decision, note: body.note, create_dues_order: body.create_dues_order };
     let detail =
         workbench::decide(&state.db, &state.clock, tz, user.user.id, queue, id, input).await?;
     Ok(HttpResponse::Ok().json(detail_view(detail)))

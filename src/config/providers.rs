@@ -157,7 +157,10 @@ impl Config {
                     return fail("email.smtp_host", "is required when email.provider = \"smtp\"");
                 }
                 if e.from.parse::<lettre::message::Mailbox>().is_err() {
-                    return fail("email.from", "not an address such as `商协会 <noreply@example.org>`");
+                    return fail(
+                        "email.from",
+                        "not an address such as `商协会 <noreply@example.org>`",
+                    );
                 }
                 let local = matches!(e.smtp_host.as_str(), "127.0.0.1" | "localhost" | "::1");
                 match e.tls.as_str() {

@@ -181,8 +181,7 @@ fn record_and_notify(
     let at = record.decided_at;
     let action = format!("application.{}", decision.as_str());
     let details = serde_json::json!({"kind": row.kind, "note": record.note});
-    AuditEntry::new(record.reviewer, &action, "applications", row.id)
-        .record(conn, at, &details)?;
+    AuditEntry::new(record.reviewer, &action, "applications", row.id).record(conn, at, &details)?;
     let payload = serde_json::json!({
         "application_id": row.id,
         "kind": row.kind().label(),

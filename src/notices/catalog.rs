@@ -93,13 +93,22 @@ fn pairs(text: &str) -> Vec<(String, String)> {
 }
 
 fn list(text: &str) -> Vec<String> {
-    text.split([',', '，', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    text.split([',', '，', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Fills `settings` (or nothing) over the code's defaults for `kind`.
-pub fn effective(kind: NoticeKind, settings: Option<&KindSettings>, source: &'static str) -> Effective {
+pub fn effective(
+    kind: NoticeKind,
+    settings: Option<&KindSettings>,
+    source: &'static str,
+) -> Effective {
     let s = settings.cloned().unwrap_or_default();
-    let or = |v: &str, d: &str| if v.trim().is_empty() { d.to_owned() } else { v.trim().to_owned() };
+    let or =
+        |v: &str, d: &str| if v.trim().is_empty() { d.to_owned() } else { v.trim().to_owned() };
     Effective {
         kind,
         wechat_template_id: s.wechat_template_id.trim().to_owned(),
@@ -117,19 +126,19 @@ pub fn effective(kind: NoticeKind, settings: Option<&KindSettings>, source: &'st
 /// Checks one kind's settings (field messages name the form fields).
 pub fn validate(s: &KindSettings) -> Result<(), AppError> {
     let mut errors = Vec::new();
-    let id_ok = |v: &str| v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+    let id_ok = |v: &str| {
+        v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+    };
     if !id_ok(s.wechat_template_id.trim()) {
         errors.push(FieldError::new("wechat_template_id", "微信模板编号只能含字母、数字、- 和 _"));
     }
     if !id_ok(s.sms_template_id.trim()) {
         errors.push(FieldError::new("sms_template_id", "短信模板编号只能含字母、数字、- 和 _"));
     }
-    let bad_pair = s
-        .wechat_fields
-        .split([',', '，', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .any(|p| p.split_once('=').is_none_or(|(k, v)| k.trim().is_empty() || v.trim().is_empty()));
+    let bad_pair =
+        s.wechat_fields.split([',', '，', '\n']).map(str::trim).filter(|p| !p.is_empty()).any(
+            |p| p.split_once('=').is_none_or(|(k, v)| k.trim().is_empty() || v.trim().is_empty()),
+        );
     if bad_pair {
         errors.push(FieldError::new("wechat_fields", "字段映射格式为 thing1=title,time2=time"));
     }

@@ -38,7 +38,8 @@ pub fn send(
     let kind = notice.kind;
     store::insert(conn, user_id, kind.key(), kind.title(), &notice.body, at)?;
     let settings = catalog::load(conn, kind)?;
-    let fields = render::fields(kind.title(), &notice.body, &local_time(conn, at)?, &notice.payload);
+    let fields =
+        render::fields(kind.title(), &notice.body, &local_time(conn, at)?, &notice.payload);
     let phone = user.phone.as_deref();
     if !settings.has_template() {
         let mut payload = notice.payload.clone();

@@ -143,7 +143,12 @@ mod tests {
         };
         let e = effective(NoticeKind::OrderPaid, Some(&s), "配置文件");
         let payload = serde_json::json!({"amount": "¥50.00", "status": "已通过审核了", "n": 3});
-        let f = fields("缴费成功", "「年度会费」已缴费 ¥50.00，感谢您的支持与信任！", "2026-11-24 14:30", &payload);
+        let f = fields(
+            "缴费成功",
+            "「年度会费」已缴费 ¥50.00，感谢您的支持与信任！",
+            "2026-11-24 14:30",
+            &payload,
+        );
         let data = wechat_data(&e, &f);
         assert_eq!(data["thing1"]["value"].as_str().map(|s| s.chars().count()), Some(20));
         assert_eq!(data["time2"]["value"], "2026-11-24 14:30");

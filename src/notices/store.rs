@@ -123,7 +123,9 @@ pub fn record_subscription(
         "ban" => diesel::update(row)
             .set((ws::grants.eq(0), ws::status.eq(result), ws::updated_at.eq(at)))
             .execute(conn)?,
-        _ => diesel::update(row).set((ws::status.eq(result), ws::updated_at.eq(at))).execute(conn)?,
+        _ => {
+            diesel::update(row).set((ws::status.eq(result), ws::updated_at.eq(at))).execute(conn)?
+        }
     };
     Ok(())
 }

@@ -24,14 +24,15 @@ impl SmtpSender {
     pub fn new(config: &EmailConfig) -> Result<Self, String> {
         let host = config.smtp_host.as_str();
         let builder = match config.tls.as_str() {
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| e.to_string())?,
+            "tls" => {
+                AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| e.to_string())?
+            }
             "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
                 .map_err(|e| e.to_string())?,
             _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
         };
-        let mut builder = builder
-            .port(config.smtp_port)
-            .timeout(Some(Duration::from_millis(config.timeout_ms)));
+        let mut builder =
+            builder.port(config.smtp_port).timeout(Some(Duration::from_millis(config.timeout_ms)));
         if !config.username.is_empty() {
             builder = builder.credentials(Credentials::new(
                 config.username.clone(),

@@ -125,7 +125,10 @@ pub fn sms_of(
             serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
         let code = payload["code"].as_str().ok_or("sms_code without code")?.to_owned();
         let minutes = payload["minutes"].as_i64().unwrap_or(5).to_string();
-        return Ok(SmsMessage { template_id: code_template_id.to_owned(), params: vec![code, minutes] });
+        return Ok(SmsMessage {
+            template_id: code_template_id.to_owned(),
+            params: vec![code, minutes],
+        });
     }
     serde_json::from_str(&row.payload)
         .map_err(|_| SendError::NotConfigured("该通知类型未配置短信模板，未发送".into()))
@@ -259,7 +262,8 @@ fn refused(
     if message.channel != "wechat" || !fallback {
         return Ok(());
     }
-    let Ok(wechat) = serde_json::from_str::<crate::notices::render::WechatMessage>(&message.payload)
+    let Ok(wechat) =
+        serde_json::from_str::<crate::notices::render::WechatMessage>(&message.payload)
     else {
         return Ok(());
     };

@@ -77,7 +77,8 @@ fn tell_staff(
     count: i64,
 ) -> Result<(), AppError> {
     let body = format!("「{}」有 {count} 项待审核", queue.label());
-    let payload = serde_json::json!({"queue": queue.as_str(), "queue_label": queue.label(), "count": count});
+    let payload =
+        serde_json::json!({"queue": queue.as_str(), "queue_label": queue.label(), "count": count});
     let notice = Notice { kind: NoticeKind::QueueItems, body: body.clone(), payload };
     let roles: Vec<&str> = deciding_roles(queue).iter().map(|r| r.as_str()).collect();
     let settings = catalog::load(conn, NoticeKind::QueueItems)?;
@@ -86,7 +87,14 @@ fn tell_staff(
     for (_, email, user_id) in store::staff_of_roles(conn, &roles)? {
         if let Some(address) = email.filter(|e| !e.is_empty()) {
             let mail = render::email(&settings, &fields);
-            outbox::enqueue(conn, at, Channel::Email, &address, NoticeKind::QueueItems.key(), &mail)?;
+            outbox::enqueue(
+                conn,
+                at,
+                Channel::Email,
+                &address,
+                NoticeKind::QueueItems.key(),
+                &mail,
+            )?;
         }
         if let Some(user_id) = user_id {
             notices::send(conn, at, user_id, &notice)?;
@@ -108,9 +116,7 @@ pub async fn set_staff_email(
     email: &str,
 ) -> Result<(), AppError> {
     let email = email.trim().to_owned();
-    if !email.is_empty()
-        && (email.len() > 200 || email.parse::<lettre::Address>().is_err())
-    {
+    if !email.is_empty() && (email.len() > 200 || email.parse::<lettre::Address>().is_err()) {
         return Err(AppError::field("email", "邮箱地址无效"));
     }
     let at = clock.now_naive();
@@ -142,7 +148,8 @@ pub async fn send_test(
         let staff = crate::accounts::find_staff(conn, staff_id)?
             .ok_or_else(|| AppError::not_found("员工"))?;
         let body = format!("这是一条「{}」测试通知", kind.title());
-        let notice = Notice { kind, body: body.clone(), payload: serde_json::json!({"test": true}) };
+        let notice =
+            Notice { kind, body: body.clone(), payload: serde_json::json!({"test": true}) };
         let mut reached = Vec::new();
         if let Some(user_id) = staff.user_id {
             notices::send(conn, at, user_id, &notice)?;
@@ -152,7 +159,14 @@ pub async fn send_test(
             let settings = catalog::load(conn, kind)?;
             let time = notices::local_time(conn, at)?;
             let fields = render::fields(kind.title(), &body, &time, &notice.payload);
-            outbox::enqueue(conn, at, Channel::Email, &address, kind.key(), &render::email(&settings, &fields))?;
+            outbox::enqueue(
+                conn,
+                at,
+                Channel::Email,
+                &address,
+                kind.key(),
+                &render::email(&settings, &fields),
+            )?;
             reached.push("邮件");
         }
         Ok(reached)

@@ -23,11 +23,7 @@ pub fn staff_of_roles(
 
 /// When staff were last told about `queue`: (notified at, newest item id then).
 pub fn queue_mark(conn: &mut DbConn, queue: &str) -> QResult<Option<(NaiveDateTime, i64)>> {
-    sqn::table
-        .find(queue)
-        .select((sqn::notified_at, sqn::newest_item_id))
-        .first(conn)
-        .optional()
+    sqn::table.find(queue).select((sqn::notified_at, sqn::newest_item_id)).first(conn).optional()
 }
 
 /// Moves the mark of `queue` from `seen` (its value when read; `None` = no row) to

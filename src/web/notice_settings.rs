@@ -91,7 +91,12 @@ pub async fn show_notice_settings(
         .map(|e| KindRow {
             key: e.kind.key(),
             title: e.kind.title(),
-            wechat_fields: e.wechat_fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
+            wechat_fields: e
+                .wechat_fields
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(","),
             sms_params: e.sms_params.join(","),
             e,
         })
@@ -118,7 +123,8 @@ pub async fn update_notice_kind(
         sms_fallback: Some(f.sms_fallback.is_some()),
         in_use: Some(f.in_use.is_some()),
     };
-    match notices::update_kind(&state.db, &state.clock, admin.staff.id, kind, Some(settings)).await {
+    match notices::update_kind(&state.db, &state.clock, admin.staff.id, kind, Some(settings)).await
+    {
         Ok(()) => admin.flash("success", format!("「{}」已保存", kind.title())),
         Err(AppError::Validation(fields)) => {
             let text: Vec<String> = fields.into_iter().map(|f| f.message).collect();
@@ -152,7 +158,10 @@ pub async fn test_notice_kind(
     if reached.is_empty() {
         admin.flash("error", "您的账号未关联小程序用户，也未填写通知邮箱：测试通知无处可发");
     } else {
-        admin.flash("success", format!("测试通知已排队发送：{}（见“消息发送”）", reached.join("、")));
+        admin.flash(
+            "success",
+            format!("测试通知已排队发送：{}（见“消息发送”）", reached.join("、")),
+        );
     }
     Ok(redirect("/admin/settings/notices"))
 }

@@ -22,10 +22,11 @@ pub fn reviewer_of(
     user_id: i64,
     queue: Option<InboxKind>,
 ) -> Result<Option<Actor>, AppError> {
-    let roles: Vec<&str> = crate::notify::staff::deciding_roles(queue.unwrap_or(InboxKind::Application))
-        .iter()
-        .map(|r| r.as_str())
-        .collect();
+    let roles: Vec<&str> =
+        crate::notify::staff::deciding_roles(queue.unwrap_or(InboxKind::Application))
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
     if let Some(staff_id) = store::deciding_staff(conn, user_id, &roles)? {
         return Ok(Some(Actor::Staff(staff_id)));
     }

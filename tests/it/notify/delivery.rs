@@ -43,7 +43,11 @@ async fn every_kind_reaches_users_through_wechat_sms_email_and_in_app() {
     // Alice: WeChat with one grant per template, phone and e-mail.
     let (alice, a, _) = app.user_client().await;
     app.set_openid(a.id, "openid-alice").await;
-    app.exec(format!("UPDATE users SET phone = '13800000001', email = 'alice@example.org' WHERE id = {}", a.id)).await;
+    app.exec(format!(
+        "UPDATE users SET phone = '13800000001', email = 'alice@example.org' WHERE id = {}",
+        a.id
+    ))
+    .await;
     let subs = json_of(alice.post(app.url("/api/v1/me/subscriptions")).json(&accept_all())).await;
     let items = subs["items"].as_array().unwrap();
     assert_eq!(items.len(), all - 1, "staff notices are not offered: {subs}");
@@ -118,7 +122,10 @@ async fn wechat_43101_falls_back_to_sms_once_and_kinds_without_sms_worth_stay_in
         wechat_template(NoticeKind::ApplicationDecided): "accept",
         wechat_template(NoticeKind::EventChanged): "ban",
     }});
-    assert_eq!(client.post(app.url("/api/v1/me/subscriptions")).json(&body).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client.post(app.url("/api/v1/me/subscriptions")).json(&body).send().await.unwrap().status(),
+        200
+    );
     fakes.wechat.no_grant.lock().insert("openid-dave".into());
 
     let at = app.state.clock.now_naive();
@@ -127,7 +134,8 @@ async fn wechat_43101_falls_back_to_sms_once_and_kinds_without_sms_worth_stay_in
         .db
         .write(move |conn| {
             for kind in [NoticeKind::ApplicationDecided, NoticeKind::EventChanged] {
-                let notice = Notice { kind, body: "您的入会申请已通过".into(), payload: json!({}) };
+                let notice =
+                    Notice { kind, body: "您的入会申请已通过".into(), payload: json!({}) };
                 notices::send(conn, at, id, &notice)?;
             }
             Ok(())
@@ -155,14 +163,22 @@ async fn wechat_43101_falls_back_to_sms_once_and_kinds_without_sms_worth_stay_in
     let html = page.text().await.unwrap();
     assert!(html.contains("43101") && html.contains("申请审核结果"), "{html}");
     let subs = json_of(client.get(app.url("/api/v1/me/subscriptions"))).await;
-    let decided = subs["items"].as_array().unwrap().iter().find(|i| i["kind"] == "application_decided").cloned();
+    let decided = subs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "application_decided")
+        .cloned();
     assert_eq!(decided.unwrap()["grants"], 0, "43101 drops the counted grants");
 
     // A kind whose SMS is not worth it (order_paid, defaults) without a grant: in-app only.
     app.state
         .db
         .write(move |conn| {
-            let notice = Notice { kind: NoticeKind::OrderPaid, body: "已缴费".into(), payload: json!({}) };
+            let notice =
+                Notice {
+                    kind: NoticeKind::OrderPaid, body: "已缴费".into(), payload: json!({})
+                };
             notices::send(conn, at, id, &notice)
         })
         .await
@@ -243,13 +259,16 @@ async fn subscription_reports_are_checked_and_nothing_is_saved_on_error() {
         json!({"results": {}}),
         json!({"results": "accept"}),
     ] {
-        let res = client.post(app.url("/api/v1/me/subscriptions")).json(&body).send().await.unwrap();
+        let res =
+            client.post(app.url("/api/v1/me/subscriptions")).json(&body).send().await.unwrap();
         assert!(res.status().is_client_error(), "{body}: {}", res.status());
     }
     assert_eq!(app.count_rows("wechat_subscriptions").await, 0);
     let filtered = json!({"results": {ok.clone(): "filter"}});
     let subs = json_of(client.post(app.url("/api/v1/me/subscriptions")).json(&filtered)).await;
-    assert!(subs["items"].as_array().unwrap().iter().all(|i| i["grants"] == 0 && i["status"] == ""));
+    assert!(
+        subs["items"].as_array().unwrap().iter().all(|i| i["grants"] == 0 && i["status"] == "")
+    );
     let anonymous = reqwest::Client::new().get(app.url("/api/v1/me/subscriptions")).send().await;
     assert_eq!(anonymous.unwrap().status(), 401);
 }

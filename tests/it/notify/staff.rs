@@ -53,7 +53,16 @@ async fn staff_linked_to_a_user_get_the_queue_notice_in_the_mini_program() {
     app.set_openid(user.id, "openid-secretary").await;
     let template = super::wechat_template(NoticeKind::QueueItems);
     let accept = serde_json::json!({"results": {template: "accept"}});
-    assert_eq!(client.post(app.url("/api/v1/me/subscriptions")).json(&accept).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client
+            .post(app.url("/api/v1/me/subscriptions"))
+            .json(&accept)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     applicant(&app).await;
     assert_eq!(queue_pass(&app).await, 1);
     assert_eq!(deliver(&app, &providers).await, 1);

@@ -44,11 +44,17 @@ async fn a_member_whose_position_may_review_decides_an_application_and_others_ge
 
     // With it: queues, items, detail, decision.
     let queues = json_of(reviewer.get(app.url("/api/v1/workbench/queues"))).await;
-    assert_eq!(queues["queues"][0], json!({"kind": "application", "label": "会员申请", "count": 1}));
+    assert_eq!(
+        queues["queues"][0],
+        json!({"kind": "application", "label": "会员申请", "count": 1})
+    );
     let items = json_of(reviewer.get(app.url("/api/v1/workbench/items?kind=application"))).await;
     assert_eq!((items["total"].as_i64(), items["items"][0]["id"].as_i64()), (Some(1), Some(id)));
     let detail = json_of(reviewer.get(&item)).await;
-    assert_eq!((detail["status"].as_str(), detail["application"]["id"].as_i64()), (Some("pending"), Some(id)));
+    assert_eq!(
+        (detail["status"].as_str(), detail["application"]["id"].as_i64()),
+        (Some("pending"), Some(id))
+    );
     let reject = json!({"decision": "reject", "note": " "});
     assert_eq!(reviewer.post(&decide).json(&reject).send().await.unwrap().status(), 422);
     let decided = json_of(reviewer.post(&decide).json(&approve)).await;
@@ -105,8 +111,10 @@ async fn count(app: &TestApp, sql: String) -> i64 {
     app.state
         .db
         .run(move |conn| {
-            let row: Count =
-                guildhall::per_backend!(conn, |c| diesel::RunQueryDsl::get_result(diesel::sql_query(&sql), c))?;
+            let row: Count = guildhall::per_backend!(conn, |c| diesel::RunQueryDsl::get_result(
+                diesel::sql_query(&sql),
+                c
+            ))?;
             Ok(row.n)
         })
         .await

@@ -42,7 +42,9 @@ impl FakeWechatMessages {
                     async move {
                         let get = |k: &str| q.get(k).cloned().unwrap_or_default();
                         if get("appid") != WECHAT_APP_ID || get("secret") != WECHAT_SECRET {
-                            return HttpResponse::Ok().json(serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}));
+                            return HttpResponse::Ok().json(
+                                serde_json::json!({"errcode": 40013, "errmsg": "invalid appid"}),
+                            );
                         }
                         let n = t.fetch_add(1, Ordering::SeqCst) + 1;
                         HttpResponse::Ok().json(serde_json::json!({
@@ -60,7 +62,10 @@ impl FakeWechatMessages {
                         let (t, n, s) = (t2.clone(), n.clone(), s.clone());
                         async move {
                             let current = format!("tok-{}", t.load(Ordering::SeqCst));
-                            let answer = |code: i64| HttpResponse::Ok().json(serde_json::json!({"errcode": code, "errmsg": "fake"}));
+                            let answer = |code: i64| {
+                                HttpResponse::Ok()
+                                    .json(serde_json::json!({"errcode": code, "errmsg": "fake"}))
+                            };
                             if q.get("access_token") != Some(&current) {
                                 return answer(42001);
                             }
