@@ -54,10 +54,10 @@ pub async fn notify_queues(db: &Db, clock: &SharedClock) -> Result<usize, AppErr
         let mut notified = 0;
         for (queue, count, newest) in queue_heads(conn)? {
             let mark = store::queue_mark(conn, queue.as_str())?;
-            if let Some((sent, seen_newest)) = mark {
-                if newest <= seen_newest || at - sent < chrono::Duration::minutes(BATCH_MINUTES) {
-                    continue;
-                }
+            if let Some((sent, seen_newest)) = mark
+                && (newest <= seen_newest || at - sent < chrono::Duration::minutes(BATCH_MINUTES))
+            {
+                continue;
             }
             if !store::move_queue_mark(conn, queue.as_str(), mark.map(|m| m.0), at, newest)? {
                 continue;

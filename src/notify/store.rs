@@ -8,11 +8,11 @@ use crate::db::schema::{staff, staff_queue_notices as sqn};
 
 type QResult<T> = Result<T, diesel::result::Error>;
 
+/// A staff recipient: (id, e-mail, linked user).
+pub type StaffRecipient = (i64, Option<String>, Option<i64>);
+
 /// Active staff of `roles`: (id, e-mail, linked user).
-pub fn staff_of_roles(
-    conn: &mut DbConn,
-    roles: &[&str],
-) -> QResult<Vec<(i64, Option<String>, Option<i64>)>> {
+pub fn staff_of_roles(conn: &mut DbConn, roles: &[&str]) -> QResult<Vec<StaffRecipient>> {
     staff::table
         .filter(staff::active.eq(true))
         .filter(staff::role.eq_any(roles.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>()))

@@ -65,10 +65,10 @@ impl WechatSubscriptions {
     pub async fn access_token(&self) -> Result<String, SendError> {
         let mut cached = self.token.lock().await;
         let now = self.clock.now();
-        if let Some((token, until)) = cached.as_ref() {
-            if now < *until {
-                return Ok(token.clone());
-            }
+        if let Some((token, until)) = cached.as_ref()
+            && now < *until
+        {
+            return Ok(token.clone());
         }
         let answer: TokenAnswer = self
             .http

@@ -84,12 +84,15 @@ impl FakeWechatMessages {
     }
 }
 
+/// (RCPT TO addresses, DATA) of each accepted mail.
+pub type Mails = Arc<Mutex<Vec<(Vec<String>, String)>>>;
+
 /// A small SMTP server (no TLS, no auth) recording each mail's recipients and data.
 pub struct FakeSmtp {
     /// Its port.
     pub port: u16,
     /// (RCPT TO addresses, DATA) per accepted mail.
-    pub mails: Arc<Mutex<Vec<(Vec<String>, String)>>>,
+    pub mails: Mails,
 }
 
 impl FakeSmtp {
@@ -118,7 +121,7 @@ impl FakeSmtp {
     }
 }
 
-async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<(Vec<String>, String)>>>) {
+async fn session(socket: tokio::net::TcpStream, store: Mails) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     let _ = write.write_all(b"220 fake ESMTP\r\n").await;
