@@ -125,6 +125,19 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrated");
         }
+        let kinds = config.notices.kinds.clone();
+        let started = deps.clock.now_naive();
+        db.write(move |conn| crate::notices::catalog::store_file_layer(conn, started, &kinds))
+            .await?;
+        if config.environment == crate::config::Environment::Production {
+            let check = config.clone();
+            let missing = db
+                .run(move |conn| crate::notify::check::kinds_without_channel(conn, &check))
+                .await?;
+            if let Some(message) = crate::notify::check::refuse_message(&missing) {
+                anyhow::bail!(message);
+            }
+        }
         let indexed = db.write(crate::membership::index_unindexed_members).await?;
         if indexed > 0 {
             tracing::info!(indexed, "members indexed for search");

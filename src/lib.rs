@@ -21,3 +21,4 @@ pub mod public;
 pub mod surveys;
 pub mod telemetry;
 pub mod web;
+pub mod workbench;

@@ -19,9 +19,11 @@ pub mod openapi;
 pub mod profiles;
 pub mod receipts;
 pub mod sign_in;
+pub mod subscriptions;
 pub mod surveys;
 pub mod uploads;
 pub mod views;
+pub mod workbench;
 
 use actix_web::web;
 
@@ -55,6 +57,16 @@ pub fn routes() -> Vec<RouteDef> {
             notices::read_all_notifications,
         ),
         RouteDef::post("/v1/me/notifications/{id}/read", Access::User, notices::read_notification),
+        RouteDef::get("/v1/me/subscriptions", Access::User, subscriptions::list_subscriptions),
+        RouteDef::post("/v1/me/subscriptions", Access::User, subscriptions::record_subscriptions),
+        RouteDef::get("/v1/workbench/queues", Access::User, workbench::list_queues),
+        RouteDef::get("/v1/workbench/items", Access::User, workbench::list_items),
+        RouteDef::get("/v1/workbench/items/{kind}/{id}", Access::User, workbench::show_item),
+        RouteDef::post(
+            "/v1/workbench/items/{kind}/{id}/decide",
+            Access::User,
+            workbench::decide_item,
+        ),
         // membership
         RouteDef::get("/v1/member-types", Access::User, membership::list_member_types),
         RouteDef::get("/v1/positions", Access::User, membership::list_positions),

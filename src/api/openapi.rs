@@ -10,7 +10,7 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
     billing, certificates as certs, enterprises, events, events_lottery, experts, listings, me,
-    notices, profiles, receipts, sign_in, surveys, uploads,
+    notices, profiles, receipts, sign_in, subscriptions, surveys, uploads, workbench,
 };
 use crate::error::FieldError;
 
@@ -36,6 +36,12 @@ use crate::error::FieldError;
         notices::list_notifications,
         notices::read_notification,
         notices::read_all_notifications,
+        subscriptions::list_subscriptions,
+        subscriptions::record_subscriptions,
+        workbench::list_queues,
+        workbench::list_items,
+        workbench::show_item,
+        workbench::decide_item,
         ms::list_member_types,
         ms::list_positions,
         ms::list_industries,

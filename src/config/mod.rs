@@ -15,7 +15,9 @@ use crate::db::DbUrl;
 mod limits;
 mod providers;
 pub use limits::{LimitsConfig, MetricsConfig};
-pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig};
+pub use providers::{
+    EmailConfig, NoticesConfig, SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig,
+};
 
 /// A secret value: never printed by `Debug` or logs.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -84,6 +86,10 @@ pub struct Config {
     pub sms: SmsConfig,
     /// WeChat Pay (orders paid in the mini-program).
     pub wechat_pay: WechatPayConfig,
+    /// E-mail (staff notices, users who gave an address).
+    pub email: EmailConfig,
+    /// Per notice kind: templates and channels (see docs/notifications.md).
+    pub notices: NoticesConfig,
     /// Bounds on imports, heavy work and uploads.
     pub limits: LimitsConfig,
     /// Who may read `/metrics`.
@@ -193,6 +199,8 @@ impl Default for Config {
                 },
             },
             wechat_pay: WechatPayConfig::default(),
+            email: EmailConfig::default(),
+            notices: NoticesConfig::default(),
             limits: LimitsConfig::default(),
             metrics: MetricsConfig::default(),
         }

@@ -100,12 +100,99 @@ pub struct TencentSmsConfig {
     pub region: String,
 }
 
+/// E-mail over SMTP.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// `none` (e-mails are recorded as not sent) or `smtp`.
+    pub provider: String,
+    /// SMTP server host.
+    pub smtp_host: String,
+    /// SMTP port (465 for `tls`, 587 for `starttls`).
+    pub smtp_port: u16,
+    /// `tls` (implicit), `starttls`, or `none` (a relay on this host; tests).
+    pub tls: String,
+    /// SMTP user; empty: no authentication.
+    pub username: String,
+    /// SMTP password.
+    pub password: Secret,
+    /// Sender, e.g. `商协会 <noreply@example.org>`.
+    pub from: String,
+    /// Give up on the server after this many milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            provider: "none".into(),
+            smtp_host: String::new(),
+            smtp_port: 465,
+            tls: "tls".into(),
+            username: String::new(),
+            password: Secret::default(),
+            from: String::new(),
+            timeout_ms: 10_000,
+        }
+    }
+}
+
+/// Notice kinds' templates: `[notices.kinds.order_paid]` with the fields of
+/// [`crate::notices::catalog::KindSettings`].
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticesConfig {
+    /// By kind key.
+    pub kinds: std::collections::BTreeMap<String, crate::notices::catalog::KindSettings>,
+}
+
 impl Config {
+    fn validate_email_and_notices(&self) -> Result<(), ConfigError> {
+        let fail = |setting: &str, why: &str| Err(ConfigError(format!("{setting}: {why}")));
+        let e = &self.email;
+        match e.provider.as_str() {
+            "none" => {}
+            "smtp" => {
+                if e.smtp_host.is_empty() {
+                    return fail("email.smtp_host", "is required when email.provider = \"smtp\"");
+                }
+                if e.from.parse::<lettre::message::Mailbox>().is_err() {
+                    return fail(
+                        "email.from",
+                        "not an address such as `商协会 <noreply@example.org>`",
+                    );
+                }
+                let local = matches!(e.smtp_host.as_str(), "127.0.0.1" | "localhost" | "::1");
+                match e.tls.as_str() {
+                    "tls" | "starttls" => {}
+                    "none" if local || self.environment != Environment::Production => {}
+                    "none" => return fail("email.tls", "`none` is only for a relay on this host"),
+                    _ => return fail("email.tls", "must be `tls`, `starttls` or `none`"),
+                }
+            }
+            other => return fail("email.provider", &format!("`{other}` is not `none` or `smtp`")),
+        }
+        for (key, kind) in &self.notices.kinds {
+            if crate::notices::NoticeKind::parse(key).is_none() {
+                return fail(&format!("notices.kinds.{key}"), "no such notice kind");
+            }
+            if let Err(crate::error::AppError::Validation(fields)) =
+                crate::notices::catalog::validate(kind)
+            {
+                let first = fields.first().map(|f| (f.field.clone(), f.message.clone()));
+                let (field, message) = first.unwrap_or_default();
+                return fail(&format!("notices.kinds.{key}.{field}"), &message);
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn validate_providers(&self) -> Result<(), ConfigError> {
         let fail = |setting: &str, why: &str| Err(ConfigError(format!("{setting}: {why}")));
         if url::Url::parse(&self.wechat.api_base).is_err() {
             return fail("wechat.api_base", "not a URL");
         }
+        self.validate_email_and_notices()?;
         self.validate_wechat_pay()?;
         match self.sms.provider.as_str() {
             "log" if self.environment == Environment::Production => fail(

@@ -13,6 +13,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 
@@ -43,6 +44,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email -> Nullable<Text>,
     }
 }
 
@@ -877,3 +879,30 @@ diesel::allow_tables_to_appear_in_same_query!(listings, members);
 diesel::allow_tables_to_appear_in_same_query!(listings, industries);
 diesel::allow_tables_to_appear_in_same_query!(listings, search_grams);
 // --- end marketplace ---
+
+// --- notifications ---
+diesel::table! {
+    /// WeChat subscription grants per user and template: each accept of
+    /// `wx.requestSubscribeMessage` is one message we may send.
+    wechat_subscriptions (user_id, template_id) {
+        user_id -> BigInt,
+        template_id -> Text,
+        grants -> Integer,
+        status -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// When staff were last told about new items in each review queue.
+    staff_queue_notices (queue) {
+        queue -> Text,
+        notified_at -> Timestamp,
+        newest_item_id -> BigInt,
+    }
+}
+
+diesel::joinable!(wechat_subscriptions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(wechat_subscriptions, users);
+diesel::allow_tables_to_appear_in_same_query!(staff_queue_notices, staff);
+// --- end notifications ---

@@ -19,6 +19,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The staff id, when a workbench account acted.
+    pub fn staff_id(self) -> Option<i64> {
+        match self {
+            Self::Staff(id) => Some(id),
+            _ => None,
+        }
+    }
+
     fn parts(self) -> (&'static str, Option<i64>) {
         match self {
             Self::Staff(id) => ("staff", Some(id)),

@@ -237,6 +237,21 @@ pub fn mark_failed(
     Ok(())
 }
 
+/// Gives a message up at once (the provider refused it for good): failed, payload
+/// cleared, the reason kept. Compare-and-set on `pending`: whether this call did it.
+pub fn give_up(conn: &mut DbConn, id: i64, reason: &str) -> Result<bool, AppError> {
+    let reason: String = reason.chars().take(1000).collect();
+    let n = diesel::update(outbox::table.find(id).filter(outbox::status.eq(status::PENDING)))
+        .set((
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::status.eq(status::FAILED),
+            outbox::payload.eq("{}"),
+            outbox::last_error.eq(Some(reason)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Makes a message that failed an attempt and waits for its next one due at `now`
 /// (staff fixed the provider and do not want to wait out the back-off). A message
 /// given up has no payload any more and cannot be retried. Compare-and-set: `false`

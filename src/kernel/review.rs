@@ -100,8 +100,9 @@ pub struct ReviewRecord {
     pub status: ReviewStatus,
     /// Note to the submitter (may be empty on approval).
     pub note: String,
-    /// Who decided (staff id).
-    pub reviewer_staff_id: i64,
+    /// Who decided: staff in the workbench, or a member whose position may review
+    /// (from the mini-program's workbench).
+    pub reviewer: crate::kernel::audit::Actor,
     /// When.
     pub decided_at: NaiveDateTime,
 }
@@ -113,7 +114,7 @@ pub fn decide(
     current: ReviewStatus,
     decision: Decision,
     note: &str,
-    reviewer_staff_id: i64,
+    reviewer: crate::kernel::audit::Actor,
     at: NaiveDateTime,
 ) -> Result<ReviewRecord, AppError> {
     if !current.is_open() {
@@ -126,12 +127,7 @@ pub fn decide(
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(AppError::field("note", format!("审核意见不能超过 {MAX_NOTE_CHARS} 字")));
     }
-    Ok(ReviewRecord {
-        status: decision.outcome(),
-        note: note.to_owned(),
-        reviewer_staff_id,
-        decided_at: at,
-    })
+    Ok(ReviewRecord { status: decision.outcome(), note: note.to_owned(), reviewer, decided_at: at })
 }
 
 /// Checks that the submitter may withdraw an item in `current` (only while pending).
@@ -157,12 +153,26 @@ mod tests {
 
     #[test]
     fn pending_items_can_be_approved_or_rejected() {
-        let ok = decide(ReviewStatus::Pending, Decision::Approve, " ", 7, at()).unwrap();
+        let ok = decide(
+            ReviewStatus::Pending,
+            Decision::Approve,
+            " ",
+            crate::kernel::audit::Actor::Staff(7),
+            at(),
+        )
+        .unwrap();
         assert_eq!(
-            (ok.status, ok.note.as_str(), ok.reviewer_staff_id),
-            (ReviewStatus::Approved, "", 7)
+            (ok.status, ok.note.as_str(), ok.reviewer),
+            (ReviewStatus::Approved, "", crate::kernel::audit::Actor::Staff(7))
         );
-        let no = decide(ReviewStatus::Pending, Decision::Reject, " 材料不全 ", 7, at()).unwrap();
+        let no = decide(
+            ReviewStatus::Pending,
+            Decision::Reject,
+            " 材料不全 ",
+            crate::kernel::audit::Actor::Staff(7),
+            at(),
+        )
+        .unwrap();
         assert_eq!((no.status, no.note.as_str()), (ReviewStatus::Rejected, "材料不全"));
         assert_eq!(no.decided_at, at());
     }
@@ -170,7 +180,9 @@ mod tests {
     #[test]
     fn deciding_twice_is_a_conflict() {
         for status in [ReviewStatus::Approved, ReviewStatus::Rejected, ReviewStatus::Withdrawn] {
-            let err = decide(status, Decision::Approve, "", 1, at()).unwrap_err();
+            let err =
+                decide(status, Decision::Approve, "", crate::kernel::audit::Actor::Staff(1), at())
+                    .unwrap_err();
             assert_eq!(err.code(), "already_decided");
             assert_eq!(withdraw(status).unwrap_err().code(), "already_decided");
         }
@@ -178,10 +190,24 @@ mod tests {
 
     #[test]
     fn rejections_need_a_note_of_bounded_length() {
-        let err = decide(ReviewStatus::Pending, Decision::Reject, "  ", 1, at()).unwrap_err();
+        let err = decide(
+            ReviewStatus::Pending,
+            Decision::Reject,
+            "  ",
+            crate::kernel::audit::Actor::Staff(1),
+            at(),
+        )
+        .unwrap_err();
         assert_eq!(err.fields()[0].field, "note");
         let long = "字".repeat(MAX_NOTE_CHARS + 1);
-        let err = decide(ReviewStatus::Pending, Decision::Approve, &long, 1, at()).unwrap_err();
+        let err = decide(
+            ReviewStatus::Pending,
+            Decision::Approve,
+            &long,
+            crate::kernel::audit::Actor::Staff(1),
+            at(),
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "validation_failed");
     }
 

@@ -50,6 +50,12 @@ pub fn put(
     Ok(())
 }
 
+/// Removes one setting (inside the caller's transaction); absent is fine.
+pub fn delete(conn: &mut DbConn, key: &str) -> Result<(), AppError> {
+    diesel::delete(settings::table.find(key)).execute(conn)?;
+    Ok(())
+}
+
 /// The association settings, falling back to the configured defaults.
 pub fn load(
     conn: &mut DbConn,

@@ -33,7 +33,7 @@ pub async fn decide(
     db: &Db,
     clock: &SharedClock,
     tz: chrono_tz::Tz,
-    staff_id: i64,
+    reviewer: Actor,
     id: i64,
     input: DecisionInput,
 ) -> Result<ApplicationView, AppError> {
@@ -42,14 +42,14 @@ pub async fn decide(
         let row =
             store::applications::by_id(conn, id)?.ok_or_else(|| AppError::not_found("申请"))?;
         let record =
-            review::decide(row.review_status(), input.decision, &input.note, staff_id, at)?;
+            review::decide(row.review_status(), input.decision, &input.note, reviewer, at)?;
         if store::applications::record_decision(conn, id, &record)? == 0 {
             // Someone decided it between our read and our write (PostgreSQL).
             return Err(review::already_decided(record.status));
         }
         let cat = load_catalogue(conn)?;
         if input.decision == Decision::Approve {
-            apply(conn, &row, &cat, &input, tz, at, staff_id)?;
+            apply(conn, &row, &cat, &input, tz, at, reviewer)?;
         }
         record_and_notify(conn, &row, &record, input.decision)?;
         let row =
@@ -66,7 +66,7 @@ fn apply(
     input: &DecisionInput,
     tz: chrono_tz::Tz,
     at: NaiveDateTime,
-    staff_id: i64,
+    reviewer: Actor,
 ) -> Result<(), AppError> {
     let member = store::members::by_user(conn, row.user_id)?;
     let active = member.as_ref().is_some_and(|m| m.status == status::ACTIVE);
@@ -80,7 +80,7 @@ fn apply(
             }
             let member_id = admit(conn, row, member.map(|m| m.id), at)?;
             if input.create_dues_order {
-                create_dues(conn, row, cat, member_id, tz, at, staff_id)?;
+                create_dues(conn, row, cat, member_id, tz, at, reviewer)?;
             }
         }
         ApplicationKind::Position | ApplicationKind::Resign if !active => {
@@ -155,7 +155,7 @@ fn create_dues(
     member_id: i64,
     tz: chrono_tz::Tz,
     at: NaiveDateTime,
-    staff_id: i64,
+    reviewer: Actor,
 ) -> Result<(), AppError> {
     let Some(kind) = cat.member_types.iter().find(|t| Some(t.id) == row.member_type_id) else {
         return Ok(());
@@ -167,7 +167,7 @@ fn create_dues(
     let period = billing::dues::current_period(conn, today, today)?;
     let order =
         billing::dues::dues_order(row.user_id, member_id, &kind.name, kind.dues_cents, &period);
-    let order = billing::create_order(conn, at, Actor::Staff(staff_id), &order)?;
+    let order = billing::create_order(conn, at, reviewer, &order)?;
     store::applications::set_dues_order(conn, row.id, order.id)?;
     Ok(())
 }
@@ -181,8 +181,7 @@ fn record_and_notify(
     let at = record.decided_at;
     let action = format!("application.{}", decision.as_str());
     let details = serde_json::json!({"kind": row.kind, "note": record.note});
-    AuditEntry::new(Actor::Staff(record.reviewer_staff_id), &action, "applications", row.id)
-        .record(conn, at, &details)?;
+    AuditEntry::new(record.reviewer, &action, "applications", row.id).record(conn, at, &details)?;
     let payload = serde_json::json!({
         "application_id": row.id,
         "kind": row.kind().label(),

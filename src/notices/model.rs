@@ -41,11 +41,13 @@ pub enum NoticeKind {
     InvoiceIssued,
     /// Staff unlisted the member's marketplace listing (with a note).
     ListingUnlisted,
+    /// Staff: new items wait in a review queue they may decide.
+    QueueItems,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -62,6 +64,7 @@ impl NoticeKind {
         Self::EventCancelled,
         Self::InvoiceIssued,
         Self::ListingUnlisted,
+        Self::QueueItems,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -83,6 +86,7 @@ impl NoticeKind {
             Self::EventCancelled => "event_cancelled",
             Self::InvoiceIssued => "invoice_issued",
             Self::ListingUnlisted => "listing_unlisted",
+            Self::QueueItems => "staff_queue_items",
         }
     }
 
@@ -105,6 +109,31 @@ impl NoticeKind {
             Self::EventCancelled => "活动取消通知",
             Self::InvoiceIssued => "发票开具通知",
             Self::ListingUnlisted => "供需信息下架通知",
+            Self::QueueItems => "待审核事项提醒",
+        }
+    }
+
+    /// Whether an SMS is worth its cost when WeChat cannot carry the notice (the
+    /// default of the per-kind setting `sms_fallback`).
+    pub fn sms_worth_it(self) -> bool {
+        match self {
+            Self::ApplicationDecided => true,
+            Self::RegistrationDecided => true,
+            Self::WaitlistPromoted => true,
+            Self::OrderPaid => false,
+            Self::OrderRefunded => true,
+            Self::DuesReminder => true,
+            Self::MembershipExpired => true,
+            Self::ReviewDecided => false,
+            Self::ExpertAssigned => false,
+            Self::CertificateRevoked => true,
+            Self::SurveyReminder => false,
+            Self::EnterpriseHidden => false,
+            Self::EventChanged => true,
+            Self::EventCancelled => true,
+            Self::InvoiceIssued => false,
+            Self::ListingUnlisted => false,
+            Self::QueueItems => false,
         }
     }
 

@@ -86,3 +86,81 @@ pub fn mark_all_read(conn: &mut DbConn, user_id: i64, at: NaiveDateTime) -> QRes
     .set(notices::read_at.eq(Some(at)))
     .execute(conn)
 }
+
+/// The e-mail address a user gave, if any.
+pub fn user_email(conn: &mut DbConn, user_id: i64) -> QResult<Option<String>> {
+    use crate::db::schema::users;
+    Ok(users::table.find(user_id).select(users::email).first(conn).optional()?.flatten())
+}
+
+/// One `wx.requestSubscribeMessage` result: `accept` adds a grant, `reject` keeps the
+/// grants (the user declined this once), `ban` (the user switched the template off)
+/// drops them. Insert-if-absent then one UPDATE: no read-then-write.
+pub fn record_subscription(
+    conn: &mut DbConn,
+    user_id: i64,
+    template_id: &str,
+    result: &str,
+    max_grants: i32,
+    at: NaiveDateTime,
+) -> QResult<()> {
+    use crate::db::schema::wechat_subscriptions as ws;
+    crate::per_backend!(&mut *conn, |c| diesel::insert_into(ws::table)
+        .values((
+            ws::user_id.eq(user_id),
+            ws::template_id.eq(template_id),
+            ws::grants.eq(0),
+            ws::status.eq(result),
+            ws::updated_at.eq(at),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    let row = ws::table.filter(ws::user_id.eq(user_id)).filter(ws::template_id.eq(template_id));
+    match result {
+        "accept" => diesel::update(row.filter(ws::grants.lt(max_grants)))
+            .set((ws::grants.eq(ws::grants + 1), ws::status.eq(result), ws::updated_at.eq(at)))
+            .execute(conn)?,
+        "ban" => diesel::update(row)
+            .set((ws::grants.eq(0), ws::status.eq(result), ws::updated_at.eq(at)))
+            .execute(conn)?,
+        _ => {
+            diesel::update(row).set((ws::status.eq(result), ws::updated_at.eq(at))).execute(conn)?
+        }
+    };
+    Ok(())
+}
+
+/// Spends one grant (compare and set: only while one is left); whether it did.
+pub fn spend_grant(conn: &mut DbConn, user_id: i64, template_id: &str) -> QResult<bool> {
+    use crate::db::schema::wechat_subscriptions as ws;
+    let n = diesel::update(
+        ws::table
+            .filter(ws::user_id.eq(user_id))
+            .filter(ws::template_id.eq(template_id))
+            .filter(ws::grants.gt(0)),
+    )
+    .set(ws::grants.eq(ws::grants - 1))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// WeChat said the user has no grant left (43101): forget the ones we counted.
+pub fn drop_grants(conn: &mut DbConn, user_id: i64, template_id: &str) -> QResult<()> {
+    use crate::db::schema::wechat_subscriptions as ws;
+    diesel::update(
+        ws::table.filter(ws::user_id.eq(user_id)).filter(ws::template_id.eq(template_id)),
+    )
+    .set(ws::grants.eq(0))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A user's grants: (template id, grants, last result).
+pub fn subscriptions_of(conn: &mut DbConn, user_id: i64) -> QResult<Vec<(String, i32, String)>> {
+    use crate::db::schema::wechat_subscriptions as ws;
+    ws::table
+        .filter(ws::user_id.eq(user_id))
+        .order(ws::template_id.asc())
+        .select((ws::template_id, ws::grants, ws::status))
+        .load(conn)
+}

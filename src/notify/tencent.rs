@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{SendFuture, Sender};
+use super::{SendError, SendFuture, Sender};
 use crate::config::TencentSmsConfig;
 use crate::kernel::outbox::OutboxRow;
 use crate::kernel::tokens::{hmac_sha256, sha256_hex};
@@ -88,27 +88,19 @@ impl TencentSms {
         Ok(Self { http, config: config.clone(), clock })
     }
 
-    fn body(&self, message: &OutboxRow) -> Result<String, String> {
-        let payload: serde_json::Value =
-            serde_json::from_str(&message.payload).map_err(|e| e.to_string())?;
-        let params: Vec<String> = match message.template.as_str() {
-            crate::accounts::sms::TEMPLATE => vec![
-                payload["code"].as_str().ok_or("sms_code without code")?.to_owned(),
-                payload["minutes"].as_i64().unwrap_or(5).to_string(),
-            ],
-            other => return Err(format!("no Tencent template for `{other}`")),
-        };
+    fn body(&self, message: &OutboxRow) -> Result<String, SendError> {
+        let sms = super::sms_of(message, &self.config.code_template_id)?;
         let body = serde_json::json!({
             "PhoneNumberSet": [format!("+86{}", message.recipient)],
             "SmsSdkAppId": self.config.sdk_app_id,
             "SignName": self.config.sign_name,
-            "TemplateId": self.config.code_template_id,
-            "TemplateParamSet": params,
+            "TemplateId": sms.template_id,
+            "TemplateParamSet": sms.params,
         });
         Ok(body.to_string())
     }
 
-    async fn deliver(&self, message: &OutboxRow) -> Result<(), String> {
+    async fn deliver(&self, message: &OutboxRow) -> Result<(), SendError> {
         let body = self.body(message)?;
         let host = url::Url::parse(&self.config.endpoint)
             .ok()
@@ -146,11 +138,24 @@ impl TencentSms {
             .await
             .map_err(|e| format!("Tencent SMS answered nonsense: {}", e.without_url()))?;
         if let Some(error) = answer.response.error {
-            return Err(format!("Tencent SMS error {}: {}", error.code, error.message));
+            return Err(format!("Tencent SMS error {}: {}", error.code, error.message).into());
         }
         match answer.response.send_status_set.first() {
             Some(status) if status.code == "Ok" => Ok(()),
-            Some(status) => Err(format!("Tencent SMS refused: {} {}", status.code, status.message)),
+            // A number that cannot receive or a template the parameters do not fit
+            // will not work on a later attempt either.
+            Some(status)
+                if status.code.starts_with("InvalidParameterValue")
+                    || status.code.starts_with("FailedOperation.PhoneNumber") =>
+            {
+                Err(SendError::Refused {
+                    reason: format!("Tencent SMS refused: {} {}", status.code, status.message),
+                    fallback: false,
+                })
+            }
+            Some(status) => {
+                Err(format!("Tencent SMS refused: {} {}", status.code, status.message).into())
+            }
             None => Err("Tencent SMS returned no send status".into()),
         }
     }

@@ -60,6 +60,8 @@ impl InboxKind {
 pub struct InboxItem {
     /// Its kind.
     pub kind: InboxKind,
+    /// The application's id, or the revision's.
+    pub id: i64,
     /// What it is about: 入会申请 · company, or the expert's / certificate's title.
     pub title: String,
     /// 新提交 or 修改 (revisions); the application's kind label otherwise.
@@ -93,6 +95,7 @@ fn application_items(
         .into_iter()
         .map(|q| InboxItem {
             kind: InboxKind::Application,
+            id: q.application.id,
             title: [q.application.company.clone(), q.application.reason.chars().take(30).collect()]
                 .into_iter()
                 .find(|s| !s.is_empty())
@@ -118,6 +121,7 @@ fn revision_items(
         let (owner, live) = owner_and_live(conn, kind, rev.item_id)?;
         out.push(InboxItem {
             kind: InboxKind::Revision(kind),
+            id: rev.id,
             title: rev.title.clone(),
             detail: if live.is_some() { "修改".into() } else { "新提交".into() },
             submitter: super::reviewed::owner_label(conn, rev.submitted_by_user_id.or(owner))?,
@@ -235,7 +239,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<ReviewDetail, AppError> {
 pub async fn decide(
     db: &Db,
     clock: &SharedClock,
-    staff_id: i64,
+    reviewer: Actor,
     id: i64,
     decision: Decision,
     note: String,
@@ -264,7 +268,7 @@ pub async fn decide(
             }
             other => other?,
         };
-        let decided = revisions::decide(conn, at, &rev, decision, &note, staff_id)?;
+        let decided = revisions::decide(conn, at, &rev, decision, &note, reviewer)?;
         if decision == Decision::Approve {
             match kind {
                 RevisionKind::Expert => experts::make_live(conn, at, &decided)?,
@@ -272,7 +276,7 @@ pub async fn decide(
                 RevisionKind::Listing => crate::marketplace::staff::make_live(conn, at, &decided)?,
             }
         }
-        record_and_notify(conn, at, staff_id, kind, &decided, owner, decision)?;
+        record_and_notify(conn, at, reviewer, kind, &decided, owner, decision)?;
         Ok(decided)
     })
     .await
@@ -281,7 +285,7 @@ pub async fn decide(
 fn record_and_notify(
     conn: &mut DbConn,
     at: NaiveDateTime,
-    staff_id: i64,
+    reviewer: Actor,
     kind: RevisionKind,
     rev: &RevisionRow,
     owner: Option<i64>,
@@ -294,7 +298,7 @@ fn record_and_notify(
         RevisionKind::Listing => "listings",
     };
     let entry = AuditEntry {
-        actor: Actor::Staff(staff_id),
+        actor: reviewer,
         action: &action,
         subject_type,
         subject_id: Some(rev.item_id),

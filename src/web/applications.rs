@@ -255,7 +255,8 @@ pub async fn decide_application(
                 note: form.note.clone(),
                 create_dues_order: form.create_dues_order.is_some(),
             };
-            decide::decide(&state.db, &state.clock, tz, staff.staff.id, id, input).await
+            let reviewer = crate::kernel::audit::Actor::Staff(staff.staff.id);
+            decide::decide(&state.db, &state.clock, tz, reviewer, id, input).await
         }
         None => Err(AppError::field("decision", "请选择通过或驳回")),
     };

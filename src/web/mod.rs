@@ -24,6 +24,7 @@ pub mod listings_admin;
 pub mod members;
 pub mod members_edit;
 pub mod membership_settings;
+pub mod notice_settings;
 pub mod orders;
 pub mod orders_xlsx;
 pub mod outbox;
@@ -58,8 +59,10 @@ pub const PREFIX: &str = "/admin";
 /// Every route of the workbench.
 pub fn routes() -> Vec<RouteDef> {
     use Access::{Public, Staff};
-    use session::{Admins, FinanceStaff, RoleSet, Secretaries};
+    use session::{Admins, Editors, FinanceStaff, RoleSet, Secretaries};
     const ADMINS: Access = Access::StaffOf(Admins::ROLES);
+    #[allow(dead_code, reason = "the content routes use it")]
+    const EDITORS: Access = Access::StaffOf(Editors::ROLES);
     const SECRETARIES: Access = Access::StaffOf(Secretaries::ROLES);
     const FINANCE: Access = Access::StaffOf(FinanceStaff::ROLES);
     vec![
@@ -80,6 +83,11 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/staff/{id}/unlink-user", ADMINS, staff::unlink_user),
         RouteDef::get("/settings", ADMINS, settings::show_settings),
         RouteDef::post("/settings", ADMINS, settings::update_settings),
+        RouteDef::get("/settings/notices", ADMINS, notice_settings::show_notice_settings),
+        RouteDef::post("/settings/notices/email", ADMINS, notice_settings::update_my_email),
+        RouteDef::post("/settings/notices/{key}", ADMINS, notice_settings::update_notice_kind),
+        RouteDef::post("/settings/notices/{key}/reset", ADMINS, notice_settings::reset_notice_kind),
+        RouteDef::post("/settings/notices/{key}/test", ADMINS, notice_settings::test_notice_kind),
         RouteDef::get("/files", Staff, files::show_files),
         RouteDef::post("/files", Staff, files::upload_file),
         RouteDef::get("/files/{id}", Staff, files::show_file),

@@ -47,6 +47,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/files", "文件上传", &[Role::Admin, Role::Secretary, Role::Finance, Role::Editor]),
     ("/admin/staff", "员工账号", &[Role::Admin]),
     ("/admin/settings", "协会设置", &[Role::Admin]),
+    ("/admin/settings/notices", "通知设置", &[Role::Admin]),
     ("/admin/outbox", "消息发送", &[Role::Admin]),
     ("/admin/audit", "操作日志", &[Role::Admin, Role::Secretary]),
     ("/admin/reviews", "审核中心", &[Role::Admin, Role::Secretary]),

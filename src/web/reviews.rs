@@ -221,7 +221,8 @@ pub async fn decide_review(
     let result = match Decision::parse(&form.decision) {
         Some(decision) => {
             let note = form.note.clone();
-            reviews::decide(&state.db, &state.clock, staff.staff.id, id, decision, note).await
+            let reviewer = crate::kernel::audit::Actor::Staff(staff.staff.id);
+            reviews::decide(&state.db, &state.clock, reviewer, id, decision, note).await
         }
         None => Err(AppError::field("decision", "请选择通过或驳回")),
     };

@@ -16,6 +16,7 @@ mod marketplace;
 mod me;
 mod membership;
 mod notices;
+mod notify;
 mod ops;
 mod outbox;
 mod profiles;

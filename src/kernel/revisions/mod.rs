@@ -288,17 +288,17 @@ pub fn decide(
     row: &RevisionRow,
     decision: Decision,
     note: &str,
-    staff_id: i64,
+    reviewer: crate::kernel::audit::Actor,
 ) -> Result<RevisionRow, AppError> {
     if row.status() != RevisionStatus::Pending {
         return Err(already_decided(row.status()));
     }
-    let record = review::decide(review::ReviewStatus::Pending, decision, note, staff_id, at)?;
+    let record = review::decide(review::ReviewStatus::Pending, decision, note, reviewer, at)?;
     let status = match decision {
         Decision::Approve => RevisionStatus::Approved,
         Decision::Reject => RevisionStatus::Rejected,
     };
-    if store::record_decision(conn, row.id, status, &record.note, staff_id, at)? == 0 {
+    if store::record_decision(conn, row.id, status, &record.note, reviewer.staff_id(), at)? == 0 {
         let now = store::by_id(conn, row.id)?.map_or(RevisionStatus::Discarded, |r| r.status());
         return Err(already_decided(now));
     }

@@ -117,7 +117,7 @@ pub fn record_decision(
     id: i64,
     status: RevisionStatus,
     note: &str,
-    staff_id: i64,
+    staff_id: Option<i64>,
     at: NaiveDateTime,
 ) -> Result<usize, Error> {
     diesel::update(
@@ -127,7 +127,7 @@ pub fn record_decision(
         revisions::status.eq(status.as_str()),
         revisions::open_key.eq(None::<String>),
         revisions::decision_note.eq(note),
-        revisions::reviewer_staff_id.eq(Some(staff_id)),
+        revisions::reviewer_staff_id.eq(staff_id),
         revisions::decided_at.eq(Some(at)),
         revisions::updated_at.eq(at),
     ))

@@ -80,7 +80,7 @@ pub fn record_decision(conn: &mut DbConn, id: i64, record: &ReviewRecord) -> Res
         applications::status.eq(record.status.as_str()),
         applications::open_key.eq(None::<String>),
         applications::decision_note.eq(&record.note),
-        applications::reviewer_staff_id.eq(Some(record.reviewer_staff_id)),
+        applications::reviewer_staff_id.eq(record.reviewer.staff_id()),
         applications::decided_at.eq(Some(record.decided_at)),
         applications::updated_at.eq(record.decided_at),
     ))

@@ -2,6 +2,7 @@
 //! fresh PostgreSQL database when `TEST_DATABASE_URL` is set), a manual clock, and
 //! HTTP clients signed in as staff of a role or as a mini-program user.
 
+pub mod fake_notify;
 pub mod fakes;
 pub mod html;
 pub mod wechat_pay;

@@ -1,0 +1,4 @@
+DROP TABLE staff_queue_notices;
+DROP TABLE wechat_subscriptions;
+ALTER TABLE users DROP COLUMN email;
+ALTER TABLE staff DROP COLUMN email;
