@@ -49,6 +49,8 @@ pub struct AppState {
     pub tokens: crate::accounts::tokens::TokenCache,
     /// WeChat Pay, or the gateway that says it is not configured.
     pub payments: crate::billing::wechat_pay::SharedGateway,
+    /// The mini-program home's answers per audience.
+    pub home_cache: crate::content::home::HomeCache,
 }
 
 impl AppState {
@@ -160,6 +162,7 @@ impl Application {
             wechat,
             tokens: crate::accounts::tokens::TokenCache::default(),
             payments,
+            home_cache: crate::content::home::HomeCache::default(),
             sms_ip_limiter: RateLimiter::new(
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),

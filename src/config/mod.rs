@@ -14,7 +14,7 @@ use crate::db::DbUrl;
 
 mod limits;
 mod providers;
-pub use limits::{LimitsConfig, MetricsConfig};
+pub use limits::{ContentConfig, LimitsConfig, MetricsConfig};
 pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig};
 
 /// A secret value: never printed by `Debug` or logs.
@@ -88,6 +88,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Who may read `/metrics`.
     pub metrics: MetricsConfig,
+    /// Content (WeChat article import).
+    pub content: ContentConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -195,6 +197,7 @@ impl Default for Config {
             wechat_pay: WechatPayConfig::default(),
             limits: LimitsConfig::default(),
             metrics: MetricsConfig::default(),
+            content: ContentConfig::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod phone;
 pub mod qr;
 pub mod rate_limit;
 pub mod review;
+pub mod rich_text;
 pub mod revisions;
 pub mod search;
 pub mod settings;
