@@ -82,3 +82,22 @@ pub async fn add_category(
 pub fn locked_teasers(conn: &mut DbConn) -> Result<bool, AppError> {
     Ok(crate::kernel::settings::get(conn, setting_keys::LOCKED_TEASERS)?.as_deref() == Some("1"))
 }
+
+/// Turns the locked teasers for visitors on or off.
+pub async fn set_locked_teasers(
+    db: &Db,
+    clock: &SharedClock,
+    staff_id: i64,
+    on: bool,
+) -> Result<(), AppError> {
+    let at = clock.now_naive();
+    db.write(move |conn| {
+        let value = if on { "1" } else { "0" };
+        crate::kernel::settings::put(conn, setting_keys::LOCKED_TEASERS, value, at)?;
+        let details = serde_json::json!({"locked_teasers": on});
+        audit_content(conn, at, staff_id, "content.teasers", "settings", None, &details)
+    })
+    .await?;
+    home::invalidate();
+    Ok(())
+}

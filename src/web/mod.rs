@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod applications;
+pub mod articles;
 pub mod auth;
 pub mod certificates;
+pub mod content_admin;
 pub mod csrf;
 pub mod dues;
 pub mod enterprises;
@@ -37,6 +39,7 @@ pub mod surveys_charts;
 pub mod surveys_form;
 pub mod surveys_reminders;
 pub mod surveys_results;
+pub mod tickets;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -231,6 +234,29 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/certificates/{id}/qr.png", Staff, certificates::show_certificate_qr),
         RouteDef::post("/certificates/{id}/revoke", Staff, certificates::revoke_certificate),
         RouteDef::post("/certificates/{id}/delete", Staff, certificates::delete_certificate),
+        // content (issue 17)
+        RouteDef::get("/articles", Staff, articles::list_articles),
+        RouteDef::post("/articles", Staff, articles::create_article),
+        RouteDef::get("/articles/new", Staff, articles::new_article),
+        RouteDef::get("/articles/import", Staff, content_admin::show_import),
+        RouteDef::post("/articles/import", Staff, content_admin::import_article),
+        RouteDef::post("/articles/uploads", Staff, content_admin::upload_article_file),
+        RouteDef::get("/articles/{id}", Staff, articles::edit_article),
+        RouteDef::post("/articles/{id}", Staff, articles::update_article),
+        RouteDef::get("/articles/{id}/preview", Staff, articles::preview_article),
+        RouteDef::post("/articles/{id}/publish", Staff, articles::publish_article),
+        RouteDef::post("/articles/{id}/unpublish", Staff, articles::unpublish_article),
+        RouteDef::get("/content-home", Staff, content_admin::show_content_home),
+        RouteDef::post("/content-home/banners", Staff, content_admin::create_banner),
+        RouteDef::post("/content-home/banners/{id}/move", Staff, content_admin::move_banner),
+        RouteDef::post("/content-home/banners/{id}/delete", Staff, content_admin::delete_banner),
+        RouteDef::post("/content-home/shortcuts", Staff, content_admin::update_shortcuts),
+        RouteDef::post("/content-home/teasers", Staff, content_admin::update_teasers),
+        RouteDef::post("/content-home/categories", Staff, content_admin::create_article_category),
+        RouteDef::get("/tickets", Staff, tickets::list_tickets),
+        RouteDef::get("/tickets/{id}", Staff, tickets::show_ticket),
+        RouteDef::post("/tickets/{id}/answer", Staff, tickets::answer_ticket),
+        RouteDef::post("/tickets/{id}/close", Staff, tickets::close_ticket),
     ]
 }
 
