@@ -304,6 +304,12 @@ pub async fn set_shortcuts(
     if keys.iter().any(|k| !SHORTCUTS.iter().any(|(key, _, _)| key == k)) {
         return Err(AppError::field("shortcuts", "未知的快捷入口"));
     }
+    // Stored in the catalogue's order, whatever order the form sent.
+    let keys: Vec<String> = SHORTCUTS
+        .iter()
+        .filter(|(key, _, _)| keys.iter().any(|k| k == key))
+        .map(|(key, _, _)| (*key).to_owned())
+        .collect();
     let at = clock.now_naive();
     let value = serde_json::to_string(&keys).map_err(AppError::internal)?;
     db.write(move |conn| {

@@ -104,9 +104,14 @@ pub fn clean(html: &str) -> String {
 /// Plain text of rich text (for summaries and the search index): tags removed,
 /// entities decoded by the sanitiser's parser, whitespace collapsed.
 pub fn plain_text(html: &str) -> String {
+    // Block ends separate words; inline tags do not (Chinese has no spaces to lose).
+    let mut spaced = html.replace("<br", " <br");
+    for tag in ["p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"] {
+        spaced = spaced.replace(&format!("</{tag}>"), &format!("</{tag}> "));
+    }
     let text = ammonia::Builder::empty()
         .clean_content_tags(["script", "style"].into_iter().collect())
-        .clean(html)
+        .clean(&spaced)
         .to_string();
     let decoded = text
         .replace("&lt;", "<")
