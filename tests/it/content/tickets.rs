@@ -85,3 +85,28 @@ async fn staff_close_a_ticket() {
     let thread = json_of(user.get(app.url(&format!("/api/v1/me/tickets/{id}")))).await;
     assert_eq!(thread["ticket"]["status"], "closed");
 }
+
+#[tokio::test]
+async fn parallel_closes_close_once_and_parallel_views_all_count() {
+    let app = TestApp::spawn_with(|c| c.server.pool_size = 16).await;
+    let (user, _, _) = app.user_client().await;
+    let body = serde_json::json!({"subject": "并发", "body": "关闭"});
+    let thread = json_of(user.post(app.url("/api/v1/me/tickets")).json(&body)).await;
+    let id = thread["ticket"]["id"].as_i64().unwrap();
+    let url = app.url(&format!("/api/v1/me/tickets/{id}/close"));
+    let closes: Vec<_> = (0..8).map(|_| user.post(&url).send()).collect();
+    let mut statuses: Vec<u16> =
+        futures_util::future::join_all(closes).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [204, 409, 409, 409, 409, 409, 409, 409]);
+
+    let staff = editor(&app).await;
+    let article = published(&app, &staff, "并发浏览", &[]).await;
+    let url = app.url(&format!("/api/v1/articles/{article}"));
+    let views: Vec<_> = (0..20).map(|_| reqwest::get(url.clone())).collect();
+    for res in futures_util::future::join_all(views).await {
+        assert_eq!(res.unwrap().status(), 200);
+    }
+    let row = guildhall::content::articles::find(&app.state.db, article).await.unwrap();
+    assert_eq!(row.view_count, 20, "no view lost");
+}
