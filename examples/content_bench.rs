@@ -17,9 +17,40 @@ use guildhall::db::{Db, DbUrl};
 use guildhall::kernel::clock::{SharedClock, SystemClock};
 
 const WORDS: &[&str] = &[
-    "协会", "年会", "政策", "解读", "税收", "优惠", "企业", "发展", "会员", "活动", "通知", "展会",
-    "行业", "动态", "培训", "报名", "商会", "合作", "交流", "创新", "数字化", "转型", "融资",
-    "出口", "制造业", "新能源", "人才", "招聘", "座谈会", "调研", "走访", "表彰", "公告", "发布",
+    "协会",
+    "年会",
+    "政策",
+    "解读",
+    "税收",
+    "优惠",
+    "企业",
+    "发展",
+    "会员",
+    "活动",
+    "通知",
+    "展会",
+    "行业",
+    "动态",
+    "培训",
+    "报名",
+    "商会",
+    "合作",
+    "交流",
+    "创新",
+    "数字化",
+    "转型",
+    "融资",
+    "出口",
+    "制造业",
+    "新能源",
+    "人才",
+    "招聘",
+    "座谈会",
+    "调研",
+    "走访",
+    "表彰",
+    "公告",
+    "发布",
 ];
 
 fn arg(name: &str) -> Option<String> {
@@ -59,7 +90,13 @@ impl Dice {
 fn article(dice: &mut Dice, n: usize, at: chrono::NaiveDateTime, director: i64) -> ArticleFields {
     let title = format!("{}（第{n}期）", dice.words(4));
     let summary = dice.words(20);
-    let body = format!("<p>{}</p><p>{}</p><h2>{}</h2><p>{}</p>", dice.words(60), dice.words(60), dice.words(3), dice.words(80));
+    let body = format!(
+        "<p>{}</p><p>{}</p><h2>{}</h2><p>{}</p>",
+        dice.words(60),
+        dice.words(60),
+        dice.words(3),
+        dice.words(80)
+    );
     let (aud, min) = match dice.roll(20) {
         0..=2 => (audience::MEMBERS, None),
         3 => (audience::POSITION, Some(director)),
@@ -104,7 +141,12 @@ async fn seed() {
     .id;
     let at = clock.now_naive();
     let director = db
-        .run(|conn| Ok(guildhall::membership::all_positions(conn)?.iter().find(|p| p.rank == 4).map_or(1, |p| p.id)))
+        .run(|conn| {
+            Ok(guildhall::membership::all_positions(conn)?
+                .iter()
+                .find(|p| p.rank == 4)
+                .map_or(1, |p| p.id))
+        })
         .await
         .unwrap();
     let started = Instant::now();

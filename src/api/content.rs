@@ -39,7 +39,10 @@ pub struct ArticleCategoryList {
     responses((status = 200, body = HomeView,
         headers(("Cache-Control" = String, description = "`public` without a token, else `private`; `max-age=30`")))),
     security((), ("bearer" = [])))]
-pub async fn show_home(state: web::Data<AppState>, user: MaybeUser) -> Result<HttpResponse, ApiError> {
+pub async fn show_home(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+) -> Result<HttpResponse, ApiError> {
     let view = state.home_cache.home(&state.db, &state.clock, user.id()).await?;
     let mut res = super::views::ok(&state, &*view);
     let scope = if user.0.is_some() { "private" } else { "public" };

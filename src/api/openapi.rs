@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, content, enterprises, events, events_lottery, experts, listings, me,
-    notices, profiles, receipts, sign_in, surveys, tickets, uploads,
+    billing, certificates as certs, content, enterprises, events, events_lottery, experts,
+    listings, me, notices, profiles, receipts, sign_in, surveys, tickets, uploads,
 };
 use crate::error::FieldError;
 

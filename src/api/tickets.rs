@@ -68,7 +68,12 @@ pub async fn list_my_tickets(
 ) -> Result<HttpResponse, ApiError> {
     let page = tickets::mine(&state.db, user.user.id, query.page.unwrap_or(1)).await?;
     let pages = page.pages();
-    Ok(HttpResponse::Ok().json(TicketPage { items: page.rows, total: page.total, page: page.page, pages }))
+    Ok(HttpResponse::Ok().json(TicketPage {
+        items: page.rows,
+        total: page.total,
+        page: page.page,
+        pages,
+    }))
 }
 
 /// Opens a ticket.

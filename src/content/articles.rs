@@ -27,7 +27,10 @@ fn check_references(conn: &mut DbConn, f: &ArticleFields) -> Result<(), AppError
     for id in attachments {
         let file = crate::kernel::media::store::find(conn, id)?;
         if file.is_none_or(|f| f.kind != "document") {
-            errors.push(FieldError::new("attachment_file_ids", "附件须为已上传的 PDF、Word 或 Excel 文件"));
+            errors.push(FieldError::new(
+                "attachment_file_ids",
+                "附件须为已上传的 PDF、Word 或 Excel 文件",
+            ));
             break;
         }
     }
@@ -54,7 +57,15 @@ pub async fn create(
         let row = store::insert(conn, &fields, staff_id, at)?;
         store::reindex(conn, row.id, &fields.search_text)?;
         let details = serde_json::json!({"title": fields.title});
-        super::audit_content(conn, at, staff_id, "article.create", "articles", Some(row.id), &details)?;
+        super::audit_content(
+            conn,
+            at,
+            staff_id,
+            "article.create",
+            "articles",
+            Some(row.id),
+            &details,
+        )?;
         Ok(row.id)
     })
     .await
@@ -117,7 +128,15 @@ pub async fn unpublish(
     db.write(move |conn| {
         store::lock(conn, id)?.ok_or_else(|| AppError::not_found("文章"))?;
         store::set_state(conn, id, status::DRAFT, None, now)?;
-        super::audit_content(conn, now, staff_id, "article.unpublish", "articles", Some(id), &().into())
+        super::audit_content(
+            conn,
+            now,
+            staff_id,
+            "article.unpublish",
+            "articles",
+            Some(id),
+            &().into(),
+        )
     })
     .await
     .inspect(|_| super::home::invalidate())

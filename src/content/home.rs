@@ -155,13 +155,7 @@ fn build(conn: &mut DbConn, now: NaiveDateTime, reader: &Reader) -> Result<HomeV
     let pinned = page_for(conn, now, reader, &pinned_filter, (1, LATEST), false)?.items;
     let latest = page_for(conn, now, reader, &latest_filter, (1, LATEST), false)?.items;
     let events = crate::events::upcoming_events(conn, now, member, EVENTS)?;
-    Ok(HomeView {
-        banners,
-        shortcuts,
-        pinned,
-        latest,
-        events,
-    })
+    Ok(HomeView { banners, shortcuts, pinned, latest, events })
 }
 
 impl HomeCache {
@@ -208,7 +202,9 @@ fn check_banner(conn: &mut DbConn, f: &BannerFields) -> Result<(), AppError> {
             }
         }
         target::EVENT | target::COURSE if f.target_id.is_some_and(|id| id > 0) => {}
-        target::EVENT | target::COURSE => errors.push(FieldError::new("target_id", "请填写目标编号")),
+        target::EVENT | target::COURSE => {
+            errors.push(FieldError::new("target_id", "请填写目标编号"))
+        }
         target::URL => {
             let u = f.target_url.trim();
             if !(u.starts_with("https://") || u.starts_with("/pages/")) || u.len() > 500 {
@@ -287,7 +283,15 @@ pub async fn delete_banner(
         if home_store::delete(conn, id)? == 0 {
             return Err(AppError::not_found("横幅"));
         }
-        super::audit_content(conn, at, staff_id, "banner.delete", "home_banners", Some(id), &().into())
+        super::audit_content(
+            conn,
+            at,
+            staff_id,
+            "banner.delete",
+            "home_banners",
+            Some(id),
+            &().into(),
+        )
     })
     .await?;
     invalidate();

@@ -56,7 +56,12 @@ pub fn insert(conn: &mut DbConn, f: &BannerFields, at: NaiveDateTime) -> Result<
 }
 
 /// Moves banner `id` in the order.
-pub fn set_order(conn: &mut DbConn, id: i64, sort_order: i32, at: NaiveDateTime) -> Result<usize, Error> {
+pub fn set_order(
+    conn: &mut DbConn,
+    id: i64,
+    sort_order: i32,
+    at: NaiveDateTime,
+) -> Result<usize, Error> {
     diesel::update(home_banners::table.find(id))
         .set((home_banners::sort_order.eq(sort_order), home_banners::updated_at.eq(at)))
         .execute(conn)

@@ -12,8 +12,8 @@ use crate::config::ContentConfig;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
-use crate::kernel::media::{MediaStore, Uploader};
 use crate::kernel::media::links::MediaLinks;
+use crate::kernel::media::{MediaStore, Uploader};
 
 /// Largest pasted page, in bytes.
 pub const MAX_PASTE_BYTES: usize = 4 * 1024 * 1024;
@@ -118,7 +118,9 @@ fn prefer_lazy_source(html: &str) -> String {
             if let Some(src) = attribute(tag, "src") {
                 fixed = fixed.replace(&format!(" src=\"{src}\""), "");
             }
-            out.push_str(&fixed.replace(&format!(" data-src=\"{lazy}\""), &format!(" src=\"{lazy}\"")));
+            out.push_str(
+                &fixed.replace(&format!(" data-src=\"{lazy}\""), &format!(" src=\"{lazy}\"")),
+            );
         } else {
             out.push_str(tag);
         }
@@ -199,7 +201,8 @@ pub async fn import(
         if !html.contains(&placeholder) {
             continue;
         }
-        let wanted = fetched < ctx.config.import_max_images && allowed(url, &ctx.config.import_image_hosts);
+        let wanted =
+            fetched < ctx.config.import_max_images && allowed(url, &ctx.config.import_image_hosts);
         fetched += usize::from(wanted);
         let stored = if wanted {
             match fetch(&client, url, max_bytes).await {
@@ -217,7 +220,8 @@ pub async fn import(
         match stored {
             Some(file) => {
                 saved += 1;
-                html = html.replace(&placeholder, &format!("src=\"{}\"", ctx.links.urls(file.id).url));
+                html =
+                    html.replace(&placeholder, &format!("src=\"{}\"", ctx.links.urls(file.id).url));
             }
             None => dropped += 1,
         }
@@ -244,7 +248,10 @@ mod tests {
         assert!(!content.contains("扫码") && !content.contains("alert"));
         let (html, urls) = extract_images(content);
         assert_eq!(urls, ["https://mmbiz.qpic.cn/a.png", "https://evil.example/b.png"]);
-        assert!(html.contains("<img src=\"/wximg/0\"") && html.contains("src=\"/wximg/1\""), "{html}");
+        assert!(
+            html.contains("<img src=\"/wximg/0\"") && html.contains("src=\"/wximg/1\""),
+            "{html}"
+        );
         assert!(!html.contains("data-src") && !html.contains("data:"), "{html}");
         assert!(html.contains("<strong>加粗</strong>") && !html.contains("onclick"));
     }

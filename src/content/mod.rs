@@ -41,8 +41,13 @@ pub fn audit_content(
     id: Option<i64>,
     details: &serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry =
-        AuditEntry { actor: Actor::Staff(staff_id), action, subject_type, subject_id: id, ip: None };
+    let entry = AuditEntry {
+        actor: Actor::Staff(staff_id),
+        action,
+        subject_type,
+        subject_id: id,
+        ip: None,
+    };
     audit::record(conn, at, &entry, details)
 }
 
@@ -73,7 +78,15 @@ pub async fn add_category(
             }
         })?;
         let details = serde_json::json!({"name": name});
-        audit_content(conn, at, staff_id, "article_category.create", "article_categories", None, &details)
+        audit_content(
+            conn,
+            at,
+            staff_id,
+            "article_category.create",
+            "article_categories",
+            None,
+            &details,
+        )
     })
     .await
 }

@@ -156,7 +156,11 @@ impl ArticleRow {
 }
 
 /// Where an article stands at `now`, as staff see it.
-pub fn state_label(status_: &str, publish_at: Option<NaiveDateTime>, now: NaiveDateTime) -> &'static str {
+pub fn state_label(
+    status_: &str,
+    publish_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> &'static str {
     match (status_, publish_at) {
         (status::PUBLISHED, Some(at)) if at > now => "定时发布",
         (status::PUBLISHED, _) => "已发布",
@@ -240,7 +244,8 @@ impl ArticleInput {
             cover_file_id: self.cover_file_id,
             summary,
             body_html,
-            attachment_file_ids: serde_json::to_string(&attachments).unwrap_or_else(|_| "[]".into()),
+            attachment_file_ids: serde_json::to_string(&attachments)
+                .unwrap_or_else(|_| "[]".into()),
             author: if author.is_empty() { author_fallback.to_owned() } else { author.to_owned() },
             status: status::DRAFT.into(),
             publish_at: None,
@@ -295,7 +300,8 @@ mod tests {
 
     #[test]
     fn states_follow_the_clock() {
-        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(6, 0, 0).unwrap();
+        let now =
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(6, 0, 0).unwrap();
         let later = now + chrono::Duration::hours(1);
         assert_eq!(state_label(status::PUBLISHED, Some(later), now), "定时发布");
         assert_eq!(state_label(status::PUBLISHED, Some(now), now), "已发布");

@@ -120,11 +120,11 @@ pub fn page_for(
 ) -> Result<ArticlePage, AppError> {
     let want = PageRequest::new(page);
     // Teasers are for visitors (non-members) only, and only when the association says so.
-    let teasers = allow_teasers
-        && reader.positions_at_or_below.is_empty()
-        && super::locked_teasers(conn)?;
+    let teasers =
+        allow_teasers && reader.positions_at_or_below.is_empty() && super::locked_teasers(conn)?;
     let offset = (want.page - 1) * page_size;
-    let (rows, total) = store::readable_page(conn, now, reader, teasers, filter, offset, page_size)?;
+    let (rows, total) =
+        store::readable_page(conn, now, reader, teasers, filter, offset, page_size)?;
     let categories = store::categories(conn)?;
     let items = rows.iter().map(|r| summary_view(r, &categories, reader)).collect();
     Ok(ArticlePage { items, total, page: want.page, page_size })
@@ -162,7 +162,9 @@ fn readable_article(
         return Ok(row);
     }
     if reader.positions_at_or_below.is_empty() && super::locked_teasers(conn)? {
-        Err(AppError::Refused { code: "members_only", message: "该内容仅对会员开放".into() })
+        Err(AppError::Refused {
+            code: "members_only", message: "该内容仅对会员开放".into()
+        })
     } else {
         Err(AppError::not_found("文章"))
     }
@@ -187,7 +189,10 @@ pub async fn detail(
             if let Some(f) = crate::kernel::media::store::find(conn, file_id)? {
                 attachments.push(AttachmentView {
                     file_id,
-                    name: f.original_name.clone().unwrap_or_else(|| format!("附件.{}", f.extension)),
+                    name: f
+                        .original_name
+                        .clone()
+                        .unwrap_or_else(|| format!("附件.{}", f.extension)),
                     content_type: f.content_type,
                     byte_size: f.byte_size,
                     download_path: format!("/api/v1/articles/{id}/attachments/{file_id}"),
@@ -234,7 +239,8 @@ pub async fn attachment(
         if !row.attachments().contains(&file_id) {
             return Err(crate::kernel::media::not_found());
         }
-        crate::kernel::media::store::find(conn, file_id)?.ok_or_else(crate::kernel::media::not_found)
+        crate::kernel::media::store::find(conn, file_id)?
+            .ok_or_else(crate::kernel::media::not_found)
     })
     .await
 }

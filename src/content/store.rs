@@ -78,11 +78,9 @@ fn readable(now: NaiveDateTime, reader: &Reader, teasers: bool) -> Boxed {
             allowed.push(audience::MEMBERS);
         }
         let ids = reader.positions_at_or_below.clone();
-        q = q.filter(
-            articles::audience.eq_any(allowed).or(articles::audience
-                .eq(audience::POSITION)
-                .and(articles::min_position_id.eq_any(ids))),
-        );
+        q = q.filter(articles::audience.eq_any(allowed).or(
+            articles::audience.eq(audience::POSITION).and(articles::min_position_id.eq_any(ids)),
+        ));
     }
     q
 }

@@ -131,8 +131,18 @@ fn check_images(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> Result<String, 
     serde_json::to_string(ids).map_err(AppError::internal)
 }
 
-fn audit(conn: &mut DbConn, at: NaiveDateTime, actor: Actor, action: &str, id: i64) -> Result<(), AppError> {
-    AuditEntry::new(actor, action, "support_tickets", Some(id)).record(conn, at, &serde_json::Value::Null)
+fn audit(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    actor: Actor,
+    action: &str,
+    id: i64,
+) -> Result<(), AppError> {
+    AuditEntry::new(actor, action, "support_tickets", Some(id)).record(
+        conn,
+        at,
+        &serde_json::Value::Null,
+    )
 }
 
 /// A user opens a ticket; returns its thread.
@@ -246,7 +256,8 @@ pub async fn close(db: &Db, clock: &SharedClock, actor: Actor, id: i64) -> Resul
 pub async fn mine(db: &Db, user_id: i64, page: i64) -> Result<Page<TicketView>, AppError> {
     let want = PageRequest::new(page);
     db.run(move |conn| {
-        let (rows, total) = store::page(conn, Some(user_id), None, false, want.offset(), want.limit())?;
+        let (rows, total) =
+            store::page(conn, Some(user_id), None, false, want.offset(), want.limit())?;
         Ok(want.answer(rows.into_iter().map(ticket_view).collect(), total))
     })
     .await
@@ -272,8 +283,14 @@ pub async fn queue(
 ) -> Result<Page<TicketView>, AppError> {
     let want = PageRequest::new(page);
     db.run(move |conn| {
-        let (rows, total) =
-            store::page(conn, None, status_.as_deref(), unanswered_only, want.offset(), want.limit())?;
+        let (rows, total) = store::page(
+            conn,
+            None,
+            status_.as_deref(),
+            unanswered_only,
+            want.offset(),
+            want.limit(),
+        )?;
         Ok(want.answer(rows.into_iter().map(ticket_view).collect(), total))
     })
     .await

@@ -117,7 +117,10 @@ pub fn touch(
     at: NaiveDateTime,
 ) -> Result<usize, Error> {
     diesel::update(support_tickets::table.find(id))
-        .set((support_tickets::awaiting_staff.eq(awaiting_staff), support_tickets::updated_at.eq(at)))
+        .set((
+            support_tickets::awaiting_staff.eq(awaiting_staff),
+            support_tickets::updated_at.eq(at),
+        ))
         .execute(conn)
 }
 

@@ -408,6 +408,12 @@ pub fn upcoming(
     }
     q.order((events::starts_at.asc(), events::id.asc()))
         .limit(limit)
-        .select((events::id, events::title, events::cover_file_id, events::place, events::starts_at))
+        .select((
+            events::id,
+            events::title,
+            events::cover_file_id,
+            events::place,
+            events::starts_at,
+        ))
         .load(conn)
 }

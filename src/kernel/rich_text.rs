@@ -12,9 +12,45 @@ use std::sync::LazyLock;
 
 /// Tags the editor produces and readers may see.
 const TAGS: &[&str] = &[
-    "p", "br", "span", "div", "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "code",
-    "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "img", "hr",
-    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col", "caption", "font",
+    "p",
+    "br",
+    "span",
+    "div",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "del",
+    "sub",
+    "sup",
+    "code",
+    "pre",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "colgroup",
+    "col",
+    "caption",
+    "font",
 ];
 
 /// Inline style properties the editor sets (colours, sizes, alignment, indentation).
@@ -106,7 +142,22 @@ pub fn clean(html: &str) -> String {
 pub fn plain_text(html: &str) -> String {
     // Block ends separate words; inline tags do not (Chinese has no spaces to lose).
     let mut spaced = html.replace("<br", " <br");
-    for tag in ["p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"] {
+    for tag in [
+        "p",
+        "div",
+        "li",
+        "td",
+        "th",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+    ] {
         spaced = spaced.replace(&format!("</{tag}>"), &format!("</{tag}> "));
     }
     let text = ammonia::Builder::empty()

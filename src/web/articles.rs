@@ -203,7 +203,10 @@ impl ArticleForm {
             match part.parse() {
                 Ok(n) => attachment_file_ids.push(n),
                 Err(_) => {
-                    errors.push(FieldError::new("attachment_file_ids", "附件请填写文件编号，用逗号分隔"));
+                    errors.push(FieldError::new(
+                        "attachment_file_ids",
+                        "附件请填写文件编号，用逗号分隔",
+                    ));
                     break;
                 }
             }
@@ -272,7 +275,8 @@ async fn form_page(
     let positions = state.db.run(|conn| crate::membership::all_positions(conn)).await?;
     Ok(ArticleFormPage {
         chrome,
-        action: row.map_or_else(|| "/admin/articles".into(), |r| format!("/admin/articles/{}", r.id)),
+        action: row
+            .map_or_else(|| "/admin/articles".into(), |r| format!("/admin/articles/{}", r.id)),
         id: row.map(|r| r.id),
         state: row.map_or("草稿", |r| state_label(&r.fields.status, r.fields.publish_at, now)),
         publish_at: row
@@ -314,11 +318,9 @@ async fn save(
     let name = staff.staff.display_name.clone();
     let result = match form.input() {
         Ok(input) => match id {
-            Some(id) => {
-                articles::update(&state.db, &state.clock, staff.staff.id, &name, id, input)
-                    .await
-                    .map(|()| id)
-            }
+            Some(id) => articles::update(&state.db, &state.clock, staff.staff.id, &name, id, input)
+                .await
+                .map(|()| id),
             None => articles::create(&state.db, &state.clock, staff.staff.id, &name, input).await,
         },
         Err(e) => Err(e),

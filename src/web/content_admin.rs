@@ -63,7 +63,13 @@ pub async fn upload_article_file(
     }
     let saved = state
         .media
-        .save(&state.db, &state.clock, upload.bytes, upload.file_name, Uploader::Staff(staff.staff.id))
+        .save(
+            &state.db,
+            &state.clock,
+            upload.bytes,
+            upload.file_name,
+            Uploader::Staff(staff.staff.id),
+        )
         .await;
     match saved {
         Ok(file) => {
@@ -128,7 +134,11 @@ pub async fn import_article(
         Ok(imported) => {
             let input = ArticleInput {
                 category_id: form.category_id.trim().parse().ok(),
-                title: if imported.title.is_empty() { "公众号文章".into() } else { imported.title },
+                title: if imported.title.is_empty() {
+                    "公众号文章".into()
+                } else {
+                    imported.title
+                },
                 body_html: imported.body_html,
                 audience: audience::EVERYONE.into(),
                 ..ArticleInput::default()
@@ -142,7 +152,10 @@ pub async fn import_article(
     };
     match result {
         Ok((id, saved, dropped)) => {
-            staff.flash("success", format!("已导入为草稿：{saved} 张图片已转存，{dropped} 张未能转存"));
+            staff.flash(
+                "success",
+                format!("已导入为草稿：{saved} 张图片已转存，{dropped} 张未能转存"),
+            );
             Ok(redirect(&format!("/admin/articles/{id}")))
         }
         Err(e @ AppError::Validation(_)) => {
@@ -288,7 +301,8 @@ pub async fn move_banner(
     id: web::Path<i64>,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
-    let order = form.sort_order.trim().parse().map_err(|_| AppError::field("sort_order", "排序请填写整数"));
+    let order =
+        form.sort_order.trim().parse().map_err(|_| AppError::field("sort_order", "排序请填写整数"));
     let result = match order {
         Ok(n) => home::move_banner(&state.db, &state.clock, staff.staff.id, *id, n).await,
         Err(e) => Err(e),
@@ -312,12 +326,8 @@ pub async fn update_shortcuts(
     staff: RequireRole<Editors>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let keys = form
-        .into_inner()
-        .into_iter()
-        .filter(|(k, _)| k == "shortcut")
-        .map(|(_, v)| v)
-        .collect();
+    let keys =
+        form.into_inner().into_iter().filter(|(k, _)| k == "shortcut").map(|(_, v)| v).collect();
     let result = home::set_shortcuts(&state.db, &state.clock, staff.staff.id, keys).await;
     answer(&state, &staff, result, "快捷入口已更新").await
 }
@@ -336,7 +346,8 @@ pub async fn update_teasers(
     form: web::Form<TeaserForm>,
 ) -> Result<HttpResponse, PageError> {
     let on = form.teasers.is_some();
-    let result = crate::content::set_locked_teasers(&state.db, &state.clock, staff.staff.id, on).await;
+    let result =
+        crate::content::set_locked_teasers(&state.db, &state.clock, staff.staff.id, on).await;
     answer(&state, &staff, result, "设置已保存").await
 }
 
@@ -359,6 +370,7 @@ pub async fn create_article_category(
 ) -> Result<HttpResponse, PageError> {
     let order = form.sort_order.trim().parse().unwrap_or(0);
     let result =
-        crate::content::add_category(&state.db, &state.clock, staff.staff.id, &form.name, order).await;
+        crate::content::add_category(&state.db, &state.clock, staff.staff.id, &form.name, order)
+            .await;
     answer(&state, &staff, result, "分类已添加").await
 }

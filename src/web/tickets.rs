@@ -63,7 +63,11 @@ async fn user_label(state: &AppState, user_id: i64) -> Result<String, AppError> 
             let member = crate::membership::public_member_summary(conn, user_id)?;
             Ok(match (member, user) {
                 (Some(m), _) => m.name,
-                (None, Some(u)) => u.nickname.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| format!("用户 {user_id}")),
+                (None, Some(u)) => u
+                    .nickname
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| format!("用户 {user_id}")),
                 (None, None) => format!("用户 {user_id}"),
             })
         })

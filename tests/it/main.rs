@@ -4,6 +4,7 @@
 
 mod billing;
 mod cli;
+mod content;
 mod errors;
 mod events;
 mod events_changes;
@@ -11,7 +12,6 @@ mod events_lottery;
 mod events_scans;
 mod events_web;
 mod home;
-mod content;
 mod marketplace;
 mod me;
 mod membership;

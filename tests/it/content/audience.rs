@@ -24,7 +24,8 @@ async fn fixture(app: &TestApp, staff: &reqwest::Client) -> Fixture {
         &[("audience", "members"), ("attachment_file_ids", &ids), ("summary", "仅会员可读")],
     )
     .await;
-    let director_position = app.state.db.run(|conn| guildhall::membership::all_positions(conn)).await.unwrap();
+    let director_position =
+        app.state.db.run(|conn| guildhall::membership::all_positions(conn)).await.unwrap();
     let director = director_position.iter().find(|p| p.rank == 4).unwrap().id.to_string();
     let directors = published(
         app,
@@ -37,7 +38,11 @@ async fn fixture(app: &TestApp, staff: &reqwest::Client) -> Fixture {
 }
 
 /// What `reader` gets: (list ids sorted, detail statuses, file statuses) for the three.
-async fn sees(app: &TestApp, reader: Option<&reqwest::Client>, f: &Fixture) -> (Vec<i64>, [u16; 3], [u16; 2]) {
+async fn sees(
+    app: &TestApp,
+    reader: Option<&reqwest::Client>,
+    f: &Fixture,
+) -> (Vec<i64>, [u16; 3], [u16; 2]) {
     let mut ids = list(app, reader, "").await.0;
     ids.sort_unstable();
     let detail = [
@@ -46,8 +51,18 @@ async fn sees(app: &TestApp, reader: Option<&reqwest::Client>, f: &Fixture) -> (
         status_of(app, reader, &format!("/api/v1/articles/{}", f.directors)).await,
     ];
     let files = [
-        status_of(app, reader, &format!("/api/v1/articles/{}/attachments/{}", f.members, f.members_file)).await,
-        status_of(app, reader, &format!("/api/v1/articles/{}/attachments/{}", f.directors, f.directors_file)).await,
+        status_of(
+            app,
+            reader,
+            &format!("/api/v1/articles/{}/attachments/{}", f.members, f.members_file),
+        )
+        .await,
+        status_of(
+            app,
+            reader,
+            &format!("/api/v1/articles/{}/attachments/{}", f.directors, f.directors_file),
+        )
+        .await,
     ];
     (ids, detail, files)
 }
@@ -64,7 +79,10 @@ async fn each_reader_sees_list_detail_and_file_by_the_one_rule() {
 
     let all = vec![f.everyone, f.members, f.directors];
     assert_eq!(sees(&app, None, &f).await, (vec![f.everyone], [200, 404, 404], [404, 404]));
-    assert_eq!(sees(&app, Some(&visitor), &f).await, (vec![f.everyone], [200, 404, 404], [404, 404]));
+    assert_eq!(
+        sees(&app, Some(&visitor), &f).await,
+        (vec![f.everyone], [200, 404, 404], [404, 404])
+    );
     assert_eq!(sees(&app, Some(&director), &f).await, (all.clone(), [200, 200, 200], [200, 200]));
     assert_eq!(
         sees(&app, Some(&lower), &f).await,
@@ -81,7 +99,10 @@ async fn each_reader_sees_list_detail_and_file_by_the_one_rule() {
 
     // Resigning takes effect on the very next request, for list, detail and file.
     resign(&app, director_id).await;
-    assert_eq!(sees(&app, Some(&director), &f).await, (vec![f.everyone], [200, 404, 404], [404, 404]));
+    assert_eq!(
+        sees(&app, Some(&director), &f).await,
+        (vec![f.everyone], [200, 404, 404], [404, 404])
+    );
     // A lowered position likewise.
     set_rank(&app, lower_id, 4).await;
     assert_eq!(sees(&app, Some(&lower), &f).await, (all, [200, 200, 200], [200, 200]));
@@ -120,5 +141,8 @@ async fn visitors_see_locked_teasers_only_when_the_association_turns_them_on() {
     let mut ids = list(&app, Some(&lower), "").await.0;
     ids.sort_unstable();
     assert_eq!(ids, [f.everyone, f.members]);
-    assert_eq!(status_of(&app, Some(&lower), &format!("/api/v1/articles/{}", f.directors)).await, 404);
+    assert_eq!(
+        status_of(&app, Some(&lower), &format!("/api/v1/articles/{}", f.directors)).await,
+        404
+    );
 }

@@ -19,7 +19,8 @@ async fn hostile_files_are_refused_before_anything_is_stored() {
     assert_eq!(status, 415, "an executable named .pdf");
     let (status, _) = editor_upload(&app, &staff, "image", pdf(), "cover.jpg").await;
     assert_eq!(status, 415, "a PDF is not an image");
-    let (status, _) = editor_upload(&app, &staff, "document", crate::reviewed::png(8, 8), "a.pdf").await;
+    let (status, _) =
+        editor_upload(&app, &staff, "document", crate::reviewed::png(8, 8), "a.pdf").await;
     assert_eq!(status, 415, "an image is not an attachment");
     let big = vec![0x25u8; app.state.media.limits().max_bytes + 1];
     let (status, _) = editor_upload(&app, &staff, "document", big, "huge.pdf").await;
@@ -32,7 +33,8 @@ async fn hostile_files_are_refused_before_anything_is_stored() {
 async fn a_bad_article_is_refused_with_field_messages_and_not_stored() {
     let app = TestApp::spawn().await;
     let staff = editor(&app).await;
-    let (_, image) = editor_upload(&app, &staff, "image", crate::reviewed::png(9, 9), "p.png").await;
+    let (_, image) =
+        editor_upload(&app, &staff, "image", crate::reviewed::png(9, 9), "p.png").await;
     let image_id = image["id"].as_i64().unwrap().to_string();
     let cases: &[(&[(&str, &str)], &str)] = &[
         (&[("title", "")], "title"),
@@ -54,13 +56,24 @@ async fn a_bad_article_is_refused_with_field_messages_and_not_stored() {
         assert_eq!(res.status(), 422, "{fields:?}");
         let body = res.text().await.unwrap();
         assert!(
-            crate::support::html::count(&body, ".field-error") + crate::support::html::count(&body, ".errors li") > 0,
+            crate::support::html::count(&body, ".field-error")
+                + crate::support::html::count(&body, ".errors li")
+                > 0,
             "{field}: no message shown"
         );
     }
     assert_eq!(app.count_rows("articles").await, 0);
     // Script in the body is not refused but removed, once, on write.
-    let id = create_article(&app, &staff, "含脚本", &[("body_html", "<p>安全</p><script>steal()</script><iframe src=\"https://evil.example\"></iframe>")]).await;
+    let id = create_article(
+        &app,
+        &staff,
+        "含脚本",
+        &[(
+            "body_html",
+            "<p>安全</p><script>steal()</script><iframe src=\"https://evil.example\"></iframe>",
+        )],
+    )
+    .await;
     let row = guildhall::content::articles::find(&app.state.db, id).await.unwrap();
     assert_eq!(row.fields.body_html, "<p>安全</p>");
 }

@@ -11,7 +11,8 @@ async fn the_home_answers_in_one_request_for_its_audience() {
     let latest = published(&app, &staff, "最新资讯", &[]).await;
     let inner = published(&app, &staff, "会员专享", &[("audience", "members")]).await;
     let event = crate::events::published_event(&app, |_| {}).await;
-    let (_, image) = editor_upload(&app, &staff, "image", crate::reviewed::png(60, 20), "b.png").await;
+    let (_, image) =
+        editor_upload(&app, &staff, "image", crate::reviewed::png(60, 20), "b.png").await;
     let image_id = image["id"].as_i64().unwrap().to_string();
     let banner = [
         ("image_file_id", image_id.as_str()),
@@ -21,10 +22,17 @@ async fn the_home_answers_in_one_request_for_its_audience() {
         ("sort_order", "1"),
     ];
     assert_eq!(post_form(&app, &staff, "/admin/content-home/banners", &banner).await.status(), 303);
-    let bad = [("image_file_id", image_id.as_str()), ("target_kind", "url"), ("target_url", "javascript:x")];
+    let bad = [
+        ("image_file_id", image_id.as_str()),
+        ("target_kind", "url"),
+        ("target_url", "javascript:x"),
+    ];
     assert_eq!(post_form(&app, &staff, "/admin/content-home/banners", &bad).await.status(), 422);
     let shortcuts = [("shortcut", "events"), ("shortcut", "articles")];
-    assert_eq!(post_form(&app, &staff, "/admin/content-home/shortcuts", &shortcuts).await.status(), 303);
+    assert_eq!(
+        post_form(&app, &staff, "/admin/content-home/shortcuts", &shortcuts).await.status(),
+        303
+    );
 
     let res = reqwest::get(app.url("/api/v1/home")).await.unwrap();
     assert_eq!(res.status(), 200);
@@ -32,7 +40,8 @@ async fn the_home_answers_in_one_request_for_its_audience() {
     let home: Value = res.json().await.unwrap();
     assert_eq!(home["banners"][0]["target_id"], pinned);
     assert!(home["banners"][0]["image"]["url"].as_str().unwrap().starts_with("/media/"));
-    let keys: Vec<_> = home["shortcuts"].as_array().unwrap().iter().map(|s| s["key"].clone()).collect();
+    let keys: Vec<_> =
+        home["shortcuts"].as_array().unwrap().iter().map(|s| s["key"].clone()).collect();
     assert_eq!(keys, ["articles", "events"], "catalogue order");
     let ids = |k: &str, v: &Value| -> Vec<i64> {
         v[k].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()

@@ -28,7 +28,8 @@ fn fake_image_host() -> String {
 #[tokio::test]
 async fn a_pasted_wechat_page_becomes_a_clean_draft_with_rehosted_images() {
     let host = fake_image_host();
-    let app = TestApp::spawn_with(|c| c.content.import_image_hosts = vec!["127.0.0.1".into()]).await;
+    let app =
+        TestApp::spawn_with(|c| c.content.import_image_hosts = vec!["127.0.0.1".into()]).await;
     let staff = editor(&app).await;
     let page = format!(
         r#"<html><head><meta property="og:title" content="商会召开年度大会"><script>track()</script></head>
@@ -37,9 +38,16 @@ async fn a_pasted_wechat_page_becomes_a_clean_draft_with_rehosted_images() {
 <img data-src="{host}/mmbiz_svg/b.svg"><img data-src="https://evil.example/c.png">
 <p onclick="x()">完</p></div><script>alert(1)</script><div id="js_pc_qr_code">扫码关注</div></body></html>"#
     );
-    let res = post_form(&app, &staff, "/admin/articles/import", &[("html", &page), ("category_id", "1")]).await;
+    let res =
+        post_form(&app, &staff, "/admin/articles/import", &[("html", &page), ("category_id", "1")])
+            .await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
-    let id: i64 = res.headers()["location"].to_str().unwrap().trim_start_matches("/admin/articles/").parse().unwrap();
+    let id: i64 = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/admin/articles/")
+        .parse()
+        .unwrap();
     let row = guildhall::content::articles::find(&app.state.db, id).await.unwrap();
     assert_eq!(row.fields.title, "商会召开年度大会");
     assert_eq!(row.fields.status, "draft");
@@ -56,6 +64,8 @@ async fn a_pasted_wechat_page_becomes_a_clean_draft_with_rehosted_images() {
     let text = edit.text().await.unwrap();
     assert!(text.contains("1 张图片已转存，2 张未能转存"), "flash tells what happened");
 
-    let res = post_form(&app, &staff, "/admin/articles/import", &[("html", " "), ("category_id", "1")]).await;
+    let res =
+        post_form(&app, &staff, "/admin/articles/import", &[("html", " "), ("category_id", "1")])
+            .await;
     assert_eq!(res.status(), 422);
 }

@@ -122,7 +122,11 @@ pub async fn resign(app: &TestApp, user_id: i64) {
 }
 
 /// The ids of the article list as `client` (none: anonymous) sees it, and the JSON.
-pub async fn list(app: &TestApp, client: Option<&reqwest::Client>, query: &str) -> (Vec<i64>, Value) {
+pub async fn list(
+    app: &TestApp,
+    client: Option<&reqwest::Client>,
+    query: &str,
+) -> (Vec<i64>, Value) {
     let url = app.url(&format!("/api/v1/articles{query}"));
     let req = match client {
         Some(c) => c.get(url),
