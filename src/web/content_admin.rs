@@ -130,10 +130,22 @@ pub async fn import_article(
         links: &state.media_links,
         config: &state.config.content,
     };
-    let result = match import::import(&ctx, staff.staff.id, &form.html).await {
+    // The category is checked before any image is fetched, so a refusal stores nothing.
+    let categories = crate::content::categories(&state.db).await?;
+    let category = form
+        .category_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| categories.iter().any(|c| c.id == *id));
+    let imported = match category {
+        Some(_) => import::import(&ctx, staff.staff.id, &form.html).await,
+        None => Err(AppError::field("category_id", "请选择分类")),
+    };
+    let result = match imported {
         Ok(imported) => {
             let input = ArticleInput {
-                category_id: form.category_id.trim().parse().ok(),
+                category_id: category,
                 title: if imported.title.is_empty() {
                     "公众号文章".into()
                 } else {

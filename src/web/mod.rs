@@ -3,6 +3,7 @@
 pub mod account;
 pub mod applications;
 pub mod articles;
+pub mod articles_publish;
 pub mod auth;
 pub mod certificates;
 pub mod content_admin;
@@ -243,9 +244,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/articles/uploads", Staff, content_admin::upload_article_file),
         RouteDef::get("/articles/{id}", Staff, articles::edit_article),
         RouteDef::post("/articles/{id}", Staff, articles::update_article),
-        RouteDef::get("/articles/{id}/preview", Staff, articles::preview_article),
-        RouteDef::post("/articles/{id}/publish", Staff, articles::publish_article),
-        RouteDef::post("/articles/{id}/unpublish", Staff, articles::unpublish_article),
+        RouteDef::get("/articles/{id}/preview", Staff, articles_publish::preview_article),
+        RouteDef::post("/articles/{id}/publish", Staff, articles_publish::publish_article),
+        RouteDef::post("/articles/{id}/unpublish", Staff, articles_publish::unpublish_article),
         RouteDef::get("/content-home", Staff, content_admin::show_content_home),
         RouteDef::post("/content-home/banners", Staff, content_admin::create_banner),
         RouteDef::post("/content-home/banners/{id}/move", Staff, content_admin::move_banner),

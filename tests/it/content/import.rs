@@ -68,4 +68,8 @@ async fn a_pasted_wechat_page_becomes_a_clean_draft_with_rehosted_images() {
         post_form(&app, &staff, "/admin/articles/import", &[("html", " "), ("category_id", "1")])
             .await;
     assert_eq!(res.status(), 422);
+    let form = [("html", page.as_str()), ("category_id", "99")];
+    let res = post_form(&app, &staff, "/admin/articles/import", &form).await;
+    assert_eq!(res.status(), 422, "no such category: refused before any image is fetched");
+    assert_eq!(app.count_rows("files").await, 1);
 }
