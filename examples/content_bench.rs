@@ -113,7 +113,7 @@ fn article(dice: &mut Dice, n: usize, at: chrono::NaiveDateTime, director: i64) 
         author: "秘书处".into(),
         status: status::PUBLISHED.into(),
         publish_at: Some(at - chrono::Duration::minutes(n as i64)),
-        pinned: n % 500 == 0,
+        pinned: n.is_multiple_of(500),
         audience: aud.into(),
         min_position_id: min,
     }

@@ -12,8 +12,6 @@ use crate::app::AppState;
 use crate::content::home::{self, HomeView};
 use crate::content::model::CategoryRow;
 use crate::content::reading::{self, ArticlePage, ArticleView};
-use crate::content::store::ArticleFilter;
-use crate::kernel::search::SearchQuery;
 
 /// Article list filters.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -66,14 +64,9 @@ pub async fn list_articles(
     query: web::Query<ArticleParams>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let filter = ArticleFilter {
-        q: q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(SearchQuery::parse),
-        category_id: q.category_id,
-        ..ArticleFilter::default()
-    };
-    let page =
-        reading::list(&state.db, &state.clock, user.id(), filter, q.page.unwrap_or(1)).await?;
-    Ok(super::views::ok(&state, page))
+    let wanted = (q.q, q.category_id, q.page.unwrap_or(1));
+    let page = state.article_cache.list(&state.db, &state.clock, user.id(), wanted).await?;
+    Ok(super::views::ok(&state, &*page))
 }
 
 /// One article (counts a view). Outside the reader's audience: 403 `members_only`

@@ -34,10 +34,10 @@ fn check_references(conn: &mut DbConn, f: &ArticleFields) -> Result<(), AppError
             break;
         }
     }
-    if let Some(id) = f.min_position_id {
-        if !crate::membership::all_positions(conn)?.iter().any(|p| p.id == id) {
-            errors.push(FieldError::new("min_position_id", "职务不存在"));
-        }
+    if let Some(id) = f.min_position_id
+        && !crate::membership::all_positions(conn)?.iter().any(|p| p.id == id)
+    {
+        errors.push(FieldError::new("min_position_id", "职务不存在"));
     }
     if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
 }

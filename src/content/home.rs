@@ -30,9 +30,15 @@ pub const EVENTS: i64 = 5;
 /// Bumped by every content write: cached home answers older than it are stale.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
-/// Marks every cached home answer stale (call after a content write commits).
+/// Marks every cached home answer and article page stale (call after a content write
+/// commits).
 pub fn invalidate() {
     GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// The current generation of content (see [`invalidate`]).
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::SeqCst)
 }
 
 /// The shortcuts an association may put on the home grid: (key, label, mini-program page).
@@ -112,11 +118,13 @@ pub struct HomeView {
 }
 
 type Key = (bool, Vec<i64>);
+/// A cached answer: the generation and time it was built at.
+type Entry = (u64, NaiveDateTime, Arc<HomeView>);
 
 /// Home answers per audience.
 #[derive(Debug, Default)]
 pub struct HomeCache {
-    entries: parking_lot::Mutex<HashMap<Key, (u64, NaiveDateTime, Arc<HomeView>)>>,
+    entries: parking_lot::Mutex<HashMap<Key, Entry>>,
 }
 
 /// The shortcut keys enabled (the setting, or the default grid).
@@ -173,10 +181,11 @@ impl HomeCache {
         };
         let key = reader.audience_key();
         let generation = GENERATION.load(Ordering::SeqCst);
-        if let Some((g, at, view)) = self.entries.lock().get(&key) {
-            if *g == generation && (now - *at).num_seconds().abs() < CACHE_SECONDS {
-                return Ok(view.clone());
-            }
+        if let Some((g, at, view)) = self.entries.lock().get(&key)
+            && *g == generation
+            && (now - *at).num_seconds().abs() < CACHE_SECONDS
+        {
+            return Ok(view.clone());
         }
         let view = Arc::new(db.run(move |conn| build(conn, now, &reader)).await?);
         let mut entries = self.entries.lock();

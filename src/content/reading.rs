@@ -3,6 +3,9 @@
 //! audience sees it in lists only as a locked teaser, and only when the association
 //! turned teasers on; never its body or files.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -130,20 +133,60 @@ pub fn page_for(
     Ok(ArticlePage { items, total, page: want.page, page_size })
 }
 
-/// The article list for `user_id` (none: no token).
-pub async fn list(
-    db: &Db,
-    clock: &SharedClock,
-    user_id: Option<i64>,
-    filter: ArticleFilter,
-    page: i64,
-) -> Result<ArticlePage, AppError> {
-    let now = clock.now_naive();
-    db.run(move |conn| {
-        let reader = Reader::load(conn, user_id)?;
-        page_for(conn, now, &reader, &filter, (page, PAGE_SIZE), true)
-    })
-    .await
+/// What identifies a list page for the cache: the reader's audience, the filter as
+/// typed, the page.
+type ListKey = ((bool, Vec<i64>), Option<String>, Option<i64>, i64);
+/// A cached page: the content generation and time it was built at.
+type ListEntry = (u64, NaiveDateTime, Arc<ArticlePage>);
+
+/// Article list pages per audience and filter, kept like the home's answers: for
+/// [`super::home::CACHE_SECONDS`] of the injectable clock, dropped by any content write
+/// (view counts in lists may lag by that much).
+#[derive(Debug, Default)]
+pub struct ListCache {
+    entries: parking_lot::Mutex<HashMap<ListKey, ListEntry>>,
+}
+
+impl ListCache {
+    /// The article list for `user_id` (none: no token): `q` as typed (searched through
+    /// `kernel::search`), a category, a page.
+    pub async fn list(
+        &self,
+        db: &Db,
+        clock: &SharedClock,
+        user_id: Option<i64>,
+        (q, category_id, page): (Option<String>, Option<i64>, i64),
+    ) -> Result<Arc<ArticlePage>, AppError> {
+        let now = clock.now_naive();
+        let reader = match user_id {
+            None => Reader::anonymous(),
+            Some(id) => db.run(move |conn| Reader::load(conn, Some(id))).await?,
+        };
+        let q = q.map(|t| t.trim().chars().take(64).collect::<String>()).filter(|t| !t.is_empty());
+        let key = (reader.audience_key(), q.clone(), category_id, page.max(1));
+        let generation = super::home::generation();
+        if let Some((g, at, view)) = self.entries.lock().get(&key)
+            && *g == generation
+            && (now - *at).num_seconds().abs() < super::home::CACHE_SECONDS
+        {
+            return Ok(view.clone());
+        }
+        let filter = ArticleFilter {
+            q: q.as_deref().and_then(crate::kernel::search::SearchQuery::parse),
+            category_id,
+            ..ArticleFilter::default()
+        };
+        let view = Arc::new(
+            db.run(move |conn| page_for(conn, now, &reader, &filter, (page, PAGE_SIZE), true))
+                .await?,
+        );
+        let mut entries = self.entries.lock();
+        if entries.len() > 1024 {
+            entries.clear();
+        }
+        entries.insert(key, (generation, now, view.clone()));
+        Ok(view)
+    }
 }
 
 /// The article as its reader may see it now: 404 unless published and visible; 403

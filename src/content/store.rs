@@ -149,7 +149,7 @@ pub fn insert(
         articles::updated_at.eq(at),
     );
     crate::per_backend!(conn, |c| diesel::insert_into(articles::table)
-        .values(values.clone())
+        .values(values)
         .returning(ArticleRow::as_returning())
         .get_result(c))
 }

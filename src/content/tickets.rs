@@ -239,10 +239,10 @@ pub async fn close(db: &Db, clock: &SharedClock, actor: Actor, id: i64) -> Resul
     let at = clock.now_naive();
     db.write(move |conn| {
         let t = store::lock(conn, id)?.ok_or_else(|| AppError::not_found("留言"))?;
-        if let Actor::User(uid) = actor {
-            if t.user_id != uid {
-                return Err(AppError::not_found("留言"));
-            }
+        if let Actor::User(uid) = actor
+            && t.user_id != uid
+        {
+            return Err(AppError::not_found("留言"));
         }
         if store::close(conn, id, at)? == 0 {
             return Err(closed());

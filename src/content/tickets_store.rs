@@ -73,7 +73,7 @@ pub fn insert(
         support_tickets::updated_at.eq(at),
     );
     crate::per_backend!(conn, |c| diesel::insert_into(support_tickets::table)
-        .values(values.clone())
+        .values(values)
         .returning(TicketRow::as_returning())
         .get_result(c))
 }

@@ -391,14 +391,16 @@ pub fn active_registrations(conn: &mut DbConn, event_id: i64) -> QResult<Vec<Reg
         .load(conn)
 }
 
-/// Published events not ended by `now`, soonest first (the mini-program home):
-/// `(id, title, cover_file_id, place, starts_at)`.
+/// An upcoming event's list columns: `(id, title, cover_file_id, place, starts_at)`.
+pub type UpcomingRow = (i64, String, Option<i64>, String, chrono::NaiveDateTime);
+
+/// Published events not ended by `now`, soonest first (the mini-program home).
 pub fn upcoming(
     conn: &mut DbConn,
     now: chrono::NaiveDateTime,
     member: bool,
     limit: i64,
-) -> QResult<Vec<(i64, String, Option<i64>, String, chrono::NaiveDateTime)>> {
+) -> QResult<Vec<UpcomingRow>> {
     let mut q = events::table
         .filter(events::status.eq(status::PUBLISHED))
         .filter(events::ends_at.ge(now))

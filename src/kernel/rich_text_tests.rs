@@ -108,10 +108,12 @@ fn has_handler(out: &str) -> bool {
         match c {
             b'<' => in_tag = true,
             b'>' => in_tag = false,
-            b'o' if in_tag && i > 0 && bytes[i - 1].is_ascii_whitespace() => {
-                if bytes.get(i + 1) == Some(&b'n') {
-                    return true;
-                }
+            b'o' if in_tag
+                && i > 0
+                && bytes[i - 1].is_ascii_whitespace()
+                && bytes.get(i + 1) == Some(&b'n') =>
+            {
+                return true;
             }
             _ => {}
         }

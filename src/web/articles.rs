@@ -272,7 +272,7 @@ async fn form_page(
     let tz = state.association_settings().await?.time_zone;
     let now = state.clock.now_naive();
     let categories = crate::content::categories(&state.db).await?;
-    let positions = state.db.run(|conn| crate::membership::all_positions(conn)).await?;
+    let positions = state.db.run(crate::membership::all_positions).await?;
     Ok(ArticleFormPage {
         chrome,
         action: row

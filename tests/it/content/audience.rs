@@ -24,8 +24,7 @@ async fn fixture(app: &TestApp, staff: &reqwest::Client) -> Fixture {
         &[("audience", "members"), ("attachment_file_ids", &ids), ("summary", "仅会员可读")],
     )
     .await;
-    let director_position =
-        app.state.db.run(|conn| guildhall::membership::all_positions(conn)).await.unwrap();
+    let director_position = app.state.db.run(guildhall::membership::all_positions).await.unwrap();
     let director = director_position.iter().find(|p| p.rank == 4).unwrap().id.to_string();
     let directors = published(
         app,
