@@ -49,6 +49,10 @@ pub struct AppState {
     pub tokens: crate::accounts::tokens::TokenCache,
     /// WeChat Pay, or the gateway that says it is not configured.
     pub payments: crate::billing::wechat_pay::SharedGateway,
+    /// The mini-program home's answers per audience.
+    pub home_cache: crate::content::home::HomeCache,
+    /// Article list pages per audience and filter.
+    pub article_cache: crate::content::reading::ListCache,
 }
 
 impl AppState {
@@ -173,6 +177,8 @@ impl Application {
             wechat,
             tokens: crate::accounts::tokens::TokenCache::default(),
             payments,
+            home_cache: crate::content::home::HomeCache::default(),
+            article_cache: crate::content::reading::ListCache::default(),
             sms_ip_limiter: RateLimiter::new(
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),

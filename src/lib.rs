@@ -7,6 +7,7 @@ pub mod app;
 pub mod billing;
 pub mod commands;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod error;
 pub mod events;

@@ -77,3 +77,32 @@ impl FromRequest for BearerUser {
         })
     }
 }
+
+/// The user whose token came with the request, or none without one (public routes
+/// that show more to members). A token that is sent but invalid is still a 401.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<UserRow>);
+
+impl MaybeUser {
+    /// The user's id, if signed in.
+    pub fn id(&self) -> Option<i64> {
+        self.0.as_ref().map(|u| u.id)
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        let sent = req.headers().contains_key(actix_web::http::header::AUTHORIZATION);
+        Box::pin(async move {
+            if !sent {
+                return Ok(Self(None));
+            }
+            authenticate(state, token).await.map(|u| Self(Some(u.user)))
+        })
+    }
+}

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod billing;
 pub mod body;
 pub mod certificates;
+pub mod content;
 pub mod contract;
 pub mod enterprises;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod receipts;
 pub mod sign_in;
 pub mod subscriptions;
 pub mod surveys;
+pub mod tickets;
 pub mod uploads;
 pub mod views;
 pub mod workbench;
@@ -174,6 +176,21 @@ pub fn routes() -> Vec<RouteDef> {
             Access::User,
             listings::withdraw_my_listing,
         ),
+        // content (issue 17)
+        RouteDef::get("/v1/home", Access::Public, content::show_home),
+        RouteDef::get("/v1/articles", Access::Public, content::list_articles),
+        RouteDef::get("/v1/articles/{id}", Access::Public, content::show_article),
+        RouteDef::get(
+            "/v1/articles/{id}/attachments/{file_id}",
+            Access::Public,
+            content::download_article_attachment,
+        ),
+        RouteDef::get("/v1/article-categories", Access::Public, content::list_article_categories),
+        RouteDef::get("/v1/me/tickets", Access::User, tickets::list_my_tickets),
+        RouteDef::post("/v1/me/tickets", Access::User, tickets::create_my_ticket),
+        RouteDef::get("/v1/me/tickets/{id}", Access::User, tickets::show_my_ticket),
+        RouteDef::post("/v1/me/tickets/{id}/messages", Access::User, tickets::reply_my_ticket),
+        RouteDef::post("/v1/me/tickets/{id}/close", Access::User, tickets::close_my_ticket),
     ]
 }
 

@@ -9,8 +9,9 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, enterprises, events, events_lottery, experts, listings, me,
-    notices, profiles, receipts, sign_in, subscriptions, surveys, uploads, workbench,
+    billing, certificates as certs, content, enterprises, events, events_lottery, experts,
+    listings, me, notices, profiles, receipts, sign_in, subscriptions, surveys, tickets, uploads,
+    workbench,
 };
 use crate::error::FieldError;
 
@@ -111,6 +112,16 @@ use crate::error::FieldError;
         listings::unlist_my_listing,
         listings::withdraw_my_listing,
         listings::delete_my_listing,
+        content::show_home,
+        content::list_articles,
+        content::show_article,
+        content::download_article_attachment,
+        content::list_article_categories,
+        tickets::list_my_tickets,
+        tickets::create_my_ticket,
+        tickets::show_my_ticket,
+        tickets::reply_my_ticket,
+        tickets::close_my_ticket,
     ),
     components(schemas(
         ErrorBody,
@@ -204,10 +215,27 @@ use crate::error::FieldError;
         crate::marketplace::listings::MyListingView,
         crate::marketplace::listings::MyListingList,
         crate::membership::PublicMemberSummary,
+        content::ArticleCategoryList,
+        crate::content::model::CategoryRow,
+        crate::content::reading::ArticlePage,
+        crate::content::reading::ArticleSummaryView,
+        crate::content::reading::ArticleView,
+        crate::content::reading::AttachmentView,
+        crate::content::home::HomeView,
+        crate::content::home::BannerView,
+        crate::content::home::ShortcutView,
+        crate::events::UpcomingEvent,
+        tickets::TicketRequest,
+        tickets::TicketReply,
+        tickets::TicketPage,
+        crate::content::tickets::TicketView,
+        crate::content::tickets::MessageView,
+        crate::content::tickets::ThreadView,
     )),
     modifiers(&BearerAuth, &SharedResponses),
     tags(
         (name = "auth", description = "Sign-in: WeChat code, phone + SMS code; tokens"),
+        (name = "content", description = "The home, articles (资讯) with their audience, support tickets (客户支持)"),
         (name = "certificates", description = "Honour certificates: the association's and members' (reviewed), verification links"),
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),

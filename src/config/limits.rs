@@ -97,3 +97,26 @@ impl Default for MetricsConfig {
         Self { allow_loopback: true, token: Secret::default() }
     }
 }
+
+/// Content: importing WeChat articles, video uploads.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentConfig {
+    /// Hosts an imported WeChat article's images may be fetched from (re-hosted through
+    /// the media pipeline); images elsewhere are dropped. Never a host of this network.
+    pub import_image_hosts: Vec<String>,
+    /// Time limit of one image fetch, in milliseconds.
+    pub import_timeout_ms: u64,
+    /// Most images fetched for one import.
+    pub import_max_images: usize,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        Self {
+            import_image_hosts: vec!["mmbiz.qpic.cn".into(), "mmbiz.qlogo.cn".into()],
+            import_timeout_ms: 5000,
+            import_max_images: 30,
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::db::DbUrl;
 
 mod limits;
 mod providers;
-pub use limits::{LimitsConfig, MetricsConfig};
+pub use limits::{ContentConfig, LimitsConfig, MetricsConfig};
 pub use providers::{
     EmailConfig, NoticesConfig, SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig,
 };
@@ -94,6 +94,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Who may read `/metrics`.
     pub metrics: MetricsConfig,
+    /// Content (WeChat article import).
+    pub content: ContentConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -203,6 +205,7 @@ impl Default for Config {
             notices: NoticesConfig::default(),
             limits: LimitsConfig::default(),
             metrics: MetricsConfig::default(),
+            content: ContentConfig::default(),
         }
     }
 }

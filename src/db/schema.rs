@@ -906,3 +906,95 @@ diesel::joinable!(wechat_subscriptions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(wechat_subscriptions, users);
 diesel::allow_tables_to_appear_in_same_query!(staff_queue_notices, staff);
 // --- end notifications ---
+
+// --- content ---
+diesel::table! {
+    /// Article categories (four built in, staff add more).
+    article_categories (id) {
+        id -> BigInt,
+        name -> Text,
+        code -> Text,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Articles (资讯): rich text sanitised on write, audience, schedule.
+    articles (id) {
+        id -> BigInt,
+        category_id -> BigInt,
+        title -> Text,
+        cover_file_id -> Nullable<BigInt>,
+        summary -> Text,
+        body_html -> Text,
+        attachment_file_ids -> Text,
+        author -> Text,
+        status -> Text,
+        publish_at -> Nullable<Timestamp>,
+        pinned -> Bool,
+        audience -> Text,
+        min_position_id -> Nullable<BigInt>,
+        search_text -> Text,
+        view_count -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Banners of the mini-program home, in staff's order.
+    home_banners (id) {
+        id -> BigInt,
+        image_file_id -> BigInt,
+        title -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<BigInt>,
+        target_url -> Text,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Support tickets (客户支持).
+    support_tickets (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        subject -> Text,
+        status -> Text,
+        awaiting_staff -> Bool,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The messages of a support ticket, user's and staff's.
+    ticket_messages (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        author_user_id -> Nullable<BigInt>,
+        author_staff_id -> Nullable<BigInt>,
+        body -> Text,
+        image_file_ids -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(articles -> article_categories (category_id));
+diesel::joinable!(ticket_messages -> support_tickets (ticket_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    article_categories,
+    articles,
+    home_banners,
+    support_tickets,
+    ticket_messages,
+);
+diesel::allow_tables_to_appear_in_same_query!(articles, search_grams);
+diesel::allow_tables_to_appear_in_same_query!(support_tickets, users);
+// --- end content ---

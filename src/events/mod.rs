@@ -294,3 +294,37 @@ pub async fn checked_in_user_ids(db: &Db, id: i64) -> Result<Vec<i64>, AppError>
     })
     .await
 }
+
+/// An upcoming event as the mini-program home lists it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UpcomingEvent {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Cover image.
+    pub cover: Option<crate::profiles::reviewed::ImageRef>,
+    /// Place.
+    pub place: String,
+    /// Starts (UTC).
+    pub starts_at: chrono::NaiveDateTime,
+}
+
+/// Published events not yet over, soonest first; members-only ones only for `member`.
+pub fn upcoming_events(
+    conn: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    member: bool,
+    limit: i64,
+) -> Result<Vec<UpcomingEvent>, AppError> {
+    Ok(store::upcoming(conn, now, member, limit)?
+        .into_iter()
+        .map(|(id, title, cover, place, starts_at)| UpcomingEvent {
+            id,
+            title,
+            cover: cover.map(crate::profiles::reviewed::ImageRef::of),
+            place,
+            starts_at,
+        })
+        .collect())
+}

@@ -390,3 +390,32 @@ pub fn active_registrations(conn: &mut DbConn, event_id: i64) -> QResult<Vec<Reg
         .select(RegistrationRow::as_select())
         .load(conn)
 }
+
+/// An upcoming event's list columns: `(id, title, cover_file_id, place, starts_at)`.
+pub type UpcomingRow = (i64, String, Option<i64>, String, chrono::NaiveDateTime);
+
+/// Published events not ended by `now`, soonest first (the mini-program home).
+pub fn upcoming(
+    conn: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    member: bool,
+    limit: i64,
+) -> QResult<Vec<UpcomingRow>> {
+    let mut q = events::table
+        .filter(events::status.eq(status::PUBLISHED))
+        .filter(events::ends_at.ge(now))
+        .into_boxed();
+    if !member {
+        q = q.filter(events::audience.eq(super::model::audience::EVERYONE));
+    }
+    q.order((events::starts_at.asc(), events::id.asc()))
+        .limit(limit)
+        .select((
+            events::id,
+            events::title,
+            events::cover_file_id,
+            events::place,
+            events::starts_at,
+        ))
+        .load(conn)
+}

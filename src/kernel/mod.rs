@@ -15,6 +15,7 @@ pub mod qr;
 pub mod rate_limit;
 pub mod review;
 pub mod revisions;
+pub mod rich_text;
 pub mod search;
 pub mod settings;
 pub mod tokens;

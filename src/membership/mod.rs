@@ -186,3 +186,8 @@ pub fn public_member_summary(
         }
     }))
 }
+
+/// Every position, highest rank first (content audiences and their forms).
+pub fn all_positions(conn: &mut DbConn) -> Result<Vec<model::PositionRow>, AppError> {
+    Ok(store::catalog::positions_all(conn)?)
+}

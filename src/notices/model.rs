@@ -43,11 +43,13 @@ pub enum NoticeKind {
     ListingUnlisted,
     /// Staff: new items wait in a review queue they may decide.
     QueueItems,
+    /// Staff answered the user's support ticket.
+    TicketAnswered,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -65,6 +67,7 @@ impl NoticeKind {
         Self::InvoiceIssued,
         Self::ListingUnlisted,
         Self::QueueItems,
+        Self::TicketAnswered,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -87,6 +90,7 @@ impl NoticeKind {
             Self::InvoiceIssued => "invoice_issued",
             Self::ListingUnlisted => "listing_unlisted",
             Self::QueueItems => "staff_queue_items",
+            Self::TicketAnswered => "ticket_answered",
         }
     }
 
@@ -110,6 +114,7 @@ impl NoticeKind {
             Self::InvoiceIssued => "发票开具通知",
             Self::ListingUnlisted => "供需信息下架通知",
             Self::QueueItems => "待审核事项提醒",
+            Self::TicketAnswered => "留言回复通知",
         }
     }
 
@@ -134,6 +139,7 @@ impl NoticeKind {
             Self::InvoiceIssued => false,
             Self::ListingUnlisted => false,
             Self::QueueItems => false,
+            Self::TicketAnswered => false,
         }
     }
 

@@ -2,9 +2,12 @@
 
 pub mod account;
 pub mod applications;
+pub mod articles;
+pub mod articles_publish;
 pub mod audit;
 pub mod auth;
 pub mod certificates;
+pub mod content_admin;
 pub mod csrf;
 pub mod download;
 pub mod dues;
@@ -41,6 +44,7 @@ pub mod surveys_charts;
 pub mod surveys_form;
 pub mod surveys_reminders;
 pub mod surveys_results;
+pub mod tickets;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -61,7 +65,6 @@ pub fn routes() -> Vec<RouteDef> {
     use Access::{Public, Staff};
     use session::{Admins, Editors, FinanceStaff, RoleSet, Secretaries};
     const ADMINS: Access = Access::StaffOf(Admins::ROLES);
-    #[allow(dead_code, reason = "the content routes use it")]
     const EDITORS: Access = Access::StaffOf(Editors::ROLES);
     const SECRETARIES: Access = Access::StaffOf(Secretaries::ROLES);
     const FINANCE: Access = Access::StaffOf(FinanceStaff::ROLES);
@@ -272,6 +275,29 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/certificates/{id}/qr.png", SECRETARIES, certificates::show_certificate_qr),
         RouteDef::post("/certificates/{id}/revoke", SECRETARIES, certificates::revoke_certificate),
         RouteDef::post("/certificates/{id}/delete", SECRETARIES, certificates::delete_certificate),
+        // content (issue 17)
+        RouteDef::get("/articles", EDITORS, articles::list_articles),
+        RouteDef::post("/articles", EDITORS, articles::create_article),
+        RouteDef::get("/articles/new", EDITORS, articles::new_article),
+        RouteDef::get("/articles/import", EDITORS, content_admin::show_import),
+        RouteDef::post("/articles/import", EDITORS, content_admin::import_article),
+        RouteDef::post("/articles/uploads", EDITORS, content_admin::upload_article_file),
+        RouteDef::get("/articles/{id}", EDITORS, articles::edit_article),
+        RouteDef::post("/articles/{id}", EDITORS, articles::update_article),
+        RouteDef::get("/articles/{id}/preview", EDITORS, articles_publish::preview_article),
+        RouteDef::post("/articles/{id}/publish", EDITORS, articles_publish::publish_article),
+        RouteDef::post("/articles/{id}/unpublish", EDITORS, articles_publish::unpublish_article),
+        RouteDef::get("/content-home", EDITORS, content_admin::show_content_home),
+        RouteDef::post("/content-home/banners", EDITORS, content_admin::create_banner),
+        RouteDef::post("/content-home/banners/{id}/move", EDITORS, content_admin::move_banner),
+        RouteDef::post("/content-home/banners/{id}/delete", EDITORS, content_admin::delete_banner),
+        RouteDef::post("/content-home/shortcuts", EDITORS, content_admin::update_shortcuts),
+        RouteDef::post("/content-home/teasers", EDITORS, content_admin::update_teasers),
+        RouteDef::post("/content-home/categories", EDITORS, content_admin::create_article_category),
+        RouteDef::get("/tickets", SECRETARIES, tickets::list_tickets),
+        RouteDef::get("/tickets/{id}", SECRETARIES, tickets::show_ticket),
+        RouteDef::post("/tickets/{id}/answer", SECRETARIES, tickets::answer_ticket),
+        RouteDef::post("/tickets/{id}/close", SECRETARIES, tickets::close_ticket),
     ]
 }
 

@@ -66,6 +66,9 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
     ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),
+    ("/admin/articles", "信息发布", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/content-home", "首页与栏目", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/tickets", "客户支持", &[Role::Admin, Role::Secretary]),
 ];
 
 /// Every menu entry and the roles it is shown to (the role walk test checks each
@@ -91,6 +94,7 @@ async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>
             };
             out.push((href, n));
         }
+        out.push(("/admin/tickets", crate::content::tickets::unanswered(&state.db).await?));
     }
     Ok(out.into_iter().filter(|(_, n)| *n > 0).collect())
 }

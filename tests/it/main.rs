@@ -5,6 +5,7 @@
 mod audit_log;
 mod billing;
 mod cli;
+mod content;
 mod errors;
 mod events;
 mod events_changes;
