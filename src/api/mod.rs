@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod events_lottery;
 pub mod experts;
+pub mod learning;
 pub mod listings;
 pub mod me;
 pub mod membership;
@@ -162,6 +163,22 @@ pub fn routes() -> Vec<RouteDef> {
             Access::User,
             listings::withdraw_my_listing,
         ),
+        // learning (issue 18)
+        RouteDef::get("/v1/courses", Access::User, learning::list_courses),
+        RouteDef::get("/v1/courses/{id}", Access::User, learning::show_course),
+        RouteDef::post("/v1/courses/{id}/enrolments", Access::User, learning::create_enrolment),
+        RouteDef::get("/v1/me/courses", Access::User, learning::list_my_courses),
+        RouteDef::post(
+            "/v1/courses/{id}/lessons/{lesson_id}/study-sessions",
+            Access::User,
+            learning::open_study_session,
+        ),
+        RouteDef::post(
+            "/v1/study-sessions/{id}/heartbeats",
+            Access::User,
+            learning::create_heartbeat,
+        ),
+        RouteDef::post("/v1/study-sessions/{id}/close", Access::User, learning::close_study_session),
     ]
 }
 

@@ -9,7 +9,7 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, enterprises, events, events_lottery, experts, listings, me,
+    billing, certificates as certs, enterprises, events, events_lottery, experts, learning, listings, me,
     notices, profiles, receipts, sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
@@ -105,6 +105,13 @@ use crate::error::FieldError;
         listings::unlist_my_listing,
         listings::withdraw_my_listing,
         listings::delete_my_listing,
+        learning::list_courses,
+        learning::show_course,
+        learning::create_enrolment,
+        learning::list_my_courses,
+        learning::open_study_session,
+        learning::create_heartbeat,
+        learning::close_study_session,
     ),
     components(schemas(
         ErrorBody,
@@ -198,6 +205,21 @@ use crate::error::FieldError;
         crate::marketplace::listings::MyListingView,
         crate::marketplace::listings::MyListingList,
         crate::membership::PublicMemberSummary,
+        learning::EnrolRequest,
+        learning::HeartbeatRequest,
+        crate::learning::views::LessonOutline,
+        crate::learning::views::CourseView,
+        crate::learning::views::CourseList,
+        crate::learning::views::EnrolmentView,
+        crate::learning::views::CertificateLinks,
+        crate::learning::views::MyCourseView,
+        crate::learning::views::MyCourseList,
+        crate::learning::views::LessonContent,
+        crate::learning::views::SessionView,
+        crate::learning::views::CourseStanding,
+        crate::learning::views::BeatView,
+        crate::learning::study_model::BeatOutcome,
+        crate::kernel::media::MediaUrls,
     )),
     modifiers(&BearerAuth, &SharedResponses),
     tags(
@@ -205,6 +227,7 @@ use crate::error::FieldError;
         (name = "certificates", description = "Honour certificates: the association's and members' (reviewed), verification links"),
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
+        (name = "learning", description = "The learning platform (学习平台): courses, enrolment, study sessions measured by the server, 我的学习"),
         (name = "listings", description = "The marketplace (供需大厅): the public hall, contact reveals, reports and members' own listings (reviewed)"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "profiles", description = "Member profiles (会员风采), the member directory and enterprises (企业风采)"),

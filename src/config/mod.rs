@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbUrl;
 
+mod learning;
 mod limits;
 mod providers;
+pub use learning::LearningConfig;
 pub use limits::{LimitsConfig, MetricsConfig};
 pub use providers::{SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig};
 
@@ -88,6 +90,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Who may read `/metrics`.
     pub metrics: MetricsConfig,
+    /// The learning platform (heartbeats, certificate font).
+    pub learning: LearningConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -195,6 +199,7 @@ impl Default for Config {
             wechat_pay: WechatPayConfig::default(),
             limits: LimitsConfig::default(),
             metrics: MetricsConfig::default(),
+            learning: LearningConfig::default(),
         }
     }
 }
@@ -258,6 +263,7 @@ impl Config {
         }
         self.validate_providers()?;
         self.limits.validate()?;
+        self.learning.validate()?;
         for (name, secret, len) in [
             ("secrets.cookie_key", &self.secrets.cookie_key, 64),
             ("secrets.hmac_key", &self.secrets.hmac_key, 32),

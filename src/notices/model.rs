@@ -41,11 +41,13 @@ pub enum NoticeKind {
     InvoiceIssued,
     /// Staff unlisted the member's marketplace listing (with a note).
     ListingUnlisted,
+    /// The learner passed a course: the completion certificate was issued.
+    CourseCompleted,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -62,6 +64,7 @@ impl NoticeKind {
         Self::EventCancelled,
         Self::InvoiceIssued,
         Self::ListingUnlisted,
+        Self::CourseCompleted,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -83,6 +86,7 @@ impl NoticeKind {
             Self::EventCancelled => "event_cancelled",
             Self::InvoiceIssued => "invoice_issued",
             Self::ListingUnlisted => "listing_unlisted",
+            Self::CourseCompleted => "course_completed",
         }
     }
 
@@ -105,6 +109,7 @@ impl NoticeKind {
             Self::EventCancelled => "活动取消通知",
             Self::InvoiceIssued => "发票开具通知",
             Self::ListingUnlisted => "供需信息下架通知",
+            Self::CourseCompleted => "课程结业通知",
         }
     }
 
