@@ -4,6 +4,9 @@ pub mod account;
 pub mod applications;
 pub mod auth;
 pub mod certificates;
+pub mod courses;
+pub mod courses_form;
+pub mod courses_lessons;
 pub mod csrf;
 pub mod dues;
 pub mod enterprises;
@@ -181,6 +184,25 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/lotteries/{id}/qr.png", Staff, events_lottery::show_lottery_qr),
         RouteDef::post("/lotteries/{id}/prizes/{pid}/draw", Staff, events_lottery::draw_prize),
         // orders and dues (issue 14)
+        RouteDef::get("/courses", Staff, courses::list_courses),
+        RouteDef::post("/courses", Staff, courses::create_course),
+        RouteDef::get("/courses/new", Staff, courses::new_course),
+        RouteDef::get("/courses/{id}", Staff, courses::show_course),
+        RouteDef::post("/courses/{id}", Staff, courses::update_course),
+        RouteDef::get("/courses/{id}/edit", Staff, courses::edit_course),
+        RouteDef::post("/courses/{id}/publish", Staff, courses::publish_course),
+        RouteDef::post("/courses/{id}/unpublish", Staff, courses::unpublish_course),
+        RouteDef::get("/courses/{id}/learners", Staff, courses::list_learners),
+        RouteDef::get("/courses/{id}/learners.xlsx", Staff, courses::export_learners),
+        RouteDef::get("/courses/{id}/lessons/new", Staff, courses_lessons::new_lesson),
+        RouteDef::post("/courses/{id}/lessons", Staff, courses_lessons::create_lesson),
+        RouteDef::get("/courses/{id}/lessons/{lesson_id}", Staff, courses_lessons::edit_lesson),
+        RouteDef::post("/courses/{id}/lessons/{lesson_id}", Staff, courses_lessons::update_lesson),
+        RouteDef::post(
+            "/courses/{id}/lessons/{lesson_id}/delete",
+            Staff,
+            courses_lessons::delete_lesson,
+        ),
         RouteDef::get("/orders", Staff, orders::list_orders),
         RouteDef::get("/orders/export.xlsx", Staff, orders::export_orders),
         RouteDef::get("/orders/{id}", Staff, orders::show_order),

@@ -64,6 +64,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
     ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),
+    ("/admin/courses", "学习平台", &[Role::Admin, Role::Secretary, Role::Editor]),
 ];
 
 /// Pending counts shown as menu badges: (href, count), zero counts left out.
