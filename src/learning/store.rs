@@ -361,9 +361,9 @@ pub fn learners_page(
             .filter(course_enrolments::status.ne(enrolment::CANCELLED))
             .into_boxed()
     };
-    let mut q = base().order(course_enrolments::id.asc()).offset(offset);
+    let mut q = base().order(course_enrolments::id.asc());
     if let Some(limit) = limit {
-        q = q.limit(limit);
+        q = q.offset(offset).limit(limit);
     }
     let rows = q.select(EnrolmentRow::as_select()).load(conn)?;
     Ok((rows, base().count().get_result(conn)?))
