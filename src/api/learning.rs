@@ -8,9 +8,11 @@ use serde::Deserialize;
 use super::auth::BearerUser;
 use super::error::{ApiError, ErrorBody};
 use crate::app::AppState;
-use crate::learning::study::{self, BeatInput, StudyContext};
-use crate::learning::views::{BeatView, CourseList, CourseView, EnrolmentView, MyCourseList, SessionView};
 use crate::learning::enrol;
+use crate::learning::study::{self, BeatInput, StudyContext};
+use crate::learning::views::{
+    BeatView, CourseList, CourseView, EnrolmentView, MyCourseList, SessionView,
+};
 
 /// What enrolling asks.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -45,8 +47,12 @@ fn context(state: &AppState) -> StudyContext {
 #[utoipa::path(get, path = "/api/v1/courses", tag = "learning",
     responses((status = 200, body = CourseList), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list_courses(state: web::Data<AppState>, user: BearerUser) -> Result<HttpResponse, ApiError> {
-    let items = enrol::published_courses(&state.db, state.media_links.clone(), user.user.id).await?;
+pub async fn list_courses(
+    state: web::Data<AppState>,
+    user: BearerUser,
+) -> Result<HttpResponse, ApiError> {
+    let items =
+        enrol::published_courses(&state.db, state.media_links.clone(), user.user.id).await?;
     Ok(HttpResponse::Ok().json(CourseList { items }))
 }
 
@@ -61,7 +67,8 @@ pub async fn show_course(
     user: BearerUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = enrol::course_for_user(&state.db, state.media_links.clone(), user.user.id, *id).await?;
+    let view =
+        enrol::course_for_user(&state.db, state.media_links.clone(), user.user.id, *id).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -85,7 +92,8 @@ pub async fn create_enrolment(
     body: Option<web::Json<EnrolRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let real_name = body.and_then(|b| b.into_inner().real_name);
-    let (view, created) = enrol::enrol(&state.db, &state.clock, user.user.id, *id, real_name).await?;
+    let (view, created) =
+        enrol::enrol(&state.db, &state.clock, user.user.id, *id, real_name).await?;
     Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
 }
 
@@ -93,7 +101,10 @@ pub async fn create_enrolment(
 #[utoipa::path(get, path = "/api/v1/me/courses", tag = "learning",
     responses((status = 200, body = MyCourseList), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list_my_courses(state: web::Data<AppState>, user: BearerUser) -> Result<HttpResponse, ApiError> {
+pub async fn list_my_courses(
+    state: web::Data<AppState>,
+    user: BearerUser,
+) -> Result<HttpResponse, ApiError> {
     let items = enrol::my_courses(
         &state.db,
         state.media_links.clone(),
@@ -120,9 +131,15 @@ pub async fn open_study_session(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (course_id, lesson_id) = path.into_inner();
-    let view =
-        study::open_session(&state.db, &state.clock, context(&state), user.user.id, course_id, lesson_id)
-            .await?;
+    let view = study::open_session(
+        &state.db,
+        &state.clock,
+        context(&state),
+        user.user.id,
+        course_id,
+        lesson_id,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -144,8 +161,13 @@ pub async fn create_heartbeat(
     body: super::body::JsonObject<HeartbeatRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let input = BeatInput { session_id: *id, lesson_id: body.lesson_id, position_seconds: body.position_seconds };
-    let view = study::heartbeat(&state.db, &state.clock, context(&state), user.user.id, input).await?;
+    let input = BeatInput {
+        session_id: *id,
+        lesson_id: body.lesson_id,
+        position_seconds: body.position_seconds,
+    };
+    let view =
+        study::heartbeat(&state.db, &state.clock, context(&state), user.user.id, input).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -178,7 +178,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::User,
             learning::create_heartbeat,
         ),
-        RouteDef::post("/v1/study-sessions/{id}/close", Access::User, learning::close_study_session),
+        RouteDef::post(
+            "/v1/study-sessions/{id}/close",
+            Access::User,
+            learning::close_study_session,
+        ),
     ]
 }
 

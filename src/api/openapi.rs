@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, enterprises, events, events_lottery, experts, learning, listings, me,
-    notices, profiles, receipts, sign_in, surveys, uploads,
+    billing, certificates as certs, enterprises, events, events_lottery, experts, learning,
+    listings, me, notices, profiles, receipts, sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
 

@@ -5,7 +5,9 @@
 use chrono::{Datelike as _, NaiveDateTime};
 use diesel::Connection as _;
 
-use super::model::{CertificateLayout, CertificateRow, CourseRow, EnrolmentRow, certificate_number};
+use super::model::{
+    CertificateLayout, CertificateRow, CourseRow, EnrolmentRow, certificate_number,
+};
 use super::{store, study_store};
 use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
@@ -50,7 +52,14 @@ pub fn issue(
     let number = certificate_number(at.year(), row.id);
     study_store::set_number(conn, row.id, &number)?;
     let details = serde_json::json!({"enrolment_id": e.id, "number": number});
-    super::audit(conn, at, Actor::System, "course_certificate.issue", ("course_certificates", row.id), &details)?;
+    super::audit(
+        conn,
+        at,
+        Actor::System,
+        "course_certificate.issue",
+        ("course_certificates", row.id),
+        &details,
+    )?;
     let notice = Notice {
         kind: NoticeKind::CourseCompleted,
         body: format!("恭喜您通过课程「{}」，结业证书编号 {number}", course.title),
@@ -86,7 +95,8 @@ pub async fn by_code(db: &Db, code: String) -> Result<Option<CourseCertificate>,
     }
     db.run(move |conn| {
         let Some(row) = study_store::certificate_by_code(conn, &code)? else { return Ok(None) };
-        let course = store::course(conn, row.course_id)?.ok_or_else(|| AppError::not_found("课程"))?;
+        let course =
+            store::course(conn, row.course_id)?.ok_or_else(|| AppError::not_found("课程"))?;
         let template = if course.cert_description.trim().is_empty() {
             DEFAULT_DESCRIPTION
         } else {

@@ -70,7 +70,14 @@ pub async fn create_course(
         image_file(conn, "cert_background_file_id", input.cert_background_file_id)?;
         let row = store::insert_course(conn, &CourseChanges::of(&input, at), at)?;
         let details = serde_json::json!({"title": row.title});
-        super::audit(conn, at, Actor::Staff(staff_id), "course.create", ("courses", row.id), &details)?;
+        super::audit(
+            conn,
+            at,
+            Actor::Staff(staff_id),
+            "course.create",
+            ("courses", row.id),
+            &details,
+        )?;
         Ok(row)
     })
     .await
@@ -181,7 +188,14 @@ pub async fn save_lesson(
             }
             None => {
                 let row = store::insert_lesson(conn, course_id, &input, at)?;
-                super::audit(conn, at, actor, "lesson.create", ("course_lessons", row.id), &details)?;
+                super::audit(
+                    conn,
+                    at,
+                    actor,
+                    "lesson.create",
+                    ("course_lessons", row.id),
+                    &details,
+                )?;
                 Ok(row.id)
             }
         }
@@ -280,7 +294,8 @@ pub async fn export_learners(
 ) -> Result<Vec<u8>, AppError> {
     let (course, rows) = db
         .run(move |conn| {
-            let course = store::course(conn, course_id)?.ok_or_else(|| AppError::not_found("课程"))?;
+            let course =
+                store::course(conn, course_id)?.ok_or_else(|| AppError::not_found("课程"))?;
             Ok((course, learners_of(conn, course_id, 0, None)?.0))
         })
         .await?;

@@ -27,7 +27,10 @@ pub fn published(conn: &mut DbConn, id: i64) -> Result<CourseRow, AppError> {
         .ok_or_else(|| AppError::not_found("课程"))
 }
 
-fn progress_tuples(conn: &mut DbConn, e: Option<&EnrolmentRow>) -> Result<Vec<(i64, i32, bool)>, AppError> {
+fn progress_tuples(
+    conn: &mut DbConn,
+    e: Option<&EnrolmentRow>,
+) -> Result<Vec<(i64, i32, bool)>, AppError> {
     let Some(e) = e else { return Ok(Vec::new()) };
     let rows = study_store::progress_of(conn, e.id)?;
     Ok(rows.iter().map(|p| (p.lesson_id, p.counted_seconds, p.completed_at.is_some())).collect())
@@ -121,7 +124,9 @@ pub async fn enrol(
         if let Some(e) = &existing {
             match e.status.as_str() {
                 enrolment::ACTIVE => return Err(conflict("already_enrolled", "您已报名本课程")),
-                enrolment::AWAITING_PAYMENT => return awaiting(conn, at, &course, e).map(|v| (v, false)),
+                enrolment::AWAITING_PAYMENT => {
+                    return awaiting(conn, at, &course, e).map(|v| (v, false));
+                }
                 _ => {}
             }
         }
@@ -161,7 +166,14 @@ pub async fn enrol(
         }
         let row = store::lock_enrolment(conn, id)?.ok_or_else(|| AppError::not_found("报名"))?;
         let details = serde_json::json!({"course_id": course_id, "price_cents": price});
-        super::audit(conn, at, Actor::User(user_id), "course.enrol", ("course_enrolments", id), &details)?;
+        super::audit(
+            conn,
+            at,
+            Actor::User(user_id),
+            "course.enrol",
+            ("course_enrolments", id),
+            &details,
+        )?;
         Ok((EnrolmentView::of(&row), true))
     })
     .await
@@ -175,8 +187,9 @@ fn awaiting(
     e: &EnrolmentRow,
 ) -> Result<EnrolmentView, AppError> {
     let open = match e.order_id {
-        Some(id) => billing::order(conn, id)?
-            .is_some_and(|o| o.status == billing::model::status::UNPAID),
+        Some(id) => {
+            billing::order(conn, id)?.is_some_and(|o| o.status == billing::model::status::UNPAID)
+        }
         None => false,
     };
     if !open {
@@ -219,11 +232,24 @@ fn charge(
 
 /// Inside billing's payment transaction: the enrolment the order pays for becomes
 /// active (once: compare-and-set from awaiting payment).
-pub(crate) fn order_paid(conn: &mut DbConn, at: NaiveDateTime, order: &OrderRow) -> Result<(), AppError> {
+pub(crate) fn order_paid(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    order: &OrderRow,
+) -> Result<(), AppError> {
     let Some(e) = store::enrolment_of_order(conn, order.id)? else { return Ok(()) };
-    if store::set_enrolment_status(conn, e.id, enrolment::AWAITING_PAYMENT, enrolment::ACTIVE, at)? == 1 {
+    if store::set_enrolment_status(conn, e.id, enrolment::AWAITING_PAYMENT, enrolment::ACTIVE, at)?
+        == 1
+    {
         let details = serde_json::json!({"order_id": order.id});
-        super::audit(conn, at, Actor::System, "course.enrol_paid", ("course_enrolments", e.id), &details)?;
+        super::audit(
+            conn,
+            at,
+            Actor::System,
+            "course.enrol_paid",
+            ("course_enrolments", e.id),
+            &details,
+        )?;
     }
     Ok(())
 }
@@ -247,7 +273,10 @@ pub async fn my_courses(
                 cover: d.course.cover_file_id.map(|f| links.urls(f)),
                 completed_lessons: e.completed_lessons,
                 total_lessons: total,
-                progress_percent: super::model::progress_percent(i64::from(e.completed_lessons), total),
+                progress_percent: super::model::progress_percent(
+                    i64::from(e.completed_lessons),
+                    total,
+                ),
                 score: e.score,
                 pass_score: d.course.pass_score,
                 passed: e.passed_at.is_some(),

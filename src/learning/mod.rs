@@ -34,7 +34,11 @@ pub(crate) fn audit(
 }
 
 /// Inside billing's payment transaction: a paid course fee enrols its learner.
-pub fn on_order_paid(conn: &mut DbConn, at: NaiveDateTime, order: &OrderRow) -> Result<(), AppError> {
+pub fn on_order_paid(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    order: &OrderRow,
+) -> Result<(), AppError> {
     if order.kind != OrderKind::CourseFee.as_str() {
         return Ok(());
     }

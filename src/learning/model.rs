@@ -191,7 +191,11 @@ pub struct CourseRow {
 }
 
 /// Whether `at` lies in the window [starts, ends) (None is open on that side).
-pub fn in_window(at: NaiveDateTime, starts: Option<NaiveDateTime>, ends: Option<NaiveDateTime>) -> bool {
+pub fn in_window(
+    at: NaiveDateTime,
+    starts: Option<NaiveDateTime>,
+    ends: Option<NaiveDateTime>,
+) -> bool {
     starts.is_none_or(|s| at >= s) && ends.is_none_or(|e| at < e)
 }
 
@@ -305,10 +309,8 @@ impl CourseInput {
                     "study_ends_at",
                     "学习时间不能早于报名时间：学习截止须不早于报名截止",
                 )),
-                None => errors.push(FieldError::new(
-                    "study_ends_at",
-                    "报名时间不限时，学习时间也须不限截止",
-                )),
+                None => errors
+                    .push(FieldError::new("study_ends_at", "报名时间不限时，学习时间也须不限截止")),
                 _ => {}
             }
         }
@@ -326,9 +328,8 @@ impl CourseInput {
 
 /// Staff's warning when the pass score is out of reach (above the sum of credits).
 pub fn pass_score_warning(pass_score: i32, credit_sum: i64) -> Option<String> {
-    (i64::from(pass_score) > credit_sum).then(|| {
-        format!("达标分数 {pass_score} 高于全部课时学分之和 {credit_sum}，学员将无法结业")
-    })
+    (i64::from(pass_score) > credit_sum)
+        .then(|| format!("达标分数 {pass_score} 高于全部课时学分之和 {credit_sum}，学员将无法结业"))
 }
 
 /// A lesson as stored.

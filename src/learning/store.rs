@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::Error;
 
-use super::model::{CourseInput, CourseRow, EnrolmentRow, LessonInput, LessonRow, enrolment, status};
+use super::model::{
+    CourseInput, CourseRow, EnrolmentRow, LessonInput, LessonRow, enrolment, status,
+};
 use crate::db::DbConn;
 use crate::db::schema::{course_enrolments, course_lessons, courses};
 
@@ -270,7 +272,9 @@ pub fn renew(
 ) -> Result<usize, Error> {
     let enrolled = (to == enrolment::ACTIVE).then_some(at);
     diesel::update(
-        course_enrolments::table.find(id).filter(course_enrolments::status.eq(enrolment::CANCELLED)),
+        course_enrolments::table
+            .find(id)
+            .filter(course_enrolments::status.eq(enrolment::CANCELLED)),
     )
     .set((
         course_enrolments::status.eq(to),

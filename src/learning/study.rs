@@ -20,7 +20,10 @@ fn conflict(code: &'static str, message: &str) -> AppError {
 }
 
 fn not_enrolled() -> AppError {
-    AppError::Refused { code: "not_enrolled", message: "请先报名本课程（付费课程须先完成支付）".into() }
+    AppError::Refused {
+        code: "not_enrolled",
+        message: "请先报名本课程（付费课程须先完成支付）".into(),
+    }
 }
 
 fn outside_window() -> AppError {
@@ -38,13 +41,22 @@ pub struct StudyContext {
     pub base_url: String,
 }
 
-fn active_enrolment(conn: &mut DbConn, course_id: i64, user_id: i64) -> Result<EnrolmentRow, AppError> {
+fn active_enrolment(
+    conn: &mut DbConn,
+    course_id: i64,
+    user_id: i64,
+) -> Result<EnrolmentRow, AppError> {
     store::enrolment_of(conn, course_id, user_id)?
         .filter(|e| e.status == enrolment::ACTIVE)
         .ok_or_else(not_enrolled)
 }
 
-fn ensure_progress(conn: &mut DbConn, enrolment_id: i64, lesson_id: i64, at: NaiveDateTime) -> Result<(), AppError> {
+fn ensure_progress(
+    conn: &mut DbConn,
+    enrolment_id: i64,
+    lesson_id: i64,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
     if study_store::progress(conn, enrolment_id, lesson_id)?.is_none() {
         match conn.transaction(|c| study_store::insert_progress(c, enrolment_id, lesson_id, at)) {
             Ok(_) => {}
@@ -76,7 +88,9 @@ pub async fn open_session(
             return Err(outside_window());
         }
         study_store::close_open_of_user(conn, user_id, close_reason::TAKEN_OVER, at)?;
-        let session = match conn.transaction(|c| study_store::insert_session(c, user_id, e.id, lesson.id, at)) {
+        let session = match conn
+            .transaction(|c| study_store::insert_session(c, user_id, e.id, lesson.id, at))
+        {
             Ok(s) => s,
             Err(err) if is_unique_violation(&err) => {
                 return Err(conflict("session_conflict", "另一台设备正在同时开始学习，请重试"));
@@ -108,7 +122,11 @@ pub struct BeatInput {
     pub position_seconds: Option<i32>,
 }
 
-fn open_session_of(conn: &mut DbConn, user_id: i64, session_id: i64) -> Result<SessionRow, AppError> {
+fn open_session_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    session_id: i64,
+) -> Result<SessionRow, AppError> {
     // Another user's session is not found: a forged beat learns nothing.
     let s = study_store::lock_session(conn, session_id)?
         .filter(|s| s.user_id == user_id)
@@ -141,11 +159,13 @@ pub async fn heartbeat(
         let e = store::lock_enrolment(conn, session.enrolment_id)?
             .filter(|e| e.status == enrolment::ACTIVE)
             .ok_or_else(not_enrolled)?;
-        let course = store::course(conn, e.course_id)?.ok_or_else(|| AppError::not_found("课程"))?;
+        let course =
+            store::course(conn, e.course_id)?.ok_or_else(|| AppError::not_found("课程"))?;
         if !course.study_open(at) {
             return Err(outside_window());
         }
-        let lesson = store::lesson(conn, session.lesson_id)?.ok_or_else(|| AppError::not_found("课时"))?;
+        let lesson =
+            store::lesson(conn, session.lesson_id)?.ok_or_else(|| AppError::not_found("课时"))?;
         let verdict = judge(Beat {
             elapsed_ms: (at - session.last_beat_at).num_milliseconds(),
             interval: ctx.interval,
@@ -189,7 +209,8 @@ fn count(
     seconds: i32,
 ) -> Result<(i32, bool), AppError> {
     ensure_progress(conn, e.id, lesson.id, at)?;
-    let p = study_store::progress(conn, e.id, lesson.id)?.ok_or_else(|| AppError::not_found("学习进度"))?;
+    let p = study_store::progress(conn, e.id, lesson.id)?
+        .ok_or_else(|| AppError::not_found("学习进度"))?;
     if seconds > 0 {
         study_store::add_seconds(conn, p.id, seconds, at)?;
     }
@@ -198,7 +219,8 @@ fn count(
     if !completed && counted >= lesson.min_seconds && study_store::complete(conn, p.id, at)? == 1 {
         completed = true;
         store::add_completion(conn, e.id, lesson.credits, at)?;
-        let fresh = store::lock_enrolment(conn, e.id)?.ok_or_else(|| AppError::not_found("报名"))?;
+        let fresh =
+            store::lock_enrolment(conn, e.id)?.ok_or_else(|| AppError::not_found("报名"))?;
         if fresh.passed_at.is_none()
             && fresh.score >= course.pass_score
             && store::set_passed(conn, e.id, at)? == 1
@@ -209,8 +231,14 @@ fn count(
     Ok((counted, completed))
 }
 
-fn standing(conn: &mut DbConn, course: &CourseRow, enrolment_id: i64, base: &str) -> Result<CourseStanding, AppError> {
-    let e = store::lock_enrolment(conn, enrolment_id)?.ok_or_else(|| AppError::not_found("报名"))?;
+fn standing(
+    conn: &mut DbConn,
+    course: &CourseRow,
+    enrolment_id: i64,
+    base: &str,
+) -> Result<CourseStanding, AppError> {
+    let e =
+        store::lock_enrolment(conn, enrolment_id)?.ok_or_else(|| AppError::not_found("报名"))?;
     let total = i64::try_from(store::lessons(conn, course.id)?.len()).unwrap_or(0);
     let cert = study_store::certificate_of(conn, e.id)?;
     Ok(CourseStanding {

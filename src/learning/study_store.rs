@@ -140,7 +140,9 @@ pub fn add_seconds(
 /// Marks the lesson completed once (compare-and-set on `completed_at IS NULL`).
 pub fn complete(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<usize, Error> {
     diesel::update(
-        course_lesson_progress::table.find(id).filter(course_lesson_progress::completed_at.is_null()),
+        course_lesson_progress::table
+            .find(id)
+            .filter(course_lesson_progress::completed_at.is_null()),
     )
     .set(course_lesson_progress::completed_at.eq(Some(at)))
     .execute(conn)

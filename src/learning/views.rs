@@ -255,7 +255,11 @@ impl LessonContent {
             kind: l.kind.clone(),
             title: l.title.clone(),
             body_html: l.body_html.clone(),
-            video: if l.kind == kind::VIDEO { l.video_file_id.map(|f| links.urls(f)) } else { None },
+            video: if l.kind == kind::VIDEO {
+                l.video_file_id.map(|f| links.urls(f))
+            } else {
+                None
+            },
             video_seconds: l.video_seconds,
         }
     }
@@ -327,7 +331,17 @@ fn build(course: &CourseRow, rows: &[Learner], tz: chrono_tz::Tz) -> Result<Vec<
     ws.set_name("学员名单")?;
     let bold = Format::new().set_bold();
     ws.write_string_with_format(0, 0, format!("课程：{}", course.title), &bold)?;
-    let headers = ["序号", "姓名", "状态", "报名时间", "学习进度", "得分", "达标分数", "结业时间", "证书编号"];
+    let headers = [
+        "序号",
+        "姓名",
+        "状态",
+        "报名时间",
+        "学习进度",
+        "得分",
+        "达标分数",
+        "结业时间",
+        "证书编号",
+    ];
     for (col, header) in (0u16..).zip(headers) {
         ws.write_string_with_format(1, col, header, &bold)?;
         ws.set_column_width(col, 16)?;

@@ -49,8 +49,10 @@ pub async fn show_verification(
         Some(_) => None,
         None => learning::by_code(&state.db, code.clone()).await?,
     };
-    let issued =
-        course.as_ref().map(|c| display_day(c.row.issued_at, settings.time_zone)).unwrap_or_default();
+    let issued = course
+        .as_ref()
+        .map(|c| display_day(c.row.issued_at, settings.time_zone))
+        .unwrap_or_default();
     let status = if record.is_some() || course.is_some() {
         actix_web::http::StatusCode::OK
     } else {

@@ -116,7 +116,8 @@ pub async fn new_course(
     state: web::Data<AppState>,
     staff: RequireRole<Editors>,
 ) -> Result<HttpResponse, PageError> {
-    let page = form_page(&state, &staff, "/admin/courses".into(), CourseForm::blank(), vec![]).await?;
+    let page =
+        form_page(&state, &staff, "/admin/courses".into(), CourseForm::blank(), vec![]).await?;
     render(&page)
 }
 
@@ -144,7 +145,8 @@ async fn save(
             Ok(redirect(&format!("/admin/courses/{id}")))
         }
         Err(e @ AppError::Validation(_)) => {
-            let action = id.map_or_else(|| "/admin/courses".into(), |id| format!("/admin/courses/{id}"));
+            let action =
+                id.map_or_else(|| "/admin/courses".into(), |id| format!("/admin/courses/{id}"));
             let page = form_page(state, staff, action, form, e.fields().to_vec()).await?;
             render_with(e.status(), &page)
         }
@@ -290,7 +292,8 @@ pub async fn list_learners(
     let page = courses::learners(&state.db, *id, PageRequest::new(query.page.unwrap_or(1))).await?;
     let path = format!("/admin/courses/{}/learners", *id);
     let pager = pager(&path, &[], page.page, page.total, PAGE_SIZE);
-    let when = |t: Option<chrono::NaiveDateTime>| t.map(|t| display_minutes(t, tz)).unwrap_or_default();
+    let when =
+        |t: Option<chrono::NaiveDateTime>| t.map(|t| display_minutes(t, tz)).unwrap_or_default();
     let rows = page
         .rows
         .into_iter()

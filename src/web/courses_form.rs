@@ -148,7 +148,8 @@ impl Reader {
                 size: *size,
             },
             _ => {
-                self.errors.push(FieldError::new(field, "位置请按“横向%,纵向%,字号”填写，如 50,42,80"));
+                self.errors
+                    .push(FieldError::new(field, "位置请按“横向%,纵向%,字号”填写，如 50,42,80"));
                 default
             }
         }
@@ -218,7 +219,8 @@ impl CourseForm {
             pass_score: r.int("pass_score", &self.pass_score, "达标分数须为正整数"),
             cert_name: self.cert_name.clone(),
             cert_description: self.cert_description.clone(),
-            cert_background_file_id: r.file("cert_background_file_id", &self.cert_background_file_id),
+            cert_background_file_id: r
+                .file("cert_background_file_id", &self.cert_background_file_id),
             cert_layout: CertificateLayout {
                 title: r.pos("layout_title", &self.layout_title, d.title),
                 name: r.pos("layout_name", &self.layout_name, d.name),

@@ -71,11 +71,8 @@ pub async fn edit_lesson(
 ) -> Result<HttpResponse, PageError> {
     let (course_id, lesson_id) = path.into_inner();
     let d = courses::detail(&state.db, course_id).await?;
-    let lesson = d
-        .lessons
-        .iter()
-        .find(|l| l.id == lesson_id)
-        .ok_or_else(|| AppError::not_found("课时"))?;
+    let lesson =
+        d.lessons.iter().find(|l| l.id == lesson_id).ok_or_else(|| AppError::not_found("课时"))?;
     let form = LessonForm::from_lesson(lesson);
     render(&page(&state, &staff, course_id, Some(lesson_id), form, vec![]).await?)
 }
@@ -89,8 +86,15 @@ async fn save(
 ) -> Result<HttpResponse, PageError> {
     let result = match form.parse() {
         Ok(input) => {
-            courses::save_lesson(&state.db, &state.clock, staff.staff.id, course_id, lesson_id, input)
-                .await
+            courses::save_lesson(
+                &state.db,
+                &state.clock,
+                staff.staff.id,
+                course_id,
+                lesson_id,
+                input,
+            )
+            .await
         }
         Err(e) => Err(e),
     };

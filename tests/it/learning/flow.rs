@@ -25,12 +25,18 @@ async fn a_free_course_passes_before_all_lessons_and_issues_one_verifiable_certi
     let (status, session) = open(&app, &learner, course, first).await;
     assert_eq!(status, 201, "{session}");
     assert_eq!(session["heartbeat_seconds"], 10);
-    assert_eq!(session["lesson"]["body_html"], "<p>正文<img src=\"x\"></p>", "sanitised once on write");
+    assert_eq!(
+        session["lesson"]["body_html"], "<p>正文<img src=\"x\"></p>",
+        "sanitised once on write"
+    );
     let sid = session["id"].as_i64().unwrap();
     wait(&app, 10);
     let (status, b) = beat(&app, &learner, sid, first, None).await;
     assert_eq!(status, 200, "{b}");
-    assert_eq!((b["counted_seconds"].as_i64(), b["lesson_completed"].as_bool()), (Some(10), Some(true)));
+    assert_eq!(
+        (b["counted_seconds"].as_i64(), b["lesson_completed"].as_bool()),
+        (Some(10), Some(true))
+    );
     assert_eq!(b["course"]["score"], 10);
     assert_eq!(b["course"]["progress_percent"], 50, "passed at half the lessons");
     assert_eq!(b["course"]["passed"], true);
@@ -41,7 +47,10 @@ async fn a_free_course_passes_before_all_lessons_and_issues_one_verifiable_certi
     // its credits; there is still one certificate.
     wait(&app, 10);
     let (_, b) = beat(&app, &learner, sid, first, None).await;
-    assert_eq!((b["lesson_counted_seconds"].as_i64(), b["course"]["score"].as_i64()), (Some(20), Some(10)));
+    assert_eq!(
+        (b["lesson_counted_seconds"].as_i64(), b["course"]["score"].as_i64()),
+        (Some(20), Some(10))
+    );
     let sid2 = open_ok(&app, &learner, course, second).await;
     for _ in 0..2 {
         wait(&app, 10);
@@ -111,25 +120,39 @@ async fn a_paid_course_enrols_when_its_order_is_paid_and_members_pay_the_member_
     let (learner, _, _) = app.user_client().await;
     let (status, e) = enrol(&app, &learner, course, "王五").await;
     assert_eq!(status, 201, "{e}");
-    assert_eq!((e["status"].as_str(), e["price_cents"].as_i64()), (Some("awaiting_payment"), Some(1250)));
+    assert_eq!(
+        (e["status"].as_str(), e["price_cents"].as_i64()),
+        (Some("awaiting_payment"), Some(1250))
+    );
     let order_id = e["order_id"].as_i64().unwrap();
     let (status, again) = enrol(&app, &learner, course, "王五").await;
     assert_eq!((status, again["order_id"].as_i64()), (200, Some(order_id)), "the same order");
     let (status, refused) = open(&app, &learner, course, lesson).await;
     assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("not_enrolled")));
     let (_, order) = get(&app, &learner, &format!("/api/v1/me/orders/{order_id}")).await;
-    assert_eq!((order["kind"].as_str(), order["amount_cents"].as_i64()), (Some("course_fee"), Some(1250)));
+    assert_eq!(
+        (order["kind"].as_str(), order["amount_cents"].as_i64()),
+        (Some("course_fee"), Some(1250))
+    );
 
     let (finance, _) = app.staff_client(Role::Finance).await;
     let path = format!("/admin/orders/{order_id}/offline-payment");
-    let fields = [("amount", "12.50"), ("paid_on", "2026-11-24"), ("payer", "王五"), ("reference", "CASH-1")];
+    let fields = [
+        ("amount", "12.50"),
+        ("paid_on", "2026-11-24"),
+        ("payer", "王五"),
+        ("reference", "CASH-1"),
+    ];
     assert_eq!(post_form(&app, &finance, &path, &fields).await.status(), 303);
     assert_eq!(my_course(&app, &learner, course).await["enrolment"]["status"], "active");
 
     let sid = open_ok(&app, &learner, course, lesson).await;
     wait(&app, 10);
     let (_, b) = beat(&app, &learner, sid, lesson, None).await;
-    assert_eq!((b["course"]["passed"].as_bool(), b["course"]["progress_percent"].as_i64()), (Some(true), Some(50)));
+    assert_eq!(
+        (b["course"]["passed"].as_bool(), b["course"]["progress_percent"].as_i64()),
+        (Some(true), Some(50))
+    );
     assert!(b["course"]["certificate"]["number"].is_string());
 
     // A member pays the member price (0): enrolled at once, no order.

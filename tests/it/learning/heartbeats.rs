@@ -33,11 +33,17 @@ async fn early_beats_are_refused_late_ones_count_nothing_and_no_beat_counts_more
 
     wait(&app, 19);
     let (_, body) = beat(&app, &learner, sid, lesson, None).await;
-    assert_eq!((body["outcome"].as_str(), body["counted_seconds"].as_i64()), (Some("counted"), Some(10)));
+    assert_eq!(
+        (body["outcome"].as_str(), body["counted_seconds"].as_i64()),
+        (Some("counted"), Some(10))
+    );
 
     wait(&app, 25);
     let (_, body) = beat(&app, &learner, sid, lesson, None).await;
-    assert_eq!((body["outcome"].as_str(), body["counted_seconds"].as_i64()), (Some("late"), Some(0)));
+    assert_eq!(
+        (body["outcome"].as_str(), body["counted_seconds"].as_i64()),
+        (Some("late"), Some(0))
+    );
     wait(&app, 10);
     let (_, body) = beat(&app, &learner, sid, lesson, None).await;
     assert_eq!(body["counted_seconds"], 10, "the late beat restarted the interval");
@@ -113,8 +119,14 @@ async fn a_beat_on_another_users_session_is_not_found_and_counts_nothing() {
     assert_eq!(counted(&app, &owner, course, lesson).await, 0);
     let (_, body) = beat(&app, &owner, sid, lesson, None).await;
     assert_eq!(body["counted_seconds"], 10, "the owner's interval was untouched");
-    let (status, _) =
-        send(&app, &reqwest::Client::new(), Method::POST, &format!("/api/v1/study-sessions/{sid}/heartbeats"), Some(serde_json::json!({"lesson_id": lesson}))).await;
+    let (status, _) = send(
+        &app,
+        &reqwest::Client::new(),
+        Method::POST,
+        &format!("/api/v1/study-sessions/{sid}/heartbeats"),
+        Some(serde_json::json!({"lesson_id": lesson})),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -163,8 +175,13 @@ async fn video_time_counts_only_forward_playback() {
     let file = app
         .state
         .media
-        .save(&app.state.db, &app.state.clock, mp4(), Some("lesson.mp4".into()),
-            guildhall::kernel::media::Uploader::Staff(who.id))
+        .save(
+            &app.state.db,
+            &app.state.clock,
+            mp4(),
+            Some("lesson.mp4".into()),
+            guildhall::kernel::media::Uploader::Staff(who.id),
+        )
         .await
         .unwrap();
     assert_eq!(file.kind, "video");
@@ -179,8 +196,13 @@ async fn video_time_counts_only_forward_playback() {
     ];
     let lesson = add_lesson(&app, &staff, course, &fields).await;
     fields[2].1 = "999999".into();
-    let res = super::post_form(&app, &staff, &format!("/admin/courses/{course}/lessons"),
-        &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    let res = super::post_form(
+        &app,
+        &staff,
+        &format!("/admin/courses/{course}/lessons"),
+        &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+    )
+    .await;
     assert_eq!(res.status(), 422, "a video lesson needs a video file");
     publish(&app, &staff, course).await;
     let (learner, _, _) = app.user_client().await;
@@ -200,7 +222,10 @@ async fn video_time_counts_only_forward_playback() {
     assert_eq!((b["outcome"].as_str(), b["counted_seconds"].as_i64()), (Some("paused"), Some(0)));
     wait(&app, 10);
     let (status, b) = beat(&app, &learner, sid, lesson, None).await;
-    assert_eq!((status, b["error"]["fields"][0]["field"].as_str()), (422, Some("position_seconds")));
+    assert_eq!(
+        (status, b["error"]["fields"][0]["field"].as_str()),
+        (422, Some("position_seconds"))
+    );
     let (_, b) = beat(&app, &learner, sid, lesson, Some(410)).await;
     assert_eq!(b["counted_seconds"], 10);
     assert_eq!(b["lesson_completed"], false, "20 s of real playback, not the 410 s jumped to");

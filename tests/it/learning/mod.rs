@@ -36,7 +36,11 @@ pub fn course_fields(title: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Posts the course form; returns the new course's id.
-pub async fn create_course(app: &TestApp, staff: &reqwest::Client, fields: &[(&str, String)]) -> i64 {
+pub async fn create_course(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    fields: &[(&str, String)],
+) -> i64 {
     let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let res = post_form(app, staff, "/admin/courses", &form).await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
@@ -45,7 +49,12 @@ pub async fn create_course(app: &TestApp, staff: &reqwest::Client, fields: &[(&s
 }
 
 /// An article lesson's form: (title, min seconds, credits, order).
-pub fn article(title: &str, min_seconds: i32, credits: i32, order: i32) -> Vec<(&'static str, String)> {
+pub fn article(
+    title: &str,
+    min_seconds: i32,
+    credits: i32,
+    order: i32,
+) -> Vec<(&'static str, String)> {
     vec![
         ("kind", "article".into()),
         ("title", title.to_owned()),
@@ -93,19 +102,34 @@ pub async fn free_course(app: &TestApp, staff: &reqwest::Client) -> (i64, [i64; 
 }
 
 /// Enrols `client` (with `real_name`); (status, body).
-pub async fn enrol(app: &TestApp, client: &reqwest::Client, course_id: i64, real_name: &str) -> (u16, Value) {
+pub async fn enrol(
+    app: &TestApp,
+    client: &reqwest::Client,
+    course_id: i64,
+    real_name: &str,
+) -> (u16, Value) {
     let path = format!("/api/v1/courses/{course_id}/enrolments");
     send(app, client, Method::POST, &path, Some(json!({"real_name": real_name}))).await
 }
 
 /// Opens a study session; (status, body).
-pub async fn open(app: &TestApp, client: &reqwest::Client, course_id: i64, lesson_id: i64) -> (u16, Value) {
+pub async fn open(
+    app: &TestApp,
+    client: &reqwest::Client,
+    course_id: i64,
+    lesson_id: i64,
+) -> (u16, Value) {
     let path = format!("/api/v1/courses/{course_id}/lessons/{lesson_id}/study-sessions");
     send(app, client, Method::POST, &path, None).await
 }
 
 /// Opens a session that must open; returns its id.
-pub async fn open_ok(app: &TestApp, client: &reqwest::Client, course_id: i64, lesson_id: i64) -> i64 {
+pub async fn open_ok(
+    app: &TestApp,
+    client: &reqwest::Client,
+    course_id: i64,
+    lesson_id: i64,
+) -> i64 {
     let (status, body) = open(app, client, course_id, lesson_id).await;
     assert_eq!(status, 201, "{body}");
     body["id"].as_i64().unwrap()
@@ -143,7 +167,12 @@ pub async fn my_course(app: &TestApp, client: &reqwest::Client, course_id: i64) 
 }
 
 /// Seconds the server counted for the enrolment of `user_id` on `lesson_id`.
-pub async fn counted(app: &TestApp, client: &reqwest::Client, course_id: i64, lesson_id: i64) -> i64 {
+pub async fn counted(
+    app: &TestApp,
+    client: &reqwest::Client,
+    course_id: i64,
+    lesson_id: i64,
+) -> i64 {
     let (_, view) = get(app, client, &format!("/api/v1/courses/{course_id}")).await;
     view["lessons"]
         .as_array()

@@ -4,7 +4,10 @@
 
 use futures_util::future::join_all;
 
-use super::{beat, counted, course_fields, create_course, enrol, free_course, open, add_lesson, article, publish, staff, wait};
+use super::{
+    add_lesson, article, beat, counted, course_fields, create_course, enrol, free_course, open,
+    publish, staff, wait,
+};
 use crate::support::TestApp;
 
 #[tokio::test]
@@ -20,7 +23,10 @@ async fn parallel_beats_count_once_and_issue_one_certificate() {
         let answers = join_all((0..8).map(|_| beat(&app, &learner, sid, first, None))).await;
         let ok = answers.iter().filter(|(s, _)| *s == 200).count();
         assert_eq!(ok, 1, "round {round}: {answers:?}");
-        assert!(answers.iter().all(|(s, b)| *s == 200 || b["error"]["code"] == "too_early"), "{answers:?}");
+        assert!(
+            answers.iter().all(|(s, b)| *s == 200 || b["error"]["code"] == "too_early"),
+            "{answers:?}"
+        );
     }
     assert_eq!(counted(&app, &learner, course, first).await, 30);
     assert_eq!(app.count_rows("course_certificates").await, 1);
@@ -34,15 +40,22 @@ async fn parallel_opens_leave_one_open_session() {
     let (course, [first, second]) = free_course(&app, &staff).await;
     let (learner, _, _) = app.user_client().await;
     enrol(&app, &learner, course, "张三").await;
-    let answers = join_all((0..6).map(|i| open(&app, &learner, course, if i % 2 == 0 { first } else { second }))).await;
-    assert!(answers.iter().all(|(s, b)| *s == 201 || b["error"]["code"] == "session_conflict"), "{answers:?}");
+    let answers = join_all(
+        (0..6).map(|i| open(&app, &learner, course, if i % 2 == 0 { first } else { second })),
+    )
+    .await;
+    assert!(
+        answers.iter().all(|(s, b)| *s == 201 || b["error"]["code"] == "session_conflict"),
+        "{answers:?}"
+    );
     wait(&app, 10);
     let beats = join_all(answers.iter().filter(|(s, _)| *s == 201).map(|(_, b)| {
         beat(&app, &learner, b["id"].as_i64().unwrap(), b["lesson"]["id"].as_i64().unwrap(), None)
     }))
     .await;
     assert_eq!(beats.iter().filter(|(s, _)| *s == 200).count(), 1, "{beats:?}");
-    let total = counted(&app, &learner, course, first).await + counted(&app, &learner, course, second).await;
+    let total = counted(&app, &learner, course, first).await
+        + counted(&app, &learner, course, second).await;
     assert_eq!(total, 10);
 }
 

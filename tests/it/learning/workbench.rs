@@ -29,7 +29,13 @@ async fn bad_courses_and_lessons_are_refused_with_field_messages() {
     assert_eq!(res.status(), 422);
     let body = res.text().await.unwrap();
     assert!(body.contains("价格不能为负数"), "{body}");
-    let res = post_form(&app, &staff, "/admin/courses", &form.iter().filter(|(k, _)| *k != "price").copied().collect::<Vec<_>>()).await;
+    let res = post_form(
+        &app,
+        &staff,
+        "/admin/courses",
+        &form.iter().filter(|(k, _)| *k != "price").copied().collect::<Vec<_>>(),
+    )
+    .await;
     let body = res.text().await.unwrap();
     assert!(body.contains("学习时间不能早于报名时间"), "{body}");
     assert_eq!(app.count_rows("courses").await, 0, "nothing saved");
@@ -69,17 +75,25 @@ async fn learners_show_progress_score_and_certificate_and_export_to_excel() {
     assert_eq!(status, 200);
     let rows = html::texts(&body, "#learners tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert!(rows[0].contains("张三") && rows[0].contains("50%") && rows[0].contains(&number), "{}", rows[0]);
+    assert!(
+        rows[0].contains("张三") && rows[0].contains("50%") && rows[0].contains(&number),
+        "{}",
+        rows[0]
+    );
     assert!(rows[1].contains("李四") && rows[1].contains("0%"), "{}", rows[1]);
 
-    let res = staff.get(app.url(&format!("/admin/courses/{course}/learners.xlsx"))).send().await.unwrap();
+    let res =
+        staff.get(app.url(&format!("/admin/courses/{course}/learners.xlsx"))).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().await.unwrap();
     use calamine::Reader as _;
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let sheet = book.worksheet_range("学员名单").unwrap();
     let cells: Vec<String> = sheet.rows().nth(2).unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!((cells[1].as_str(), cells[4].as_str(), cells[8].as_str()), ("张三", "50%", number.as_str()));
+    assert_eq!(
+        (cells[1].as_str(), cells[4].as_str(), cells[8].as_str()),
+        ("张三", "50%", number.as_str())
+    );
 
     let (finance, _) = app.staff_client(Role::Finance).await;
     assert_eq!(page(&app, &finance, "/admin/courses").await.0, 403);
@@ -88,6 +102,8 @@ async fn learners_show_progress_score_and_certificate_and_export_to_excel() {
     assert!(body.contains("W3C 教程"));
 
     // A studied lesson cannot be deleted.
-    let res = post_form(&app, &staff, &format!("/admin/courses/{course}/lessons/{first}/delete"), &[]).await;
+    let res =
+        post_form(&app, &staff, &format!("/admin/courses/{course}/lessons/{first}/delete"), &[])
+            .await;
     assert_eq!(res.status(), 409);
 }
