@@ -254,6 +254,28 @@ pub(crate) fn order_paid(
     Ok(())
 }
 
+/// Inside billing's refund transaction: the enrolment the order paid for is cancelled
+/// (compare-and-set from active) and its open study session closed.
+pub(crate) fn order_refunded(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    order: &OrderRow,
+) -> Result<(), AppError> {
+    let Some(e) = store::enrolment_of_order(conn, order.id)? else { return Ok(()) };
+    if store::set_enrolment_status(conn, e.id, enrolment::ACTIVE, enrolment::CANCELLED, at)? == 1 {
+        study_store::close_open_of_user(
+            conn,
+            e.user_id,
+            super::study_model::close_reason::CLOSED,
+            at,
+        )?;
+        let details = serde_json::json!({"order_id": order.id});
+        let subject = ("course_enrolments", e.id);
+        super::audit(conn, at, Actor::System, "course.enrol_refunded", subject, &details)?;
+    }
+    Ok(())
+}
+
 /// 我的学习: the user's enrolments with progress, score and certificate.
 pub async fn my_courses(
     db: &Db,

@@ -44,3 +44,16 @@ pub fn on_order_paid(
     }
     enrol::order_paid(conn, at, order)
 }
+
+/// Inside billing's refund transaction: a course fee refunded in full ends the
+/// enrolment (no more study; a certificate already issued stays).
+pub fn on_order_refunded(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    order: &OrderRow,
+) -> Result<(), AppError> {
+    if order.kind != OrderKind::CourseFee.as_str() {
+        return Ok(());
+    }
+    enrol::order_refunded(conn, at, order)
+}

@@ -138,7 +138,7 @@ impl CertificateLayout {
         for (field, label, pos) in self.fields() {
             if pos.x > 100 || pos.y > 100 || !(12..=160).contains(&pos.size) {
                 errors.push(FieldError::new(
-                    &format!("layout_{field}"),
+                    format!("layout_{field}"),
                     format!("{label}的位置须在 0–100 之间，字号 12–160"),
                 ));
             }

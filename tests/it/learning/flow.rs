@@ -155,6 +155,17 @@ async fn a_paid_course_enrols_when_its_order_is_paid_and_members_pay_the_member_
     );
     assert!(b["course"]["certificate"]["number"].is_string());
 
+    // A full refund ends the enrolment: no more study; the certificate stays.
+    let refund = format!("/admin/orders/{order_id}/refund");
+    let res = post_form(&app, &finance, &refund, &[("amount", "12.50"), ("reason", "退课")]).await;
+    assert_eq!(res.status(), 303);
+    wait(&app, 10);
+    let (status, body) = beat(&app, &learner, sid, lesson, None).await;
+    assert_eq!(status, 409, "the session was closed: {body}");
+    let (status, body) = open(&app, &learner, course, lesson).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("not_enrolled")));
+    assert_eq!(app.count_rows("course_certificates").await, 1);
+
     // A member pays the member price (0): enrolled at once, no order.
     let (member, member_id) = crate::reviewed::member(&app).await;
     let (status, e) = enrol(&app, &member, course, "").await;
