@@ -7,6 +7,7 @@ pub mod certificate_png;
 pub mod certificates;
 pub mod courses;
 pub mod enrol;
+pub mod layout;
 pub mod model;
 pub mod store;
 pub mod study;
