@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod kernel;
+pub mod learning;
 pub mod marketplace;
 pub mod membership;
 pub mod notices;

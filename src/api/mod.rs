@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod events_lottery;
 pub mod experts;
+pub mod learning;
 pub mod listings;
 pub mod me;
 pub mod membership;
@@ -191,6 +192,26 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/v1/me/tickets/{id}", Access::User, tickets::show_my_ticket),
         RouteDef::post("/v1/me/tickets/{id}/messages", Access::User, tickets::reply_my_ticket),
         RouteDef::post("/v1/me/tickets/{id}/close", Access::User, tickets::close_my_ticket),
+        // learning (issue 18)
+        RouteDef::get("/v1/courses", Access::User, learning::list_courses),
+        RouteDef::get("/v1/courses/{id}", Access::User, learning::show_course),
+        RouteDef::post("/v1/courses/{id}/enrolments", Access::User, learning::create_enrolment),
+        RouteDef::get("/v1/me/courses", Access::User, learning::list_my_courses),
+        RouteDef::post(
+            "/v1/courses/{id}/lessons/{lesson_id}/study-sessions",
+            Access::User,
+            learning::open_study_session,
+        ),
+        RouteDef::post(
+            "/v1/study-sessions/{id}/heartbeats",
+            Access::User,
+            learning::create_heartbeat,
+        ),
+        RouteDef::post(
+            "/v1/study-sessions/{id}/close",
+            Access::User,
+            learning::close_study_session,
+        ),
     ]
 }
 

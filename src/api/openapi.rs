@@ -10,8 +10,8 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
     billing, certificates as certs, content, enterprises, events, events_lottery, experts,
-    listings, me, notices, profiles, receipts, sign_in, subscriptions, surveys, tickets, uploads,
-    workbench,
+    learning, listings, me, notices, profiles, receipts, sign_in, subscriptions, surveys, tickets,
+    uploads, workbench,
 };
 use crate::error::FieldError;
 
@@ -122,6 +122,13 @@ use crate::error::FieldError;
         tickets::show_my_ticket,
         tickets::reply_my_ticket,
         tickets::close_my_ticket,
+        learning::list_courses,
+        learning::show_course,
+        learning::create_enrolment,
+        learning::list_my_courses,
+        learning::open_study_session,
+        learning::create_heartbeat,
+        learning::close_study_session,
     ),
     components(schemas(
         ErrorBody,
@@ -231,6 +238,21 @@ use crate::error::FieldError;
         crate::content::tickets::TicketView,
         crate::content::tickets::MessageView,
         crate::content::tickets::ThreadView,
+        learning::EnrolRequest,
+        learning::HeartbeatRequest,
+        crate::learning::views::LessonOutline,
+        crate::learning::views::CourseView,
+        crate::learning::views::CourseList,
+        crate::learning::views::EnrolmentView,
+        crate::learning::views::CertificateLinks,
+        crate::learning::views::MyCourseView,
+        crate::learning::views::MyCourseList,
+        crate::learning::views::LessonContent,
+        crate::learning::views::SessionView,
+        crate::learning::views::CourseStanding,
+        crate::learning::views::BeatView,
+        crate::learning::study_model::BeatOutcome,
+        crate::kernel::media::MediaUrls,
     )),
     modifiers(&BearerAuth, &SharedResponses),
     tags(
@@ -239,6 +261,7 @@ use crate::error::FieldError;
         (name = "certificates", description = "Honour certificates: the association's and members' (reviewed), verification links"),
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
+        (name = "learning", description = "The learning platform (学习平台): courses, enrolment, study sessions measured by the server, 我的学习"),
         (name = "listings", description = "The marketplace (供需大厅): the public hall, contact reveals, reports and members' own listings (reviewed)"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "profiles", description = "Member profiles (会员风采), the member directory and enterprises (企业风采)"),

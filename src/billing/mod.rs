@@ -101,6 +101,11 @@ pub fn create_order_once(
     Ok((row, true))
 }
 
+/// Order `id`, inside the caller's transaction (for contexts that sell through orders).
+pub fn order(conn: &mut DbConn, id: i64) -> Result<Option<OrderRow>, AppError> {
+    Ok(store::find(conn, id)?)
+}
+
 /// A user's orders, newest first.
 pub async fn orders_of(db: &Db, user_id: i64) -> Result<Vec<OrderRow>, AppError> {
     db.run(move |conn| Ok(store::for_user(conn, user_id, None)?)).await
@@ -137,7 +142,8 @@ pub(crate) fn record_refusal(
 
 /// Records the payment of a locked, unpaid order (inside the caller's transaction):
 /// the payment row (one per order), the order's status, the audit row, the user's
-/// notice, and what paying buys (dues move the member's paid-until date).
+/// notice, and what paying buys (dues move the member's paid-until date; a course fee
+/// enrols the learner).
 pub(crate) fn record_payment(
     conn: &mut DbConn,
     at: NaiveDateTime,
@@ -195,5 +201,6 @@ pub(crate) fn record_payment(
     let notice =
         crate::notices::Notice { kind: crate::notices::NoticeKind::OrderPaid, body, payload };
     crate::notices::send(conn, at, order.user_id, &notice)?;
-    dues::on_paid(conn, at, order)
+    dues::on_paid(conn, at, order)?;
+    crate::learning::on_order_paid(conn, at, order)
 }

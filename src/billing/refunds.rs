@@ -99,6 +99,7 @@ fn finish_if_refunded(conn: &mut DbConn, at: NaiveDateTime, order_id: i64) -> Re
             payload,
         };
         crate::notices::send(conn, at, order.user_id, &notice)?;
+        crate::learning::on_order_refunded(conn, at, &order)?;
     }
     Ok(())
 }

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbUrl;
 
+mod learning;
 mod limits;
 mod providers;
+pub use learning::LearningConfig;
 pub use limits::{ContentConfig, LimitsConfig, MetricsConfig};
 pub use providers::{
     EmailConfig, NoticesConfig, SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig,
@@ -96,6 +98,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// Content (WeChat article import).
     pub content: ContentConfig,
+    /// The learning platform (heartbeats, certificate font).
+    pub learning: LearningConfig,
 }
 
 /// HTTP server and pool sizes.
@@ -206,6 +210,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             metrics: MetricsConfig::default(),
             content: ContentConfig::default(),
+            learning: LearningConfig::default(),
         }
     }
 }
@@ -269,6 +274,7 @@ impl Config {
         }
         self.validate_providers()?;
         self.limits.validate()?;
+        self.learning.validate()?;
         for (name, secret, len) in [
             ("secrets.cookie_key", &self.secrets.cookie_key, 64),
             ("secrets.hmac_key", &self.secrets.hmac_key, 32),

@@ -998,3 +998,130 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::allow_tables_to_appear_in_same_query!(articles, search_grams);
 diesel::allow_tables_to_appear_in_same_query!(support_tickets, users);
 // --- end content ---
+
+// --- learning (issue 18) ---
+diesel::table! {
+    /// Courses (课程) staff publish on the learning platform.
+    courses (id) {
+        id -> BigInt,
+        title -> Text,
+        cover_file_id -> Nullable<BigInt>,
+        introduction_html -> Text,
+        enrol_starts_at -> Nullable<Timestamp>,
+        enrol_ends_at -> Nullable<Timestamp>,
+        study_starts_at -> Nullable<Timestamp>,
+        study_ends_at -> Nullable<Timestamp>,
+        member_price_cents -> BigInt,
+        price_cents -> BigInt,
+        audience -> Text,
+        pass_score -> Integer,
+        cert_name -> Text,
+        cert_description -> Text,
+        cert_background_file_id -> Nullable<BigInt>,
+        cert_layout -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Lessons (课时) of a course: article or video.
+    course_lessons (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        summary -> Text,
+        body_html -> Text,
+        video_file_id -> Nullable<BigInt>,
+        video_seconds -> Nullable<Integer>,
+        min_seconds -> Integer,
+        credits -> Integer,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A user's enrolment in a course, with the score and pass date.
+    course_enrolments (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        learner_name -> Text,
+        price_cents -> BigInt,
+        order_id -> Nullable<BigInt>,
+        enrolled_at -> Nullable<Timestamp>,
+        completed_lessons -> Integer,
+        score -> Integer,
+        passed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Study time the server counted per enrolment and lesson.
+    course_lesson_progress (id) {
+        id -> BigInt,
+        enrolment_id -> BigInt,
+        lesson_id -> BigInt,
+        counted_seconds -> Integer,
+        completed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Study sessions kept alive by heartbeats; one open per user.
+    study_sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        open_user_id -> Nullable<BigInt>,
+        enrolment_id -> BigInt,
+        lesson_id -> BigInt,
+        opened_at -> Timestamp,
+        last_beat_at -> Timestamp,
+        position_seconds -> Integer,
+        counted_seconds -> Integer,
+        beats -> Integer,
+        closed_at -> Nullable<Timestamp>,
+        close_reason -> Text,
+    }
+}
+
+diesel::table! {
+    /// Completion certificates (结业证书), one per passed enrolment.
+    course_certificates (id) {
+        id -> BigInt,
+        enrolment_id -> BigInt,
+        course_id -> BigInt,
+        user_id -> BigInt,
+        number -> Text,
+        code -> Text,
+        learner_name -> Text,
+        course_title -> Text,
+        cert_name -> Text,
+        score -> Integer,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(course_lessons -> courses (course_id));
+diesel::joinable!(course_enrolments -> courses (course_id));
+diesel::joinable!(course_lesson_progress -> course_enrolments (enrolment_id));
+diesel::joinable!(course_lesson_progress -> course_lessons (lesson_id));
+diesel::joinable!(study_sessions -> course_enrolments (enrolment_id));
+diesel::joinable!(course_certificates -> course_enrolments (enrolment_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    courses,
+    course_lessons,
+    course_enrolments,
+    course_lesson_progress,
+    study_sessions,
+    course_certificates,
+);
+// --- end learning ---

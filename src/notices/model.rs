@@ -45,11 +45,13 @@ pub enum NoticeKind {
     QueueItems,
     /// Staff answered the user's support ticket.
     TicketAnswered,
+    /// The learner passed a course: the completion certificate was issued.
+    CourseCompleted,
 }
 
 impl NoticeKind {
     /// Every kind, for settings pages and tests.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::ApplicationDecided,
         Self::RegistrationDecided,
         Self::WaitlistPromoted,
@@ -68,6 +70,7 @@ impl NoticeKind {
         Self::ListingUnlisted,
         Self::QueueItems,
         Self::TicketAnswered,
+        Self::CourseCompleted,
     ];
 
     /// The template key (outbox `template`, provider template mapping).
@@ -91,6 +94,7 @@ impl NoticeKind {
             Self::ListingUnlisted => "listing_unlisted",
             Self::QueueItems => "staff_queue_items",
             Self::TicketAnswered => "ticket_answered",
+            Self::CourseCompleted => "course_completed",
         }
     }
 
@@ -115,6 +119,7 @@ impl NoticeKind {
             Self::ListingUnlisted => "供需信息下架通知",
             Self::QueueItems => "待审核事项提醒",
             Self::TicketAnswered => "留言回复通知",
+            Self::CourseCompleted => "课程结业通知",
         }
     }
 
@@ -140,6 +145,7 @@ impl NoticeKind {
             Self::ListingUnlisted => false,
             Self::QueueItems => false,
             Self::TicketAnswered => false,
+            Self::CourseCompleted => false,
         }
     }
 

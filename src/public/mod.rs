@@ -2,6 +2,7 @@
 //! (opened by a phone's camera instead of the mini-program) and certificate
 //! verification `/v/{code}`.
 
+pub mod course_certificate;
 pub mod media;
 pub mod verify;
 
@@ -19,6 +20,16 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/q/{token}", Access::Public, show_qr_landing),
         RouteDef::get("/v/{code}", Access::Public, verify::show_verification),
         RouteDef::get("/v/{code}/qr.svg", Access::Public, verify::show_verification_qr),
+        RouteDef::get(
+            "/v/{code}/certificate",
+            Access::Public,
+            course_certificate::show_course_certificate,
+        ),
+        RouteDef::get(
+            "/v/{code}/certificate.png",
+            Access::Public,
+            course_certificate::show_course_certificate_png,
+        ),
         RouteDef::get("/media/{token}", Access::Public, media::show_media),
         RouteDef::get("/media/{token}/thumbnail", Access::Public, media::show_media),
     ]

@@ -8,6 +8,9 @@ pub mod audit;
 pub mod auth;
 pub mod certificates;
 pub mod content_admin;
+pub mod courses;
+pub mod courses_form;
+pub mod courses_lessons;
 pub mod csrf;
 pub mod download;
 pub mod dues;
@@ -235,6 +238,25 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/dues", FINANCE, dues::show_dues),
         RouteDef::post("/dues/run", FINANCE, dues::run_dues),
         RouteDef::post("/dues/settings", FINANCE, dues::update_dues_settings),
+        RouteDef::get("/courses", EDITORS, courses::list_courses),
+        RouteDef::post("/courses", EDITORS, courses::create_course),
+        RouteDef::get("/courses/new", EDITORS, courses::new_course),
+        RouteDef::get("/courses/{id}", EDITORS, courses::show_course),
+        RouteDef::post("/courses/{id}", EDITORS, courses::update_course),
+        RouteDef::get("/courses/{id}/edit", EDITORS, courses::edit_course),
+        RouteDef::post("/courses/{id}/publish", EDITORS, courses::publish_course),
+        RouteDef::post("/courses/{id}/unpublish", EDITORS, courses::unpublish_course),
+        RouteDef::get("/courses/{id}/learners", EDITORS, courses::list_learners),
+        RouteDef::get("/courses/{id}/learners.xlsx", EDITORS, courses::export_learners),
+        RouteDef::get("/courses/{id}/lessons/new", EDITORS, courses_lessons::new_lesson),
+        RouteDef::post("/courses/{id}/lessons", EDITORS, courses_lessons::create_lesson),
+        RouteDef::get("/courses/{id}/lessons/{lesson_id}", EDITORS, courses_lessons::edit_lesson),
+        RouteDef::post("/courses/{id}/lessons/{lesson_id}", EDITORS, courses_lessons::update_lesson),
+        RouteDef::post(
+            "/courses/{id}/lessons/{lesson_id}/delete",
+            EDITORS,
+            courses_lessons::delete_lesson,
+        ),
         // reviews, experts, certificates (issue 11)
         RouteDef::get("/reviews", SECRETARIES, reviews::list_reviews),
         RouteDef::get("/reviews/{id}", SECRETARIES, reviews::show_review),

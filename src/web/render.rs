@@ -69,6 +69,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/articles", "信息发布", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/content-home", "首页与栏目", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/tickets", "客户支持", &[Role::Admin, Role::Secretary]),
+    ("/admin/courses", "学习平台", &[Role::Admin, Role::Secretary, Role::Editor]),
 ];
 
 /// Every menu entry and the roles it is shown to (the role walk test checks each

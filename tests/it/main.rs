@@ -13,6 +13,7 @@ mod events_lottery;
 mod events_scans;
 mod events_web;
 mod home;
+mod learning;
 mod marketplace;
 mod me;
 mod membership;

@@ -26,6 +26,8 @@ pub enum FileKind {
     Image,
     /// A document kept byte for byte (PDF, Word, Excel).
     Document,
+    /// A video kept byte for byte (MP4), for video lessons.
+    Video,
 }
 
 impl FileKind {
@@ -34,6 +36,7 @@ impl FileKind {
         match self {
             Self::Image => "image",
             Self::Document => "document",
+            Self::Video => "video",
         }
     }
 }
@@ -76,6 +79,14 @@ pub fn process(raw: &[u8], limits: MediaLimits, gate: &WorkGate) -> Result<Proce
         Some("image/png") => image(raw, ImageFormat::Png, limits, gate),
         Some("image/gif") => image(raw, ImageFormat::Gif, limits, gate),
         Some("image/webp") => image(raw, ImageFormat::WebP, limits, gate),
+        Some("video/mp4") => Ok(Processed {
+            kind: FileKind::Video,
+            content_type: "video/mp4",
+            extension: "mp4",
+            bytes: raw.to_vec(),
+            dimensions: None,
+            thumbnail: None,
+        }),
         Some(mime) => match DOCUMENTS.iter().find(|(m, _)| *m == mime) {
             Some((content_type, extension)) => Ok(Processed {
                 kind: FileKind::Document,
