@@ -49,6 +49,8 @@ pub struct AppState {
     pub tokens: crate::accounts::tokens::TokenCache,
     /// WeChat Pay, or the gateway that says it is not configured.
     pub payments: crate::billing::wechat_pay::SharedGateway,
+    /// Cards: today's counted viewers and rendered share images.
+    pub cards: Arc<crate::profiles::card_cache::CardCaches>,
 }
 
 impl AppState {
@@ -165,6 +167,7 @@ impl Application {
                 chrono::Duration::hours(1),
             ),
             contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
+            cards: Arc::default(),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

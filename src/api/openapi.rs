@@ -9,8 +9,8 @@ use super::contract::SharedResponses;
 use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
-    billing, certificates as certs, enterprises, events, events_lottery, experts, listings, me,
-    notices, profiles, receipts, sign_in, surveys, uploads,
+    billing, cards, certificates as certs, enterprises, events, events_lottery, experts, listings,
+    me, notices, profiles, receipts, sign_in, surveys, uploads,
 };
 use crate::error::FieldError;
 
@@ -105,6 +105,13 @@ use crate::error::FieldError;
         listings::unlist_my_listing,
         listings::withdraw_my_listing,
         listings::delete_my_listing,
+        cards::list_card_styles,
+        cards::show_my_card,
+        cards::update_my_card,
+        cards::share_my_card,
+        cards::unshare_my_card,
+        cards::list_my_card_visitors,
+        cards::show_card,
     ),
     components(schemas(
         ErrorBody,
@@ -198,6 +205,24 @@ use crate::error::FieldError;
         crate::marketplace::listings::MyListingView,
         crate::marketplace::listings::MyListingList,
         crate::membership::PublicMemberSummary,
+        cards::StyleList,
+        crate::profiles::card_model::CardInput,
+        crate::profiles::card_model::FieldInput,
+        crate::profiles::card_model::CardField,
+        crate::profiles::card_model::StyleKind,
+        crate::profiles::card_view::StyleView,
+        crate::profiles::card_view::StyleColors,
+        crate::profiles::card_view::ShownField,
+        crate::profiles::card_view::PhoneContact,
+        crate::profiles::card_view::ContactAction,
+        crate::profiles::card_view::ResolvedCard,
+        crate::profiles::card_view::PublicCard,
+        crate::profiles::card_view::MyField,
+        crate::profiles::card_view::ViewCounts,
+        crate::profiles::card_view::MyCardView,
+        crate::profiles::card::ShareAnswer,
+        crate::profiles::card::Visitor,
+        crate::profiles::card::VisitorsView,
     )),
     modifiers(&BearerAuth, &SharedResponses),
     tags(
@@ -206,6 +231,7 @@ use crate::error::FieldError;
         (name = "experts", description = "The expert library and members' own experts (reviewed)"),
         (name = "events", description = "Events, registrations, waiting lists and QR check-in"),
         (name = "listings", description = "The marketplace (供需大厅): the public hall, contact reveals, reports and members' own listings (reviewed)"),
+        (name = "cards", description = "Electronic business cards (电子名片): styles, the member's card, sharing, and shared cards by slug"),
         (name = "me", description = "The signed-in user: profile, membership, bindings"),
         (name = "profiles", description = "Member profiles (会员风采), the member directory and enterprises (企业风采)"),
         (name = "orders", description = "Orders (dues, fees), WeChat Pay and its notifications"),

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod applications;
 pub mod auth;
+pub mod card_styles;
 pub mod certificates;
 pub mod csrf;
 pub mod dues;
@@ -113,6 +114,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/members/{id}", Staff, members::show_member),
         RouteDef::get("/members/{id}/edit", Staff, members_edit::edit_member),
         RouteDef::post("/members/{id}/edit", Staff, members_edit::update_member),
+        RouteDef::get("/card-styles", Staff, card_styles::list_card_styles),
+        RouteDef::post("/card-styles/backgrounds", Staff, card_styles::create_card_background),
+        RouteDef::post("/card-styles/{id}", Staff, card_styles::update_card_style),
         RouteDef::get("/enterprises", Staff, enterprises::list_enterprises),
         RouteDef::post("/enterprises/{id}/hide", Staff, enterprises::hide_enterprise),
         RouteDef::post("/enterprises/{id}/unhide", Staff, enterprises::unhide_enterprise),
