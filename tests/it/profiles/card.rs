@@ -405,3 +405,58 @@ async fn staff_keep_the_style_catalogue() {
     assert_eq!(res.status(), 200);
     let _ = upload(&app, &member_client, 12).await;
 }
+
+#[tokio::test]
+async fn parallel_shares_make_one_card_and_one_slug() {
+    let app = TestApp::spawn().await;
+    let (client, _) = profile_member(&app, "冯二").await;
+    let shares = (0..8).map(|_| share(&app, &client));
+    let answers: Vec<Value> = futures_util::future::join_all(shares).await;
+    let first = answers[0]["slug"].clone();
+    assert!(answers.iter().all(|s| s["slug"] == first), "{answers:?}");
+    assert_eq!(app.count_rows("cards").await, 1);
+}
+
+#[tokio::test]
+async fn parallel_views_by_one_viewer_count_once() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = profile_member(&app, "陈三").await;
+    let slug = share(&app, &owner).await["slug"].as_str().unwrap().to_owned();
+    let (viewer, _) = profile_member(&app, "褚四").await;
+    let path = format!("/api/v1/cards/{slug}");
+    let views = (0..8).map(|_| get(&app, &viewer, &path));
+    for (status, _) in futures_util::future::join_all(views).await {
+        assert_eq!(status, 200);
+    }
+    assert_eq!(app.count_rows("card_views").await, 1);
+}
+
+#[tokio::test]
+async fn two_staff_cannot_disable_the_last_two_layouts_at_once() {
+    let app = TestApp::spawn().await;
+    let (a, _) = app.staff_client(guildhall::accounts::Role::Secretary).await;
+    let (b, _) = app.staff_client(guildhall::accounts::Role::Admin).await;
+    let (m, _) = profile_member(&app, "卫五").await;
+    let (_, styles) = get(&app, &m, "/api/v1/card-styles").await;
+    let layouts: Vec<i64> = styles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "layout")
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    let path = |id: i64| format!("/admin/card-styles/{id}");
+    let res = crate::membership::post_form(&app, &a, &path(layouts[0]), &[("name", "甲")]).await;
+    assert_eq!(res.status(), 303);
+    let (p1, p2) = (path(layouts[1]), path(layouts[2]));
+    let (r1, r2) = tokio::join!(
+        crate::membership::post_form(&app, &a, &p1, &[("name", "乙")]),
+        crate::membership::post_form(&app, &b, &p2, &[("name", "丙")]),
+    );
+    let mut statuses = [r1.status().as_u16(), r2.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409]);
+    let (_, styles) = get(&app, &m, "/api/v1/card-styles").await;
+    let left = styles["items"].as_array().unwrap().iter().filter(|s| s["kind"] == "layout").count();
+    assert_eq!(left, 1);
+}

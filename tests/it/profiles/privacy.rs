@@ -70,7 +70,8 @@ async fn fill_private_fields(app: &TestApp, n: usize) -> (Vec<String>, Vec<Strin
                 send(app, &client, Method::PUT, "/api/v1/me/card", Some(fields)).await;
             assert_eq!(status, 200, "{card}");
         }
-        let (status, shared) = send(app, &client, Method::POST, "/api/v1/me/card/share", None).await;
+        let (status, shared) =
+            send(app, &client, Method::POST, "/api/v1/me/card/share", None).await;
         assert_eq!(status, 200, "{shared}");
         slugs.push(shared["slug"].as_str().unwrap_or_default().to_owned());
         markers.extend([phone, format!("1370000{i:04}"), wechat, address]);
