@@ -8,8 +8,10 @@
 //! ```text
 //! cargo run --release --example card_bench -- --db /tmp/card.db
 //! ```
-//! (`--members N --seconds S --clients C`; the database must be new and empty.)
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark program fails loudly")]
+//! (`--members N --seconds S --clients C`; the database must be new and empty;
+//! `--serve S` prints a card's URL and keeps serving S seconds instead of measuring, to
+//! look at the page in a browser.)
+#![expect(clippy::expect_used, reason = "a benchmark program fails loudly")]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -229,6 +231,12 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until_stopped());
     let slugs = Arc::new(seed(&state, members).await);
 
+    if let Some(serve) = arg("--serve").and_then(|a| a.parse::<u64>().ok()) {
+        println!("{base}/c/{}", slugs[0]);
+        println!("{base}/c/{}/share.png", slugs[0]);
+        tokio::time::sleep(Duration::from_secs(serve)).await;
+        return Ok(());
+    }
     println!("--- share burst: {clients} clients, {seconds} s each ---");
     let one = slugs[0].clone();
     let s = one.clone();

@@ -14,10 +14,13 @@ const SEEN_CAP: usize = 200_000;
 /// How many share images are kept.
 const IMAGES_CAP: usize = 512;
 
+/// The day remembered and its (card, viewer) pairs.
+type Seen = (Option<NaiveDate>, HashSet<(i64, String)>);
+
 /// Today's viewers already counted.
 #[derive(Debug, Default)]
 pub struct SeenViews {
-    inner: Mutex<(Option<NaiveDate>, HashSet<(i64, String)>)>,
+    inner: Mutex<Seen>,
 }
 
 impl SeenViews {
@@ -33,10 +36,13 @@ impl SeenViews {
     }
 }
 
-/// Rendered share images by card id: (fingerprint of what they show, PNG).
+/// A rendered image: the fingerprint of what it shows, and the PNG.
+type Rendered = (String, Arc<Vec<u8>>);
+
+/// Rendered share images by card id.
 #[derive(Debug, Default)]
 pub struct ShareImages {
-    inner: Mutex<HashMap<i64, (String, Arc<Vec<u8>>)>>,
+    inner: Mutex<HashMap<i64, Rendered>>,
 }
 
 impl ShareImages {
