@@ -53,6 +53,8 @@ pub struct AppState {
     pub home_cache: crate::content::home::HomeCache,
     /// Article list pages per audience and filter.
     pub article_cache: crate::content::reading::ListCache,
+    /// Cards: today's counted viewers and rendered share images.
+    pub cards: Arc<crate::profiles::card_cache::CardCaches>,
 }
 
 impl AppState {
@@ -184,6 +186,7 @@ impl Application {
                 chrono::Duration::hours(1),
             ),
             contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
+            cards: Arc::default(),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

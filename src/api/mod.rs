@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod billing;
 pub mod body;
+pub mod cards;
 pub mod certificates;
 pub mod content;
 pub mod contract;
@@ -159,6 +160,14 @@ pub fn routes() -> Vec<RouteDef> {
             Access::User,
             certificates::set_certificate_card,
         ),
+        // cards (issue 12)
+        RouteDef::get("/v1/card-styles", Access::User, cards::list_card_styles),
+        RouteDef::get("/v1/me/card", Access::User, cards::show_my_card),
+        RouteDef::put("/v1/me/card", Access::User, cards::update_my_card),
+        RouteDef::post("/v1/me/card/share", Access::User, cards::share_my_card),
+        RouteDef::post("/v1/me/card/unshare", Access::User, cards::unshare_my_card),
+        RouteDef::get("/v1/me/card/visitors", Access::User, cards::list_my_card_visitors),
+        RouteDef::get("/v1/cards/{slug}", Access::Public, cards::show_card),
         // marketplace (issue 13)
         RouteDef::get("/v1/listings", Access::Public, listings::list_listings),
         RouteDef::get("/v1/listings/{id}", Access::Public, listings::show_listing),

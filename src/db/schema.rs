@@ -1125,3 +1125,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     course_certificates,
 );
 // --- end learning ---
+
+// --- cards (issue 12) ---
+diesel::table! {
+    /// The card style catalogue: layouts and backgrounds.
+    card_styles (id) {
+        id -> BigInt,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        builtin -> Bool,
+        colors -> Text,
+        image_file_id -> Nullable<BigInt>,
+        enabled -> Bool,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One electronic business card per member.
+    cards (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        layout_id -> BigInt,
+        background_id -> BigInt,
+        fields -> Text,
+        slug -> Nullable<Text>,
+        shared_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Card views: one row per card, viewer and day.
+    card_views (id) {
+        id -> BigInt,
+        card_id -> BigInt,
+        viewer_key -> Text,
+        viewer_user_id -> Nullable<BigInt>,
+        day -> Date,
+        viewed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(card_views -> cards (card_id));
+diesel::allow_tables_to_appear_in_same_query!(card_styles, cards, card_views);
+diesel::allow_tables_to_appear_in_same_query!(card_views, users);
+diesel::allow_tables_to_appear_in_same_query!(card_views, members);
+// --- end cards ---

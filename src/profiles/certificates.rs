@@ -376,9 +376,19 @@ pub async fn for_card(
     today: NaiveDate,
     base_url: String,
 ) -> Result<Vec<PublicCertificate>, AppError> {
+    db.run(move |conn| for_card_in(conn, user_id, today, &base_url)).await
+}
+
+/// The certificates `user_id` marked for the card, inside the caller's connection.
+pub fn for_card_in(
+    conn: &mut DbConn,
+    user_id: i64,
+    today: NaiveDate,
+    base_url: &str,
+) -> Result<Vec<PublicCertificate>, AppError> {
     let filter =
         CertificateFilter { owner: OwnerFilter::Members, public: true, card_of: Some(user_id) };
-    db.run(move |conn| load_public(conn, &filter, 0, today, &base_url)).await
+    load_public(conn, &filter, 0, today, base_url)
 }
 
 /// Locks a certificate for a reviewer's decision (404 when it was deleted).

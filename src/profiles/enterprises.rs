@@ -182,6 +182,15 @@ pub async fn public_one(db: &Db, id: i64) -> Result<PublicEnterprise, AppError> 
     .await
 }
 
+/// The shown enterprises of `user_id` (at most one page), for their card.
+pub fn shown_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<PublicEnterprise>, AppError> {
+    let filter = EnterpriseFilter { owner_user_id: Some(user_id), ..EnterpriseFilter::default() };
+    Ok(store::shown(conn, &filter, 0, crate::kernel::page::PAGE_SIZE)?
+        .into_iter()
+        .map(public)
+        .collect())
+}
+
 /// The enterprises of user `user_id`, for the staff member detail.
 pub async fn of_member(db: &Db, user_id: i64) -> Result<Vec<MyEnterpriseView>, AppError> {
     mine(db, user_id).await

@@ -127,3 +127,16 @@ pub async fn public_member(db: &Db, member_id: i64) -> Result<PublicMember, AppE
     })
     .await
 }
+
+/// Active member `user_id` as the public sees them (hidden from the directory or not),
+/// with the private phone and WeChat id their card may show when ticked; `None` unless
+/// an active member.
+pub fn card_source(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<(PublicMember, String, String)>, AppError> {
+    let Some(row) = store::active_entry_of_user(conn, user_id)? else { return Ok(None) };
+    let private = store::find(conn, user_id)?.map(|r| (r.fields.phone, r.fields.wechat_id));
+    let (phone, wechat_id) = private.unwrap_or_default();
+    Ok(Some((public(row), phone, wechat_id)))
+}

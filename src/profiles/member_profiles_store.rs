@@ -192,3 +192,21 @@ pub fn directory_entry(conn: &mut DbConn, member_id: i64) -> Result<Option<Direc
         .first(conn)
         .optional()
 }
+
+/// The public entry of active member `user_id`, whether or not they hid themselves
+/// from the directory (their card is theirs to share).
+pub fn active_entry_of_user(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<Option<DirectoryRow>, Error> {
+    members::table
+        .inner_join(member_types::table)
+        .inner_join(positions::table)
+        .left_join(industries::table)
+        .left_join(member_profiles::table.on(member_profiles::user_id.eq(members::user_id)))
+        .filter(members::status.eq(status::ACTIVE))
+        .filter(members::user_id.eq(user_id))
+        .select(directory_select!())
+        .first(conn)
+        .optional()
+}

@@ -1,5 +1,12 @@
 //! Profiles: member profiles, enterprises, experts, cards and certificates.
 
+pub mod card;
+pub mod card_cache;
+pub mod card_image;
+pub mod card_model;
+pub mod card_staff;
+pub mod card_store;
+pub mod card_view;
 pub mod certificates;
 pub mod certificates_model;
 pub mod certificates_staff;

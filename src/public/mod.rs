@@ -1,8 +1,9 @@
 //! Public pages for anyone with the link, mobile-first: the QR landing page `/q/{token}`
-//! (opened by a phone's camera instead of the mini-program) and certificate
-//! verification `/v/{code}`.
+//! (opened by a phone's camera instead of the mini-program), certificate
+//! verification `/v/{code}` and shared cards `/c/{slug}`.
 
 pub mod course_certificate;
+pub mod card;
 pub mod media;
 pub mod verify;
 
@@ -30,6 +31,10 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Public,
             course_certificate::show_course_certificate_png,
         ),
+        RouteDef::get("/c/{slug}", Access::Public, card::show_card_page),
+        RouteDef::get("/c/{slug}/share.png", Access::Public, card::show_card_share_image),
+        RouteDef::get("/c/{slug}/qr.svg", Access::Public, card::show_card_qr),
+        RouteDef::get("/c/{slug}/vcard.vcf", Access::Public, card::show_card_vcard),
         RouteDef::get("/media/{token}", Access::Public, media::show_media),
         RouteDef::get("/media/{token}/thumbnail", Access::Public, media::show_media),
     ]

@@ -6,6 +6,7 @@ pub mod articles;
 pub mod articles_publish;
 pub mod audit;
 pub mod auth;
+pub mod card_styles;
 pub mod certificates;
 pub mod content_admin;
 pub mod courses;
@@ -129,11 +130,7 @@ pub fn routes() -> Vec<RouteDef> {
             SECRETARIES,
             surveys::delete_question,
         ),
-        RouteDef::post(
-            "/surveys/{id}/questions/{question_id}/move",
-            SECRETARIES,
-            surveys::move_question,
-        ),
+        RouteDef::post("/surveys/{id}/questions/{question_id}/move", SECRETARIES, surveys::move_question),
         RouteDef::get("/members", SECRETARIES, members::list_members),
         RouteDef::get("/members/export.xlsx", SECRETARIES, members::export_members),
         RouteDef::get("/members/template.xlsx", SECRETARIES, members::download_template),
@@ -142,14 +139,13 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/members/{id}", SECRETARIES, members::show_member),
         RouteDef::get("/members/{id}/edit", SECRETARIES, members_edit::edit_member),
         RouteDef::post("/members/{id}/edit", SECRETARIES, members_edit::update_member),
+        RouteDef::get("/card-styles", SECRETARIES, card_styles::list_card_styles),
+        RouteDef::post("/card-styles/backgrounds", SECRETARIES, card_styles::create_card_background),
+        RouteDef::post("/card-styles/{id}", SECRETARIES, card_styles::update_card_style),
         RouteDef::get("/enterprises", SECRETARIES, enterprises::list_enterprises),
         RouteDef::post("/enterprises/{id}/hide", SECRETARIES, enterprises::hide_enterprise),
         RouteDef::post("/enterprises/{id}/unhide", SECRETARIES, enterprises::unhide_enterprise),
-        RouteDef::get(
-            "/membership-settings",
-            SECRETARIES,
-            membership_settings::show_membership_settings,
-        ),
+        RouteDef::get("/membership-settings", SECRETARIES, membership_settings::show_membership_settings),
         RouteDef::post(
             "/membership-settings/numbering",
             SECRETARIES,

@@ -63,6 +63,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/income", "收入汇总", &[Role::Admin, Role::Finance]),
     ("/admin/invoices", "发票申请", &[Role::Admin, Role::Finance]),
     ("/admin/enterprises", "企业风采", &[Role::Admin, Role::Secretary]),
+    ("/admin/card-styles", "名片样式", &[Role::Admin, Role::Secretary]),
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
     ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),

@@ -2,6 +2,7 @@
 //! privacy crawl, enterprises and staff editing — on SQLite, or PostgreSQL with
 //! `TEST_DATABASE_URL`.
 
+mod card;
 mod directory;
 mod enterprises;
 mod media;

@@ -1,7 +1,9 @@
 //! The privacy crawl: several members fill every private field with a unique marker;
 //! then every GET route of the API (from the route table, so new routes are covered)
 //! and every public page is fetched as another member, as a visitor and anonymously,
-//! with every id that exists — no marker may appear anywhere.
+//! with every id that exists — no marker may appear anywhere. The members share their
+//! cards, so the public card (`/api/v1/cards/{slug}`, `/c/{slug}` and its image, QR and
+//! vCard) is crawled with the real slugs: an unticked field never shows.
 
 use guildhall::http::routes::RouteInfo;
 use reqwest::Method;
@@ -39,8 +41,12 @@ fn concrete(path: &str, value: &str) -> String {
     out
 }
 
-async fn fill_private_fields(app: &TestApp, n: usize) -> Vec<String> {
+/// Fills the private fields of `n` members and shares each one's card (with its
+/// default ticks, and one card with every public field overridden); returns the
+/// markers and the share slugs.
+async fn fill_private_fields(app: &TestApp, n: usize) -> (Vec<String>, Vec<String>) {
     let mut markers = Vec::new();
+    let mut slugs = Vec::new();
     for i in 0..n {
         let (client, user_id) = member(app).await;
         let photo = upload(app, &client, 30 + i as u32).await;
@@ -56,10 +62,23 @@ async fn fill_private_fields(app: &TestApp, n: usize) -> Vec<String> {
         let (status, view) =
             send(app, &client, Method::PUT, "/api/v1/me/profile", Some(body)).await;
         assert_eq!(status, 200, "{view}");
+        if i == 1 {
+            let fields = json!({"fields": {"title": {"shown": true, "override": "名片职务"},
+                "email": {"shown": true, "override": "card@example.org"},
+                "phone": {"shown": false, "override": "010-1234"}}});
+            let (status, card) =
+                send(app, &client, Method::PUT, "/api/v1/me/card", Some(fields)).await;
+            assert_eq!(status, 200, "{card}");
+        }
+        let (status, shared) =
+            send(app, &client, Method::POST, "/api/v1/me/card/share", None).await;
+        assert_eq!(status, 200, "{shared}");
+        slugs.push(shared["slug"].as_str().unwrap_or_default().to_owned());
         markers.extend([phone, format!("1370000{i:04}"), wechat, address]);
     }
     markers.push("11010519491231002X".into());
-    markers
+    markers.push("010-1234".into());
+    (markers, slugs)
 }
 
 fn check(path: &str, who: &str, body: &str, markers: &[String]) {
@@ -79,7 +98,7 @@ fn check(path: &str, who: &str, body: &str, markers: &[String]) {
 #[tokio::test]
 async fn no_private_field_reaches_anyone_but_its_owner() {
     let app = TestApp::spawn().await;
-    let markers = fill_private_fields(&app, 3).await;
+    let (markers, slugs) = fill_private_fields(&app, 3).await;
     let (viewer_member, _) = member(&app).await;
     let (visitor, _, _) = app.user_client().await;
     let anonymous = app.client();
@@ -92,7 +111,10 @@ async fn no_private_field_reaches_anyone_but_its_owner() {
         .collect();
     let mut fetched = 0;
     for route in &routes {
-        let values: Vec<String> = if route.path.contains('{') {
+        let values: Vec<String> = if route.path.contains("{slug}") {
+            // Shared cards: the real slugs (and one that is not a card).
+            slugs.iter().cloned().chain(["1".to_owned()]).collect()
+        } else if route.path.contains('{') {
             (1..=12).map(|i| i.to_string()).collect()
         } else {
             vec![String::new()]
@@ -113,4 +135,6 @@ async fn no_private_field_reaches_anyone_but_its_owner() {
         }
     }
     assert!(fetched > 300, "the crawl fetched {fetched} pages");
+    let card_pages = routes.iter().filter(|r| r.path.contains("{slug}")).count();
+    assert!(card_pages >= 5, "the public card is crawled: {card_pages} card routes");
 }

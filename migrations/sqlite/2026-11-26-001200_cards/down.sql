@@ -1,0 +1,3 @@
+DROP TABLE card_views;
+DROP TABLE cards;
+DROP TABLE card_styles;
