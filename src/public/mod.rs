@@ -2,8 +2,8 @@
 //! (opened by a phone's camera instead of the mini-program), certificate
 //! verification `/v/{code}` and shared cards `/c/{slug}`.
 
-pub mod course_certificate;
 pub mod card;
+pub mod course_certificate;
 pub mod media;
 pub mod verify;
 

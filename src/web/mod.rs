@@ -130,7 +130,11 @@ pub fn routes() -> Vec<RouteDef> {
             SECRETARIES,
             surveys::delete_question,
         ),
-        RouteDef::post("/surveys/{id}/questions/{question_id}/move", SECRETARIES, surveys::move_question),
+        RouteDef::post(
+            "/surveys/{id}/questions/{question_id}/move",
+            SECRETARIES,
+            surveys::move_question,
+        ),
         RouteDef::get("/members", SECRETARIES, members::list_members),
         RouteDef::get("/members/export.xlsx", SECRETARIES, members::export_members),
         RouteDef::get("/members/template.xlsx", SECRETARIES, members::download_template),
@@ -140,12 +144,20 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/members/{id}/edit", SECRETARIES, members_edit::edit_member),
         RouteDef::post("/members/{id}/edit", SECRETARIES, members_edit::update_member),
         RouteDef::get("/card-styles", SECRETARIES, card_styles::list_card_styles),
-        RouteDef::post("/card-styles/backgrounds", SECRETARIES, card_styles::create_card_background),
+        RouteDef::post(
+            "/card-styles/backgrounds",
+            SECRETARIES,
+            card_styles::create_card_background,
+        ),
         RouteDef::post("/card-styles/{id}", SECRETARIES, card_styles::update_card_style),
         RouteDef::get("/enterprises", SECRETARIES, enterprises::list_enterprises),
         RouteDef::post("/enterprises/{id}/hide", SECRETARIES, enterprises::hide_enterprise),
         RouteDef::post("/enterprises/{id}/unhide", SECRETARIES, enterprises::unhide_enterprise),
-        RouteDef::get("/membership-settings", SECRETARIES, membership_settings::show_membership_settings),
+        RouteDef::get(
+            "/membership-settings",
+            SECRETARIES,
+            membership_settings::show_membership_settings,
+        ),
         RouteDef::post(
             "/membership-settings/numbering",
             SECRETARIES,
@@ -247,7 +259,11 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::get("/courses/{id}/lessons/new", EDITORS, courses_lessons::new_lesson),
         RouteDef::post("/courses/{id}/lessons", EDITORS, courses_lessons::create_lesson),
         RouteDef::get("/courses/{id}/lessons/{lesson_id}", EDITORS, courses_lessons::edit_lesson),
-        RouteDef::post("/courses/{id}/lessons/{lesson_id}", EDITORS, courses_lessons::update_lesson),
+        RouteDef::post(
+            "/courses/{id}/lessons/{lesson_id}",
+            EDITORS,
+            courses_lessons::update_lesson,
+        ),
         RouteDef::post(
             "/courses/{id}/lessons/{lesson_id}/delete",
             EDITORS,
