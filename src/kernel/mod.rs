@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_actions;
 pub mod blocking;
 pub mod clock;
+pub mod font;
 pub mod gate;
 pub mod media;
 pub mod money;

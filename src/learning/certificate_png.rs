@@ -1,11 +1,11 @@
 //! The completion certificate as a PNG: the course's background image (or a plain
-//! bordered sheet) at 1600×1131 with the texts where the design puts them, drawn with a
-//! font that has Chinese glyphs (config `learning.certificate_font`, or a usual system
-//! font). Without such a font the PNG is refused (503) and the printable page remains.
+//! bordered sheet) at 1600×1131 with the texts where the design puts them, drawn with
+//! the font file configured as `learning.certificate_font`, else the embedded Chinese
+//! font (`kernel::font`), so the PNG renders on any machine.
 
 use std::path::{Path, PathBuf};
 
-use ab_glyph::{Font as _, FontVec, PxScale, ScaleFont as _};
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont as _};
 use image::{Rgba, RgbaImage};
 
 use super::model::{CertificateLayout, TextPos};
@@ -16,22 +16,9 @@ pub const WIDTH: u32 = 1600;
 /// Canvas height.
 pub const HEIGHT: u32 = 1131;
 
-/// Fonts tried when none is configured (Debian/Ubuntu package paths).
-const SYSTEM_FONTS: &[&str] = &[
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-];
-
-/// The font file to draw with: the configured one, else the first system font found.
+/// The configured font file, when one is set and exists (else the embedded font).
 pub fn font_path(configured: &Path) -> Option<PathBuf> {
-    if !configured.as_os_str().is_empty() {
-        return configured.exists().then(|| configured.to_path_buf());
-    }
-    SYSTEM_FONTS.iter().map(PathBuf::from).find(|p| p.exists())
+    (!configured.as_os_str().is_empty() && configured.exists()).then(|| configured.to_path_buf())
 }
 
 /// The texts of one certificate.
@@ -52,7 +39,7 @@ pub struct CertificateTexts {
 fn font_missing() -> AppError {
     AppError::Busy {
         retry_after_secs: 3600,
-        message: "服务器未安装中文字体，暂不能生成证书图片，请使用打印页面".into(),
+        message: "证书字体不可用，暂不能生成证书图片，请使用打印页面".into(),
     }
 }
 
@@ -63,9 +50,24 @@ pub fn render(
     layout: &CertificateLayout,
     texts: &CertificateTexts,
 ) -> Result<Vec<u8>, AppError> {
-    let path = font_file.ok_or_else(font_missing)?;
-    let bytes = std::fs::read(&path).map_err(|_| font_missing())?;
-    let font = FontVec::try_from_vec_and_index(bytes, 0).map_err(|_| font_missing())?;
+    match font_file {
+        Some(path) => {
+            let bytes = std::fs::read(&path).map_err(|_| font_missing())?;
+            let font = FontVec::try_from_vec_and_index(bytes, 0).map_err(|_| font_missing())?;
+            paint(&font, background, layout, texts)
+        }
+        None => {
+            paint(crate::kernel::font::cjk().ok_or_else(font_missing)?, background, layout, texts)
+        }
+    }
+}
+
+fn paint(
+    font: &impl Font,
+    background: Option<Vec<u8>>,
+    layout: &CertificateLayout,
+    texts: &CertificateTexts,
+) -> Result<Vec<u8>, AppError> {
     let mut canvas = match background.and_then(|b| image::load_from_memory(&b).ok()) {
         Some(img) => image::imageops::resize(
             &img.to_rgba8(),
@@ -77,11 +79,11 @@ pub fn render(
     };
     let ink = Rgba([60, 40, 20, 255]);
     let red = Rgba([150, 20, 20, 255]);
-    draw(&mut canvas, &font, layout.title, &texts.title, red);
-    draw(&mut canvas, &font, layout.name, &texts.name, ink);
-    draw(&mut canvas, &font, layout.body, &texts.body, ink);
-    draw(&mut canvas, &font, layout.number, &texts.number, ink);
-    draw(&mut canvas, &font, layout.date, &texts.date, ink);
+    draw(&mut canvas, font, layout.title, &texts.title, red);
+    draw(&mut canvas, font, layout.name, &texts.name, ink);
+    draw(&mut canvas, font, layout.body, &texts.body, ink);
+    draw(&mut canvas, font, layout.number, &texts.number, ink);
+    draw(&mut canvas, font, layout.date, &texts.date, ink);
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgba8(canvas)
         .write_to(&mut out, image::ImageFormat::Png)
@@ -103,7 +105,7 @@ fn plain_sheet() -> RgbaImage {
 }
 
 /// Draws `text` centred on the layout position.
-fn draw(canvas: &mut RgbaImage, font: &FontVec, pos: TextPos, text: &str, colour: Rgba<u8>) {
+fn draw(canvas: &mut RgbaImage, font: &impl Font, pos: TextPos, text: &str, colour: Rgba<u8>) {
     let scale = PxScale::from(f32::from(pos.size));
     let scaled = font.as_scaled(scale);
     let width: f32 = text.chars().map(|c| scaled.h_advance(font.glyph_id(c))).sum();

@@ -22,14 +22,6 @@ pub const WIDTH: u32 = 600;
 /// Height of the share image (5:4).
 pub const HEIGHT: u32 = 480;
 
-static FONT_BYTES: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/static/vendor/fonts/NotoSansSC-Medium-GB2312.ttf"
-));
-
-static FONT: LazyLock<Option<FontRef<'static>>> =
-    LazyLock::new(|| FontRef::try_from_slice(FONT_BYTES).ok());
-
 /// What a share image shows; its fingerprint decides when the cached image is stale.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImageSpec {
@@ -97,7 +89,7 @@ fn photo_background(bytes: &[u8]) -> Option<RgbImage> {
 }
 
 fn text_width(text: &str, size: f32) -> f32 {
-    let Some(font) = FONT.as_ref() else { return 0.0 };
+    let Some(font) = crate::kernel::font::cjk() else { return 0.0 };
     let scaled = font.as_scaled(PxScale::from(size));
     text.chars().map(|c| scaled.h_advance(scaled.glyph_id(c))).sum()
 }
@@ -116,7 +108,7 @@ fn fit(text: &str, size: f32, max: f32) -> String {
 
 /// Draws `text` with its baseline at `y`, starting at `x`.
 fn draw(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32, colour: [u8; 3]) {
-    let Some(font) = FONT.as_ref() else { return };
+    let Some(font) = crate::kernel::font::cjk() else { return };
     let scaled = font.as_scaled(PxScale::from(size));
     let mut pen = x;
     for c in text.chars() {
@@ -290,7 +282,7 @@ mod tests {
 
     #[test]
     fn the_font_loads_and_has_hanzi() {
-        let font = FONT.as_ref().expect("font");
+        let font = crate::kernel::font::cjk().expect("font");
         assert_ne!(font.glyph_id('王').0, 0);
         assert_ne!(font.glyph_id('A').0, 0);
     }
