@@ -37,6 +37,7 @@ pub struct ArticleSummaryView {
     /// Author.
     pub author: String,
     /// Published (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc_opt")]
     pub published_at: Option<NaiveDateTime>,
     /// Listed first.
     pub pinned: bool,

@@ -46,10 +46,13 @@ pub struct TicketView {
     /// The last message is the user's (staff have not answered it yet).
     pub awaiting_staff: bool,
     /// Opened (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
     pub created_at: NaiveDateTime,
     /// Last activity (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
     pub updated_at: NaiveDateTime,
     /// Closed (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc_opt")]
     pub closed_at: Option<NaiveDateTime>,
     /// Who opened it (staff views only).
     #[serde(skip)]
@@ -68,6 +71,7 @@ pub struct MessageView {
     /// Images.
     pub images: Vec<ImageRef>,
     /// Sent (UTC).
+    #[serde(serialize_with = "crate::kernel::clock::serialize_utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -4,9 +4,9 @@
 //! GB2312's 6,763 hanzi and common punctuation, 2.1 MB) embedded in the binary; a
 //! character outside it draws as the font's blank box.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
-use ab_glyph::{Font as _, FontRef, PxScale, ScaleFont as _, point};
+use ab_glyph::{Font as _, PxScale, ScaleFont as _, point};
 use image::{ImageEncoder as _, Rgb, RgbImage, imageops};
 use sha2::{Digest as _, Sha256};
 
