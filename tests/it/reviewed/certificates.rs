@@ -128,11 +128,18 @@ async fn a_certificate_is_reviewed_listed_verified_and_revoked() {
     assert_eq!(unknown.status(), 404);
     assert!(unknown.text().await.unwrap().contains("未找到该证书"));
 
-    // The card choice.
+    // The card choice: the shared card shows the certificate only once it is ticked.
+    let (status, shared) = send(&app, &owner, Method::POST, "/api/v1/me/card/share", None).await;
+    assert_eq!(status, 200, "{shared}");
+    let card_path = format!("/api/v1/cards/{}", shared["slug"].as_str().unwrap());
+    let (_, card) = get(&app, &anon, &card_path).await;
+    assert_eq!(card["card"]["certificates"], json!([]), "{card}");
     let path = format!("/api/v1/me/certificates/{id}/card");
     let (status, mine) =
         send(&app, &owner, Method::POST, &path, Some(json!({"show_on_card": true}))).await;
     assert_eq!((status, mine["show_on_card"].as_bool()), (200, Some(true)), "{mine}");
+    let (_, card) = get(&app, &anon, &card_path).await;
+    assert_eq!(card["card"]["certificates"][0]["title"], "软件产品证书", "{card}");
 
     // Past the validity: expired.
     app.clock.advance(chrono::Duration::days(100));
