@@ -1,3 +1,5 @@
+//! The sanitiser against known XSS payloads and what the editor produces.
+
 use super::*;
 
 /// Known XSS payloads (OWASP filter-evasion cheat sheet, html5sec.org, PortSwigger's
