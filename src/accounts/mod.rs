@@ -1,6 +1,7 @@
 //! Accounts: staff (workbench sign-in, roles, management) and mini-program users with
 //! their bearer tokens.
 
+pub mod email;
 pub mod model;
 pub mod password;
 pub mod profile;

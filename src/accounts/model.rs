@@ -107,6 +107,8 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+    /// Verified e-mail address for notices (private; see `accounts::email`).
+    pub email: Option<String>,
 }
 
 /// Shortest password accepted for staff.

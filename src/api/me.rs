@@ -53,7 +53,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
-async fn me_view(state: &AppState, user_id: i64) -> Result<MeView, ApiError> {
+pub(super) async fn me_view(state: &AppState, user_id: i64) -> Result<MeView, ApiError> {
     let (user, staff) = profile::user_with_staff(&state.db, user_id).await?;
     let membership = membership::membership_of(&state.db, user_id).await?;
     Ok(MeView {

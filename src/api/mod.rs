@@ -16,6 +16,7 @@ pub mod experts;
 pub mod learning;
 pub mod listings;
 pub mod me;
+pub mod me_email;
 pub mod membership;
 pub mod notices;
 pub mod openapi;
@@ -54,6 +55,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::patch("/v1/me", Access::User, me::update_me),
         RouteDef::post("/v1/me/phone", Access::User, me::bind_phone),
         RouteDef::post("/v1/me/wechat", Access::User, me::bind_wechat),
+        RouteDef::post("/v1/me/email", Access::User, me_email::request_email_code),
+        RouteDef::post("/v1/me/email/confirm", Access::User, me_email::confirm_email),
+        RouteDef::delete("/v1/me/email", Access::User, me_email::remove_email),
         RouteDef::get("/v1/me/notifications", Access::User, notices::list_notifications),
         RouteDef::post(
             "/v1/me/notifications/read-all",

@@ -10,8 +10,8 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
     billing, cards, certificates as certs, content, enterprises, events, events_lottery, experts,
-    learning, listings, me, notices, profiles, receipts, sign_in, subscriptions, surveys, tickets,
-    uploads, workbench,
+    learning, listings, me, me_email, notices, profiles, receipts, sign_in, subscriptions, surveys,
+    tickets, uploads, workbench,
 };
 use crate::error::FieldError;
 
@@ -34,6 +34,9 @@ use crate::error::FieldError;
         me::update_me,
         me::bind_phone,
         me::bind_wechat,
+        me_email::request_email_code,
+        me_email::confirm_email,
+        me_email::remove_email,
         notices::list_notifications,
         notices::read_notification,
         notices::read_all_notifications,
@@ -143,6 +146,9 @@ use crate::error::FieldError;
         FieldError,
         uploads::UploadedFileView,
         uploads::UploadForm,
+        me_email::EmailRequest,
+        me_email::EmailCodeSent,
+        me_email::EmailConfirm,
         ms::MemberTypeItem,
         ms::PositionItem,
         ms::IndustryItem,

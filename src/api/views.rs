@@ -22,6 +22,8 @@ pub struct UserView {
     pub phone: Option<String>,
     /// Whether a WeChat identity is bound.
     pub wechat_bound: bool,
+    /// The user's own verified e-mail address for notices (`POST /api/v1/me/email`).
+    pub email: Option<String>,
     /// Registered at (UTC).
     pub created_at: DateTime<Utc>,
 }
@@ -35,6 +37,7 @@ impl From<&UserRow> for UserView {
             avatar: user.avatar_file_id.map(ImageRef::of),
             phone: user.phone.clone(),
             wechat_bound: user.wechat_openid.is_some(),
+            email: user.email.clone(),
             created_at: utc(user.created_at),
         }
     }

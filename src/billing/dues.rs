@@ -223,22 +223,7 @@ pub async fn daily_pass(
                 continue;
             }
             let Some(step) = dues_model::reminder_step(due, grace, today) else { continue };
-            if super::store::pay::claim_reminder(conn, order.id, step.as_str(), at)? {
-                let payload = serde_json::json!({
-                    "order_id": order.id,
-                    "title": order.title,
-                    "amount": crate::kernel::money::format_cents(order.amount_cents),
-                    "due_on": due,
-                    "step": step.as_str(),
-                });
-                let body = format!(
-                    "「{}」应缴 {}，缴费期限 {due}",
-                    order.title,
-                    crate::kernel::money::format_cents(order.amount_cents)
-                );
-                let kind = crate::notices::NoticeKind::DuesReminder;
-                let notice = crate::notices::Notice { kind, body, payload };
-                crate::notices::send(conn, at, order.user_id, &notice)?;
+            if super::reminders::queue_reminder(conn, at, &order, due, step.as_str())? {
                 report.reminders += 1;
             }
         }

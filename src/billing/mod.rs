@@ -13,6 +13,7 @@ pub mod pay;
 pub mod receipts;
 pub mod receipts_model;
 pub mod refunds;
+pub mod reminders;
 pub mod settings;
 pub mod store;
 pub mod wechat_pay;

@@ -175,9 +175,15 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| AppError::internal(anyhow::anyhow!("database pool: {e}")))?;
+            let mut conn = pool.get().map_err(|e| {
+                // Every connection stayed busy for the whole checkout timeout (or the
+                // database is unreachable): the server is at its limit, not broken. 503
+                // with Retry-After lets clients (and WeChat's notifications) come back.
+                tracing::warn!(error = %e, "no database connection within the checkout timeout");
+                AppError::Busy {
+                    retry_after_secs: 2, message: "服务器繁忙，请稍后重试".into()
+                }
+            })?;
             f(&mut conn)
         })
         .await

@@ -164,6 +164,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// E-mail addresses waiting for their code (one per user).
+    email_verifications (user_id) {
+        user_id -> BigInt,
+        email -> Text,
+        code_hash -> Text,
+        expires_at -> Timestamp,
+        failed_attempts -> Integer,
+        last_sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Member types (个人会员, 企业会员…): yearly dues and whether enterprise profiles apply.
     member_types (id) {
         id -> BigInt,

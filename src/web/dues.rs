@@ -12,8 +12,10 @@ use crate::app::AppState;
 use crate::billing::dues::{self, DuesPreview};
 use crate::billing::dues_model::PeriodMode;
 use crate::billing::model::status;
+use crate::billing::reminders::{self, RemindScope};
 use crate::billing::settings::{self, BillingSettings, PaidCancelPolicy};
 use crate::error::AppError;
+use crate::kernel::clock::display_minutes;
 use crate::kernel::money::format_cents;
 
 /// The day whose period is previewed.
@@ -45,6 +47,8 @@ pub struct DuesRow {
     pub order: Option<(i64, &'static str)>,
     /// Paid until.
     pub paid_until: String,
+    /// When the order was last reminded (arrears list), or empty.
+    pub reminded: String,
 }
 
 /// `GET /admin/dues`.
@@ -67,6 +71,8 @@ pub struct DuesPage {
     pub to_create_amount: String,
     /// Members with an unpaid order of this period.
     pub arrears: Vec<DuesRow>,
+    /// The period of the arrears list (`2026`), when anyone is in arrears.
+    pub arrears_period: String,
 }
 
 fn today(state: &AppState, tz: chrono_tz::Tz) -> NaiveDate {
@@ -87,6 +93,7 @@ fn rows(preview: &DuesPreview) -> Vec<DuesRow> {
             amount: format_cents(l.amount_cents),
             order: l.existing.as_ref().map(|(id, s)| (*id, status::label(s))),
             paid_until: l.paid_until.map(|d| d.to_string()).unwrap_or_default(),
+            reminded: String::new(),
         })
         .collect()
 }
@@ -105,11 +112,19 @@ pub async fn show_dues(
     let preview = dues::preview_dues(&state.db, on).await?;
     let (to_create, cents) = preview.to_create();
     let rows = rows(&preview);
-    let arrears = rows
+    let mut arrears: Vec<DuesRow> = rows
         .iter()
         .filter(|r| r.order.is_some_and(|(_, s)| s == status::label(status::UNPAID)))
         .cloned()
         .collect();
+    let ids = arrears.iter().filter_map(|r| r.order.map(|(id, _)| id)).collect();
+    let reminded = reminders::last_reminded(&state.db, ids).await?;
+    for row in &mut arrears {
+        if let Some(at) = row.order.and_then(|(id, _)| reminded.get(&id)) {
+            row.reminded = display_minutes(*at, tz);
+        }
+    }
+    let arrears_period = arrears.first().map(|r| r.period.clone()).unwrap_or_default();
     render(&DuesPage {
         chrome,
         modes: [PeriodMode::Calendar, PeriodMode::Anniversary]
@@ -122,6 +137,7 @@ pub async fn show_dues(
         to_create,
         to_create_amount: format_cents(cents),
         arrears,
+        arrears_period,
     })
 }
 
@@ -147,6 +163,53 @@ pub async fn run_dues(
         format!("已生成会费订单 {} 笔（已有 {} 笔未重复生成）", report.created, report.existing),
     );
     Ok(redirect(&format!("/admin/dues?on={on}")))
+}
+
+/// The reminder form: one order, or every unpaid dues order of a period.
+#[derive(Debug, Deserialize)]
+pub struct RemindForm {
+    /// The order to remind, or empty for the whole period.
+    #[serde(default)]
+    pub order_id: String,
+    /// The period key when no order is named.
+    #[serde(default)]
+    pub period: String,
+    /// The day previewed, to come back to.
+    #[serde(default)]
+    pub on: String,
+}
+
+/// `POST /admin/dues/remind`: 催缴 one member or everyone in arrears of the period.
+pub async fn remind_dues(
+    state: web::Data<AppState>,
+    staff: RequireRole<FinanceStaff>,
+    form: web::Form<RemindForm>,
+) -> Result<HttpResponse, PageError> {
+    let scope = match form.order_id.trim() {
+        "" if form.period.trim().is_empty() => {
+            return Err(AppError::field("period", "请选择会费期间").into());
+        }
+        "" => RemindScope::Period(form.period.trim().to_owned()),
+        id => RemindScope::Order(
+            id.parse().map_err(|_| AppError::field("order_id", "订单编号须为数字"))?,
+        ),
+    };
+    let tz = state.association_settings().await?.time_zone;
+    let report =
+        reminders::remind_arrears(&state.db, &state.clock, tz, staff.staff.id, scope).await?;
+    let message = match (report.sent, report.skipped) {
+        (0, 0) => "没有需要催缴的会员".to_owned(),
+        (sent, 0) => format!("已发送催缴提醒 {sent} 条"),
+        (sent, skipped) => {
+            format!("已发送催缴提醒 {sent} 条；{skipped} 位会员今天已催缴过，未重复发送")
+        }
+    };
+    staff.flash("success", message);
+    let on = NaiveDate::parse_from_str(form.on.trim(), "%Y-%m-%d").ok();
+    Ok(redirect(&match on {
+        Some(on) => format!("/admin/dues?on={on}#arrears"),
+        None => "/admin/dues#arrears".to_owned(),
+    }))
 }
 
 /// The settings form.

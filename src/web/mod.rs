@@ -245,6 +245,7 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/invoices/{id}/issue", FINANCE, receipts::issue_invoice),
         RouteDef::get("/dues", FINANCE, dues::show_dues),
         RouteDef::post("/dues/run", FINANCE, dues::run_dues),
+        RouteDef::post("/dues/remind", FINANCE, dues::remind_dues),
         RouteDef::post("/dues/settings", FINANCE, dues::update_dues_settings),
         RouteDef::get("/courses", EDITORS, courses::list_courses),
         RouteDef::post("/courses", EDITORS, courses::create_course),

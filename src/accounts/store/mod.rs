@@ -1,5 +1,6 @@
 //! Queries of `staff`, `users` and `api_tokens` (and, in `sms`, of `sms_codes`).
 
+pub mod email;
 pub mod sessions;
 pub mod sms;
 

@@ -287,3 +287,22 @@ pub fn claim_reminder(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The latest reminder of each of `order_ids` (those never reminded are absent).
+pub fn last_reminders(
+    conn: &mut DbConn,
+    order_ids: &[i64],
+) -> QResult<std::collections::HashMap<i64, NaiveDateTime>> {
+    use diesel::dsl::max;
+    let mut last = std::collections::HashMap::new();
+    // Chunks keep a long arrears list under SQLite's bind limit.
+    for chunk in order_ids.chunks(500) {
+        let rows: Vec<(i64, Option<NaiveDateTime>)> = dues_reminders::table
+            .filter(dues_reminders::order_id.eq_any(chunk))
+            .group_by(dues_reminders::order_id)
+            .select((dues_reminders::order_id, max(dues_reminders::created_at)))
+            .load(conn)?;
+        last.extend(rows.into_iter().filter_map(|(id, at)| at.map(|at| (id, at))));
+    }
+    Ok(last)
+}

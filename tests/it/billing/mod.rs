@@ -7,6 +7,7 @@ mod offline_refund;
 mod pay;
 mod pay_races;
 mod receipts;
+mod reminders;
 
 use guildhall::billing::{self, NewOrder, OrderKind};
 use guildhall::kernel::audit::Actor;

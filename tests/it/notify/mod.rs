@@ -3,6 +3,7 @@
 //! production start check — on SQLite, or PostgreSQL with `TEST_DATABASE_URL`.
 
 mod delivery;
+mod email_address;
 mod settings;
 mod staff;
 mod workbench;
