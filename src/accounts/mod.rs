@@ -59,7 +59,7 @@ pub async fn create_staff(
     actor: Actor,
 ) -> Result<NewStaff, AppError> {
     let username = model::normalise_username(&input.username);
-    let first_password = input.password.is_none().then(|| crate::kernel::tokens::random_token(9));
+    let first_password = input.password.is_none().then(password::first_password);
     let Some(secret) = input.password.or_else(|| first_password.clone()) else {
         return Err(AppError::internal(anyhow::anyhow!("no password")));
     };
@@ -76,6 +76,7 @@ pub async fn create_staff(
         return Err(AppError::Validation(errors));
     }
     let at = clock.now_naive();
+    let first_password_made = first_password.is_some();
     let hash = blocking::cpu(move || password::hash(&secret)).await?;
     let row = db
         .write(move |conn| {
@@ -88,6 +89,7 @@ pub async fn create_staff(
                     role: input.role.as_str(),
                     active: true,
                     session_epoch: 0,
+                    must_change_password: first_password_made,
                     created_at: at,
                     updated_at: at,
                 },
@@ -211,7 +213,7 @@ pub async fn reset_staff_password(
     staff_id: i64,
 ) -> Result<(StaffRow, String), AppError> {
     let at = clock.now_naive();
-    let temporary = crate::kernel::tokens::random_token(9);
+    let temporary = password::first_password();
     let secret = temporary.clone();
     let hash = blocking::cpu(move || password::hash(&secret)).await?;
     let row = db

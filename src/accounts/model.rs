@@ -76,6 +76,9 @@ pub struct StaffRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+    /// The password was made by an admin (first password, reset): the account must
+    /// choose its own before it can use the workbench.
+    pub must_change_password: bool,
 }
 
 impl StaffRow {

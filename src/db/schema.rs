@@ -45,6 +45,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         email -> Nullable<Text>,
+        must_change_password -> Bool,
     }
 }
 

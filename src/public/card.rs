@@ -14,7 +14,7 @@ use crate::profiles::card_image;
 use crate::profiles::card_model::CardField;
 use crate::profiles::card_view::{PublicCard, vcard};
 use crate::profiles::reviewed::ImageRef;
-use crate::web::PageError;
+use crate::web::error::PublicPageError;
 use crate::web::render::render_with;
 
 /// Where things are now: base URL, now, today (association time zone).
@@ -237,7 +237,7 @@ pub async fn show_card_page(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let (card, association) = view_card(&state, &req, slug.into_inner(), None).await?;
     let mut res = render_with(actix_web::http::StatusCode::OK, &page(&state, association, card))?;
     res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
@@ -262,7 +262,7 @@ pub async fn show_card_share_image(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let (id, card, association) = resolve_only(&state, slug.into_inner()).await?;
     let (etag, png) =
         card_image::share_png(&state.db, &state.media, &state.cards, id, &card, &association)
@@ -289,7 +289,7 @@ pub async fn show_card_share_image(
 pub async fn show_card_qr(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let (_, card, _) = resolve_only(&state, slug.into_inner()).await?;
     let svg = crate::kernel::qr::svg(&card.url)?;
     Ok(no_index(HttpResponse::Ok().content_type("image/svg+xml").body(svg)))
@@ -299,7 +299,7 @@ pub async fn show_card_qr(
 pub async fn show_card_vcard(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let (_, card, _) = resolve_only(&state, slug.into_inner()).await?;
     let body = vcard(&card.card, &card.url);
     Ok(no_index(

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::learning::certificate_png::{self, CertificateTexts};
 use crate::learning::certificates::{self, CourseCertificate};
 use crate::learning::model::TextPos;
-use crate::web::PageError;
+use crate::web::error::PublicPageError;
 use crate::web::render::render;
 
 /// One positioned text of the printable page.
@@ -65,7 +65,7 @@ async fn find(state: &AppState, code: &str) -> Result<CourseCertificate, AppErro
 pub async fn show_course_certificate(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let settings = state.association_settings().await?;
     let cert = find(&state, &code).await?;
     let t = texts(&cert, &settings.name, settings.time_zone);
@@ -78,12 +78,12 @@ pub async fn show_course_certificate(
         PlacedText { class: "cert-date", text: t.date, pos: l.date },
     ];
     let background = cert.background_file_id.map(|id| state.media_links.urls(id).url);
-    render(&CourseCertificatePage {
+    Ok(render(&CourseCertificatePage {
         association: settings.name,
         code: cert.row.code.clone(),
         background,
         texts: placed,
-    })
+    })?)
 }
 
 /// `GET /v/{code}/certificate.png`: the certificate drawn as a PNG (503 without a
@@ -91,7 +91,7 @@ pub async fn show_course_certificate(
 pub async fn show_course_certificate_png(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let settings = state.association_settings().await?;
     let cert = find(&state, &code).await?;
     let background = match cert.background_file_id {

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::AppState;
 use crate::kernel::media::{self, FileRow};
-use crate::web::PageError;
+use crate::web::error::PublicPageError;
 
 /// Public files may be cached by anyone for a year: the bytes behind a file id never
 /// change, and a new upload is a new id.
@@ -19,7 +19,7 @@ pub async fn show_media(
     state: web::Data<AppState>,
     token: web::Path<String>,
     req: HttpRequest,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let id = state.media_links.verify(&token).ok_or_else(media::not_found)?;
     let file = media::find(&state.db, id).await?;
     let thumbnail = req.path().ends_with("/thumbnail") && file.has_thumbnail;

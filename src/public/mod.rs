@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, web};
 use crate::app::AppState;
 use crate::events::{self, codes};
 use crate::http::routes::{Access, RouteDef, RouteInfo, describe, register};
-use crate::web::PageError;
+use crate::web::error::PublicPageError;
 use crate::web::render::render;
 
 /// Every public route.
@@ -67,7 +67,7 @@ pub struct QrLandingPage {
 pub async fn show_qr_landing(
     state: web::Data<AppState>,
     token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let association = state.association_settings().await?.name;
     let mut page = QrLandingPage { association, event_title: None, action_label: None };
     if let Some((event_id, ..)) = codes::parse(&token)
@@ -80,5 +80,5 @@ pub async fn show_qr_landing(
             page.action_label = Some(claim.action.label());
         }
     }
-    render(&page)
+    Ok(render(&page)?)
 }

@@ -12,7 +12,7 @@ use crate::kernel::clock::display_minutes;
 use crate::learning::certificates::{self as learning, CourseCertificate};
 use crate::profiles::certificates::{today, verify_url};
 use crate::profiles::certificates_staff::{self, Verification};
-use crate::web::PageError;
+use crate::web::error::PublicPageError;
 use crate::web::render::render_with;
 
 /// `GET /v/{code}`.
@@ -37,7 +37,7 @@ pub struct VerifyPage {
 pub async fn show_verification(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let settings = state.association_settings().await?;
     let today = today(&state.clock, settings.time_zone);
     let record = certificates_staff::verify(&state.db, code.clone(), today).await?;
@@ -78,7 +78,7 @@ pub async fn show_verification(
 pub async fn show_verification_qr(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Result<HttpResponse, PublicPageError> {
     let tz = state.association_settings().await?.time_zone;
     let record =
         certificates_staff::verify(&state.db, code.clone(), today(&state.clock, tz)).await?;

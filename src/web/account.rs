@@ -11,6 +11,9 @@ use crate::accounts;
 use crate::app::AppState;
 use crate::error::AppError;
 
+/// The password page, the one page an account with an admin-made password may open.
+pub const PASSWORD_PATH: &str = "/admin/account/password";
+
 /// `GET /admin/account/password`.
 #[derive(askama::Template)]
 #[template(path = "web/account/password.html")]
@@ -19,6 +22,8 @@ pub struct PasswordPage {
     pub chrome: Chrome,
     /// Messages by field.
     pub errors: Vec<String>,
+    /// The password was made by an admin and must be replaced before anything else.
+    pub required: bool,
 }
 
 /// The form.
@@ -35,7 +40,8 @@ pub async fn show_password(
     staff: StaffSession,
 ) -> Result<HttpResponse, PageError> {
     let chrome = Chrome::build(&state, &staff, "", "修改密码").await?;
-    render_with(StatusCode::OK, &PasswordPage { chrome, errors: Vec::new() })
+    let required = staff.staff.must_change_password;
+    render_with(StatusCode::OK, &PasswordPage { chrome, errors: Vec::new(), required })
 }
 
 /// `POST /admin/account/password`: success ends this session too (sign in again).
@@ -65,7 +71,11 @@ pub async fn change_password(
         Err(AppError::Validation(fields)) => {
             let chrome = Chrome::build(&state, &staff, "", "修改密码").await?;
             let errors = fields.into_iter().map(|f| f.message).collect();
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { chrome, errors })
+            let required = staff.staff.must_change_password;
+            render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PasswordPage { chrome, errors, required },
+            )
         }
         Err(other) => Err(other.into()),
     }

@@ -21,6 +21,12 @@ pub enum PageError {
         /// htmx request: answer with `HX-Redirect` instead of a 303.
         htmx: bool,
     },
+    /// Signed in with a password an admin made: choose one's own first.
+    #[error("password change required")]
+    ChangePassword {
+        /// htmx request: answer with `HX-Redirect` instead of a 303.
+        htmx: bool,
+    },
 }
 
 impl From<AppError> for PageError {
@@ -44,6 +50,8 @@ pub struct ErrorPage<'a> {
     pub message: String,
     /// Field messages, if any.
     pub fields: Vec<String>,
+    /// Offer the link back to the workbench (not on public pages).
+    pub staff_link: bool,
 }
 
 fn title_for(status: StatusCode) -> &'static str {
@@ -77,7 +85,7 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::App(e) => e.status(),
-            Self::SignIn { .. } => StatusCode::SEE_OTHER,
+            Self::SignIn { .. } | Self::ChangePassword { .. } => StatusCode::SEE_OTHER,
         }
     }
 
@@ -91,28 +99,67 @@ impl ResponseError for PageError {
                     HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
                 }
             }
-            Self::App(err) => {
-                err.log_if_internal();
-                let status = err.status();
-                let page = ErrorPage {
-                    status: status.as_u16(),
-                    title: title_for(status),
-                    message: err.to_string(),
-                    fields: err.fields().iter().map(|f| f.message.clone()).collect(),
-                };
-                let mut res = HttpResponse::build(status);
-                if let Some(secs) = err.retry_after() {
-                    res.insert_header((header::RETRY_AFTER, secs.to_string()));
-                }
-                match page.render() {
-                    Ok(html) => res.content_type("text/html; charset=utf-8").body(html),
-                    Err(e) => {
-                        tracing::error!(error = %e, "error page failed to render");
-                        res.content_type("text/plain; charset=utf-8").body(page.message)
-                    }
+            Self::ChangePassword { htmx } => {
+                let to = super::account::PASSWORD_PATH;
+                if *htmx {
+                    HttpResponse::Forbidden().insert_header(("HX-Redirect", to)).finish()
+                } else {
+                    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
                 }
             }
+            Self::App(err) => error_page(err, true),
         }
+    }
+}
+
+/// The error page of `err`; `staff_link` offers the way back to the workbench (never on
+/// public pages, which members and strangers open).
+fn error_page(err: &AppError, staff_link: bool) -> HttpResponse {
+    err.log_if_internal();
+    let status = err.status();
+    let page = ErrorPage {
+        status: status.as_u16(),
+        title: title_for(status),
+        message: err.to_string(),
+        fields: err.fields().iter().map(|f| f.message.clone()).collect(),
+        staff_link,
+    };
+    let mut res = HttpResponse::build(status);
+    if let Some(secs) = err.retry_after() {
+        res.insert_header((header::RETRY_AFTER, secs.to_string()));
+    }
+    match page.render() {
+        Ok(html) => res.content_type("text/html; charset=utf-8").body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            res.content_type("text/plain; charset=utf-8").body(page.message)
+        }
+    }
+}
+
+/// The error of a public page (`/c/…`, `/q/…`, `/v/…`, `/media/…`): the same page
+/// without the workbench link.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct PublicPageError(#[from] pub AppError);
+
+impl From<PageError> for PublicPageError {
+    /// Rendering fails only as `App`; a public page never asks anyone to sign in.
+    fn from(err: PageError) -> Self {
+        match err {
+            PageError::App(e) => Self(e),
+            other => Self(AppError::internal(anyhow::anyhow!("public page: {other}"))),
+        }
+    }
+}
+
+impl ResponseError for PublicPageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        error_page(&self.0, false)
     }
 }
 
@@ -148,5 +195,6 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
     if crate::http::is_api_path(req.path()) {
         return crate::api::error::not_found().await;
     }
-    PageError::App(AppError::NotFound("您访问的页面不存在".into())).error_response()
+    let missing = AppError::NotFound("您访问的页面不存在".into());
+    error_page(&missing, req.path() == "/admin" || req.path().starts_with("/admin/"))
 }

@@ -86,6 +86,8 @@ pub struct PosterPage {
     pub qr_src: String,
     /// Event id (back link).
     pub event_id: i64,
+    /// Shown (not printed) while the public base URL is a loopback address.
+    pub base_url_warning: Option<String>,
 }
 
 /// `GET /admin/events/{id}/poster/{action}`.
@@ -111,6 +113,7 @@ pub async fn show_poster(
         action_label: action.label(),
         qr_src: format!("/admin/events/{id}/qr/{slug}.png?v={}", event.token_version),
         event_id: id,
+        base_url_warning: super::time_zones::loopback_warning(&state.config.public_base_url),
     })
 }
 

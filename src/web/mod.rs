@@ -49,6 +49,7 @@ pub mod surveys_form;
 pub mod surveys_reminders;
 pub mod surveys_results;
 pub mod tickets;
+pub mod time_zones;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};

@@ -23,6 +23,8 @@ const EPOCH: &str = "epoch";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const TOKEN: &str = "sid";
 const FLASH: &str = "flash";
+/// Flash kind of a password shown once (rendered with a copy button).
+pub const PASSWORD_FLASH: &str = "password";
 /// Flashes kept until the next page; older ones give way.
 const MAX_FLASHES: usize = 3;
 /// Characters of one flash kept.
@@ -136,6 +138,10 @@ impl FromRequest for StaffSession {
         let session = req.get_session();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let htmx = req.headers().contains_key("hx-request");
+        // Until an admin-made password is replaced, only the password page and sign-out
+        // answer.
+        let may_keep_password =
+            ![super::account::PASSWORD_PATH, "/admin/logout"].contains(&req.path());
         let next = (req.method() == actix_web::http::Method::GET)
             .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
             .flatten();
@@ -151,6 +157,9 @@ impl FromRequest for StaffSession {
             let staff = accounts::staff_of_session(&state.db, &state.clock, id, token).await?;
             match staff {
                 Some(staff) if Some(staff.session_epoch) == epoch && !expired => {
+                    if staff.must_change_password && may_keep_password {
+                        return Err(PageError::ChangePassword { htmx });
+                    }
                     let csrf_token = csrf::token(&session)?;
                     Ok(StaffSession { staff, csrf_token, session })
                 }

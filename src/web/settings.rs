@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::error::PageError;
 use super::render::{Chrome, redirect, render_with};
 use super::session::{Admins, RequireRole};
+use super::time_zones::{ZoneOption, loopback_warning, zone_options};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::kernel::settings::{self, AssociationChanges};
@@ -21,6 +22,10 @@ pub struct SettingsPage {
     pub name: String,
     /// Time zone field.
     pub time_zone: String,
+    /// Common time zones, then every other (the current one selected).
+    pub zones: (Vec<ZoneOption>, Vec<ZoneOption>),
+    /// Shown while the public base URL is a loopback address.
+    pub base_url_warning: Option<String>,
     /// Logo file id field.
     pub logo_file_id: String,
     /// Messages.
@@ -46,6 +51,8 @@ pub async fn show_settings(
     let page = SettingsPage {
         chrome,
         name: current.name,
+        zones: zone_options(current.time_zone.name()),
+        base_url_warning: loopback_warning(&state.config.public_base_url),
         time_zone: current.time_zone.name().to_owned(),
         logo_file_id: current.logo_file_id.map(|id| id.to_string()).unwrap_or_default(),
         errors: Vec::new(),
@@ -88,6 +95,8 @@ pub async fn update_settings(
             let page = SettingsPage {
                 chrome,
                 name: form.name,
+                zones: zone_options(&form.time_zone),
+                base_url_warning: loopback_warning(&state.config.public_base_url),
                 time_zone: form.time_zone,
                 logo_file_id: form.logo_file_id,
                 errors: fields.into_iter().map(|f| f.message).collect(),

@@ -98,7 +98,9 @@ pub async fn list_staff(
     state: web::Data<AppState>,
     admin: RequireRole<Admins>,
 ) -> Result<HttpResponse, PageError> {
-    let page = staff_page(&state, &admin, NewStaffForm::default(), Vec::new()).await?;
+    // A new account starts with the least privileged role; more is a deliberate choice.
+    let form = NewStaffForm { role: Role::Editor.as_str().into(), ..NewStaffForm::default() };
+    let page = staff_page(&state, &admin, form, Vec::new()).await?;
     render_with(StatusCode::OK, &page)
 }
 
@@ -126,10 +128,11 @@ pub async fn create_staff(
             admin.flash(
                 "success",
                 format!(
-                    "已创建账号 {}，初始密码：{password}（仅显示一次，请转交本人并提醒修改）",
+                    "已创建账号 {}。初始密码仅显示一次，请转交本人；首次登录时须修改密码。",
                     created.row.username
                 ),
             );
+            admin.flash(super::session::PASSWORD_FLASH, password);
             Ok(redirect("/admin/staff"))
         }
         Err(AppError::Validation(fields)) => {
@@ -185,7 +188,11 @@ pub async fn reset_staff_password(
 ) -> Result<HttpResponse, PageError> {
     let (row, password) =
         accounts::reset_staff_password(&state.db, &state.clock, admin.staff.id, *id).await?;
-    admin.flash("success", format!("{} 的新密码：{password}（仅显示一次）", row.username));
+    admin.flash(
+        "success",
+        format!("已重置 {} 的密码。新密码仅显示一次；下次登录时须修改密码。", row.username),
+    );
+    admin.flash(super::session::PASSWORD_FLASH, password);
     Ok(redirect("/admin/staff"))
 }
 

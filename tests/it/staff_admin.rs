@@ -16,10 +16,13 @@ async fn post_form(
     client.post(app.url(path)).form(&form).send().await.unwrap()
 }
 
+/// The password shown once, beside its copy button.
 fn flash_password(page: &str) -> String {
-    let flash = html::texts(page, ".flash-success").join(" ");
-    let start = flash.find("密码：").expect("password in flash") + "密码：".len();
-    flash[start..].split('（').next().unwrap().trim().to_owned()
+    assert_eq!(
+        html::attr(page, ".flash-password button", "data-copy").as_deref(),
+        Some("#shown-password")
+    );
+    html::texts(page, ".flash-password #shown-password").pop().expect("password in flash")
 }
 
 #[tokio::test]
@@ -36,14 +39,47 @@ async fn admin_adds_staff_who_signs_in_with_the_shown_password() {
     assert_eq!(res.status(), 303);
     let page = admin.get(app.url("/admin/staff")).send().await.unwrap().text().await.unwrap();
     let password = flash_password(&page);
-    assert!(password.len() >= 10);
+    assert_eq!(password.len(), 14, "three groups of four: {password}");
+    assert!(!password.contains(['0', 'O', 'o', '1', 'l', 'I', 'i']), "no look-alikes: {password}");
     assert!(html::texts(&page, "#staff td").contains(&"李秘书".to_owned()));
     // The password is shown once only.
     let again = admin.get(app.url("/admin/staff")).send().await.unwrap().text().await.unwrap();
     assert!(!again.contains(&password));
 
-    let res = app.sign_in(&app.client(), "li.mishu", &password).await;
+    // First sign-in: every page but the password page and sign-out leads to the password
+    // page until a password of their own is set.
+    let li = app.client();
+    let res = app.sign_in(&li, "li.mishu", &password).await;
     assert_eq!(res.status(), 303);
+    for path in ["/admin", "/admin/applications", "/admin/events"] {
+        let res = li.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{path}");
+        assert_eq!(res.headers()["location"], "/admin/account/password", "{path}");
+    }
+    let page = li.get(app.url("/admin/account/password")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert_eq!(html::count(&page, "#password-required"), 1, "says why");
+    let token = html::csrf_token(&page).unwrap();
+    let fields = [
+        ("current_password", password.as_str()),
+        ("new_password", "li-own-secret-9"),
+        ("confirm_password", "li-own-secret-9"),
+        ("csrf_token", token.as_str()),
+    ];
+    let res = li.post(app.url("/admin/account/password")).form(&fields).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.sign_in(&li, "li.mishu", "li-own-secret-9").await.status(), 303);
+    assert_eq!(li.get(app.url("/admin")).send().await.unwrap().status(), 200, "free now");
+}
+
+#[tokio::test]
+async fn the_new_staff_form_starts_at_the_least_privileged_role() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.staff_client(Role::Admin).await;
+    let page = admin.get(app.url("/admin/staff")).send().await.unwrap().text().await.unwrap();
+    let selected = html::attr(&page, "#new-staff select[name=role] option[selected]", "value");
+    assert_eq!(selected.as_deref(), Some("editor"));
 }
 
 #[tokio::test]
@@ -91,7 +127,14 @@ async fn resetting_a_password_replaces_it_and_ends_sessions() {
     let password = flash_password(&page);
     assert_eq!(editor_client.get(app.url("/admin")).send().await.unwrap().status(), 303);
     assert_eq!(app.sign_in(&app.client(), &editor.username, STAFF_PASSWORD).await.status(), 422);
-    assert_eq!(app.sign_in(&app.client(), &editor.username, &password).await.status(), 303);
+    let editor_again = app.client();
+    assert_eq!(app.sign_in(&editor_again, &editor.username, &password).await.status(), 303);
+    let res = editor_again.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        "/admin/account/password",
+        "a reset password is changed first"
+    );
     assert_eq!(
         post_form(&app, &admin, "/admin/staff/999999/reset-password", &[]).await.status(),
         404
@@ -150,4 +193,30 @@ async fn admins_edit_the_association_settings() {
     );
     // Times now show in the new zone: the clock stands at 06:30 UTC = 12:30 in Urumqi.
     assert!(html::texts(&page, "#activity td").iter().any(|t| t == "2026-11-24 12:30"), "{page}");
+}
+
+#[tokio::test]
+async fn settings_offer_time_zones_from_a_list_and_warn_of_a_loopback_address() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.staff_client(Role::Admin).await;
+    let page = admin.get(app.url("/admin/settings")).send().await.unwrap().text().await.unwrap();
+    let selected = html::attr(&page, "#time-zone option[selected]", "value");
+    assert_eq!(selected.as_deref(), Some("Asia/Shanghai"));
+    assert!(html::count(&page, "#time-zone option") > 300, "every IANA zone");
+    // The test server's public base URL is its loopback address.
+    assert!(html::texts(&page, "#base-url-warning")[0].contains("本机地址"), "{page}");
+}
+
+#[tokio::test]
+async fn public_error_pages_offer_no_workbench_link() {
+    let app = TestApp::spawn().await;
+    for path in ["/no-such-page", "/c/not-a-card", "/v/NOTACODE1234"] {
+        let res = app.client().get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        let page = res.text().await.unwrap();
+        assert_eq!(html::count(&page, "a[href='/admin']"), 0, "{path}: {page}");
+    }
+    let res = app.client().get(app.url("/admin/no-such-page")).send().await.unwrap();
+    let page = res.text().await.unwrap();
+    assert_eq!(html::count(&page, "a[href='/admin']"), 1, "the workbench's own 404 keeps it");
 }

@@ -29,6 +29,8 @@ pub struct NewStaff<'a> {
     pub active: bool,
     /// Starts at 0.
     pub session_epoch: i32,
+    /// True when an admin's action made the password.
+    pub must_change_password: bool,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Updated.
@@ -101,12 +103,14 @@ pub fn swap_staff_password(
         .set((
             staff::password_hash.eq(hash),
             staff::session_epoch.eq(staff::session_epoch + 1),
+            staff::must_change_password.eq(false),
             staff::updated_at.eq(at),
         ))
         .execute(conn)
 }
 
-/// Replaces the password hash and ends the account's sessions.
+/// Replaces the password hash with one an admin made (the account must change it at
+/// its next sign-in) and ends the account's sessions.
 pub fn set_staff_password(
     conn: &mut DbConn,
     id: i64,
@@ -117,6 +121,7 @@ pub fn set_staff_password(
         .set((
             staff::password_hash.eq(hash),
             staff::session_epoch.eq(staff::session_epoch + 1),
+            staff::must_change_password.eq(true),
             staff::updated_at.eq(at),
         ))
         .execute(conn)?;
