@@ -7,7 +7,10 @@ mod articles;
 mod audience;
 mod bad_input;
 mod home;
+mod gallery;
 mod import;
+mod library;
+mod shelf;
 mod tickets;
 
 use guildhall::accounts::Role;
