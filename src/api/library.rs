@@ -60,7 +60,9 @@ pub async fn list_library(
         None => None,
         Some(k @ (kind::JOURNAL | kind::DOCUMENT)) => Some(k.to_owned()),
         Some(_) => {
-            return Err(crate::error::AppError::field("kind", "类型须为 journal 或 document").into());
+            return Err(
+                crate::error::AppError::field("kind", "类型须为 journal 或 document").into()
+            );
         }
     };
     let filter = LibraryFilter { q: search(q.q.as_deref()), kind, status: None };

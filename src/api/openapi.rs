@@ -10,8 +10,8 @@ use super::error::{ErrorBody, ErrorDetail};
 use super::membership as ms;
 use super::{
     billing, cards, certificates as certs, content, enterprises, events, events_lottery, experts,
-    learning, library, listings, me, notices, profiles, receipts, sign_in, subscriptions, surveys, tickets,
-    uploads, workbench,
+    learning, library, listings, me, notices, profiles, receipts, sign_in, subscriptions, surveys,
+    tickets, uploads, workbench,
 };
 use crate::error::FieldError;
 

@@ -22,7 +22,13 @@ pub const MAX_PHOTOS: usize = 500;
 
 fn check_references(conn: &mut DbConn, f: &AlbumFields) -> Result<(), AppError> {
     let mut errors = Vec::new();
-    check_file(conn, f.cover_file_id, "image", ("cover_file_id", "封面须为已上传的图片"), &mut errors)?;
+    check_file(
+        conn,
+        f.cover_file_id,
+        "image",
+        ("cover_file_id", "封面须为已上传的图片"),
+        &mut errors,
+    )?;
     check_position(conn, f.min_position_id, &mut errors)?;
     if let Some(id) = f.event_id
         && crate::events::store::event(conn, id)?.is_none()
@@ -32,7 +38,14 @@ fn check_references(conn: &mut DbConn, f: &AlbumFields) -> Result<(), AppError> 
     if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
 }
 
-fn audit(conn: &mut DbConn, at: NaiveDateTime, staff_id: i64, action: &str, id: i64, details: &serde_json::Value) -> Result<(), AppError> {
+fn audit(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    staff_id: i64,
+    action: &str,
+    id: i64,
+    details: &serde_json::Value,
+) -> Result<(), AppError> {
     super::audit_content(conn, at, staff_id, action, "albums", Some(id), details)
 }
 
@@ -107,7 +120,11 @@ pub async fn find(db: &Db, id: i64) -> Result<(AlbumRow, Vec<PhotoRow>), AppErro
 }
 
 /// The workbench list.
-pub async fn staff_list(db: &Db, filter: GalleryFilter, page: i64) -> Result<Page<AlbumRow>, AppError> {
+pub async fn staff_list(
+    db: &Db,
+    filter: GalleryFilter,
+    page: i64,
+) -> Result<Page<AlbumRow>, AppError> {
     let want = PageRequest::new(page);
     db.run(move |conn| {
         let (rows, total) = store::album_page(conn, None, &filter, (want.offset(), want.limit()))?;
@@ -174,7 +191,9 @@ pub async fn change_photo(
 ) -> Result<(), AppError> {
     let at = clock.now_naive();
     let change = match change {
-        PhotoChange::Edit { caption: c, sort_order } => PhotoChange::Edit { caption: caption(&c)?, sort_order },
+        PhotoChange::Edit { caption: c, sort_order } => {
+            PhotoChange::Edit { caption: caption(&c)?, sort_order }
+        }
         other => other,
     };
     db.write(move |conn| {
@@ -275,7 +294,12 @@ fn summary(row: &AlbumRow, reader: &Reader) -> AlbumSummaryView {
 }
 
 /// Albums for `user_id` (none: no token).
-pub async fn list(db: &Db, user_id: Option<i64>, filter: GalleryFilter, page: i64) -> Result<AlbumPage, AppError> {
+pub async fn list(
+    db: &Db,
+    user_id: Option<i64>,
+    filter: GalleryFilter,
+    page: i64,
+) -> Result<AlbumPage, AppError> {
     let want = PageRequest::new(page);
     db.run(move |conn| {
         let reader = Reader::load(conn, user_id)?;

@@ -69,7 +69,9 @@ pub fn admit(
         return Ok(());
     }
     if teasers_for(conn, reader)? {
-        Err(AppError::Refused { code: "members_only", message: "该内容仅对会员开放".into() })
+        Err(AppError::Refused {
+            code: "members_only", message: "该内容仅对会员开放".into()
+        })
     } else {
         Err(AppError::not_found(what))
     }
@@ -77,7 +79,13 @@ pub fn admit(
 
 fn check_references(conn: &mut DbConn, f: &LibraryFields) -> Result<(), AppError> {
     let mut errors = Vec::new();
-    check_file(conn, f.cover_file_id, "image", ("cover_file_id", "封面须为已上传的图片"), &mut errors)?;
+    check_file(
+        conn,
+        f.cover_file_id,
+        "image",
+        ("cover_file_id", "封面须为已上传的图片"),
+        &mut errors,
+    )?;
     let doc = ("file_id", "文件须为已上传的 PDF、Word 或 Excel 文件");
     check_file(conn, Some(f.file_id), "document", doc, &mut errors)?;
     check_position(conn, f.min_position_id, &mut errors)?;
@@ -98,7 +106,15 @@ pub async fn create(
         let id = store::insert(conn, &fields, staff_id, at)?;
         store::reindex(conn, id, &fields.search_text)?;
         let details = serde_json::json!({"title": fields.title, "kind": fields.kind});
-        super::audit_content(conn, at, staff_id, "library.create", "library_items", Some(id), &details)?;
+        super::audit_content(
+            conn,
+            at,
+            staff_id,
+            "library.create",
+            "library_items",
+            Some(id),
+            &details,
+        )?;
         Ok(id)
     })
     .await
@@ -120,7 +136,15 @@ pub async fn update(
         store::update(conn, id, &fields, at)?;
         store::reindex(conn, id, &fields.search_text)?;
         let details = serde_json::json!({"title": fields.title});
-        super::audit_content(conn, at, staff_id, "library.update", "library_items", Some(id), &details)
+        super::audit_content(
+            conn,
+            at,
+            staff_id,
+            "library.update",
+            "library_items",
+            Some(id),
+            &details,
+        )
     })
     .await
 }
@@ -270,13 +294,14 @@ pub async fn detail(db: &Db, user_id: Option<i64>, id: i64) -> Result<LibraryIte
         let reader = Reader::load(conn, user_id)?;
         let row = readable(conn, &reader, id)?;
         let mut v = view(&row, &reader);
-        v.file = crate::kernel::media::store::find(conn, row.fields.file_id)?.map(|f| {
-            LibraryFileView {
-                name: f.original_name.unwrap_or_else(|| format!("{}.{}", row.fields.title, f.extension)),
+        v.file =
+            crate::kernel::media::store::find(conn, row.fields.file_id)?.map(|f| LibraryFileView {
+                name: f
+                    .original_name
+                    .unwrap_or_else(|| format!("{}.{}", row.fields.title, f.extension)),
                 content_type: f.content_type,
                 byte_size: f.byte_size,
-            }
-        });
+            });
         Ok(v)
     })
     .await

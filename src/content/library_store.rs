@@ -29,11 +29,9 @@ macro_rules! readable {
                 allowed.push(audience::MEMBERS);
             }
             let ids = reader.positions_at_or_below.clone();
-            q = q.filter(
-                $table::audience.eq_any(allowed).or($table::audience
-                    .eq(audience::POSITION)
-                    .and($table::min_position_id.eq_any(ids))),
-            );
+            q = q.filter($table::audience.eq_any(allowed).or(
+                $table::audience.eq(audience::POSITION).and($table::min_position_id.eq_any(ids)),
+            ));
         }
         q
     }};

@@ -224,7 +224,12 @@ async fn form_page(
     let title = if row.is_some() { "编辑资料" } else { "新增资料" };
     let chrome = Chrome::build(state, staff, "/admin/library", title).await?;
     let positions = state.db.run(crate::membership::all_positions).await?;
-    let cover_url = form.cover_file_id.trim().parse::<i64>().ok().map(|id| state.media_links.urls(id).thumbnail_url);
+    let cover_url = form
+        .cover_file_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(|id| state.media_links.urls(id).thumbnail_url);
     Ok(LibraryFormPage {
         chrome,
         action: row.map_or_else(|| "/admin/library".into(), |r| format!("/admin/library/{}", r.id)),

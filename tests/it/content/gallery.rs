@@ -6,8 +6,14 @@
 use super::shelf::*;
 use super::*;
 
-async fn album_with_photos(app: &TestApp, staff: &reqwest::Client, audience: &str) -> (i64, Vec<i64>) {
-    let id = created(app, staff, "/admin/albums", &[("title", "2026 年会"), ("audience", audience)]).await;
+async fn album_with_photos(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    audience: &str,
+) -> (i64, Vec<i64>) {
+    let id =
+        created(app, staff, "/admin/albums", &[("title", "2026 年会"), ("audience", audience)])
+            .await;
     let mut photos = Vec::new();
     for w in [10, 11, 12] {
         let url = format!("/admin/albums/{id}/photos");
@@ -28,7 +34,13 @@ async fn an_album_is_filled_in_bulk_ordered_and_read_by_its_audience() {
 
     // Caption and order the last photo first, make it the cover.
     let path = format!("/admin/albums/{public}/photos/{}", photos[2]);
-    let res = post_form(&app, &staff, &path, &[("action", "save"), ("caption", "颁奖"), ("sort_order", "0")]).await;
+    let res = post_form(
+        &app,
+        &staff,
+        &path,
+        &[("action", "save"), ("caption", "颁奖"), ("sort_order", "0")],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     let res = post_form(&app, &staff, &path, &[("action", "cover")]).await;
     assert_eq!(res.status(), 303);
@@ -37,7 +49,8 @@ async fn an_album_is_filled_in_bulk_ordered_and_read_by_its_audience() {
 
     let (status, album) = get_json(&app, None, &format!("/api/v1/albums/{public}")).await;
     assert_eq!(status, 200, "{album}");
-    let got: Vec<i64> = album["photos"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    let got: Vec<i64> =
+        album["photos"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
     assert_eq!(got, [photos[2], photos[0]]);
     assert_eq!(album["photos"][0]["caption"], "颁奖");
     let thumb = album["photos"][0]["image"]["thumbnail_url"].as_str().unwrap().to_owned();
@@ -93,7 +106,12 @@ async fn an_uploaded_video_plays_with_ranges_only_for_its_audience() {
         &app,
         &staff,
         "/admin/videos",
-        &[("title", "视频号"), ("source", "link"), ("link_url", "https://channels.weixin.qq.com/web/pages/feed?eid=1"), ("audience", "everyone")],
+        &[
+            ("title", "视频号"),
+            ("source", "link"),
+            ("link_url", "https://channels.weixin.qq.com/web/pages/feed?eid=1"),
+            ("audience", "everyone"),
+        ],
     )
     .await;
     publish_at(&app, &staff, "videos", link).await;
@@ -102,7 +120,12 @@ async fn an_uploaded_video_plays_with_ranges_only_for_its_audience() {
     assert_eq!(video["source"], "upload");
     assert!(video["poster"]["url"].as_str().unwrap().starts_with("/media/"));
     let play = video["play_path"].as_str().unwrap().to_owned();
-    let res = reqwest::Client::new().get(app.url(&play)).header("range", "bytes=0-99").send().await.unwrap();
+    let res = reqwest::Client::new()
+        .get(app.url(&play))
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 206);
     assert_eq!(res.headers()["content-type"], "video/mp4");
     assert_eq!(res.headers()["content-range"], format!("bytes 0-99/{}", mp4(4000).len()));
@@ -124,7 +147,10 @@ async fn an_uploaded_video_plays_with_ranges_only_for_its_audience() {
     assert_eq!(status_of(&app, Some(&visitor), &file).await, 404);
     assert_eq!(status_of(&app, Some(&lower), &file).await, 404);
     assert_eq!(status_of(&app, Some(&boss), &file).await, 200);
-    assert_eq!(ids(&get_json(&app, Some(&boss), "/api/v1/videos").await.1), [public, directors, link]);
+    assert_eq!(
+        ids(&get_json(&app, Some(&boss), "/api/v1/videos").await.1),
+        [public, directors, link]
+    );
     assert_eq!(ids(&get_json(&app, Some(&lower), "/api/v1/videos").await.1), [public, link]);
     resign(&app, boss_id).await;
     assert_eq!(status_of(&app, Some(&boss), &file).await, 404);
@@ -139,7 +165,8 @@ async fn a_200_mb_video_is_refused_while_it_is_read_and_nothing_is_stored() {
     assert!(limit < 200 * 1024 * 1024, "the default refuses a 200 MB video");
     let mut big = mp4(0);
     big.resize(200 * 1024 * 1024, 7);
-    let (status, json) = upload(&app, &staff, "/admin/library/uploads?kind=video", big, "big.mp4").await;
+    let (status, json) =
+        upload(&app, &staff, "/admin/library/uploads?kind=video", big, "big.mp4").await;
     assert_eq!(status, 413, "{json}");
     assert!(json["message"].as_str().unwrap().contains("MB"), "{json}");
     assert_eq!(app.count_rows("files").await, 0);
@@ -153,22 +180,32 @@ const SVG: &[u8] = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/
 async fn hostile_files_and_foreign_video_hosts_are_refused() {
     let app = TestApp::spawn().await;
     let staff = editor(&app).await;
-    let album = created(&app, &staff, "/admin/albums", &[("title", "相册"), ("audience", "everyone")]).await;
+    let album =
+        created(&app, &staff, "/admin/albums", &[("title", "相册"), ("audience", "everyone")])
+            .await;
     let photos = format!("/admin/albums/{album}/photos");
     let (status, _) = upload(&app, &staff, &photos, SVG.to_vec(), "photo.svg").await;
     assert_eq!(status, 415, "an SVG \"image\"");
-    let (status, _) = upload(&app, &staff, "/admin/library/uploads?kind=image", SVG.to_vec(), "c.png").await;
+    let (status, _) =
+        upload(&app, &staff, "/admin/library/uploads?kind=image", SVG.to_vec(), "c.png").await;
     assert_eq!(status, 415);
     let exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0PE\0\0 this program cannot be run".to_vec();
-    let (status, _) = upload(&app, &staff, "/admin/library/uploads?kind=document", exe, "会刊.pdf").await;
+    let (status, _) =
+        upload(&app, &staff, "/admin/library/uploads?kind=document", exe, "会刊.pdf").await;
     assert_eq!(status, 415, "an executable named .pdf");
-    let (status, _) = upload(&app, &staff, "/admin/library/uploads?kind=video", pdf(), "v.mp4").await;
+    let (status, _) =
+        upload(&app, &staff, "/admin/library/uploads?kind=video", pdf(), "v.mp4").await;
     assert_eq!(status, 415, "a PDF is not a video");
     assert_eq!(app.count_rows("files").await, 0);
     assert_eq!(app.count_rows("album_photos").await, 0);
     assert!(app.stored_files().is_empty());
 
-    for bad in ["https://www.youtube.com/watch?v=1", "https://v.qq.com.evil.example/x", "http://v.qq.com/x/1.html", "javascript:alert(1)"] {
+    for bad in [
+        "https://www.youtube.com/watch?v=1",
+        "https://v.qq.com.evil.example/x",
+        "http://v.qq.com/x/1.html",
+        "javascript:alert(1)",
+    ] {
         let res = post_form(
             &app,
             &staff,
@@ -180,7 +217,36 @@ async fn hostile_files_and_foreign_video_hosts_are_refused() {
         let body = res.text().await.unwrap();
         assert!(!crate::support::html::texts(&body, ".field-error").is_empty(), "{bad}");
     }
-    let res = post_form(&app, &staff, "/admin/videos", &[("title", "缺文件"), ("source", "upload"), ("audience", "everyone")]).await;
+    let res = post_form(
+        &app,
+        &staff,
+        "/admin/videos",
+        &[("title", "缺文件"), ("source", "upload"), ("audience", "everyone")],
+    )
+    .await;
     assert_eq!(res.status(), 422, "an upload needs its MP4 and poster");
     assert_eq!(app.count_rows("videos").await, 0);
+}
+
+#[tokio::test]
+async fn photos_uploaded_in_parallel_each_get_their_own_place() {
+    let app = TestApp::spawn().await;
+    let staff = editor(&app).await;
+    let album =
+        created(&app, &staff, "/admin/albums", &[("title", "并行"), ("audience", "everyone")])
+            .await;
+    let url = format!("/admin/albums/{album}/photos");
+    let uploads = (0..6u32).map(|i| {
+        let (app, staff, url) = (&app, staff.clone(), url.clone());
+        async move { upload(app, &staff, &url, crate::reviewed::png(20 + i, 20), "p.png").await.0 }
+    });
+    for status in futures_util::future::join_all(uploads).await {
+        assert_eq!(status, 201);
+    }
+    publish_at(&app, &staff, "albums", album).await;
+    let (_, view) = get_json(&app, None, &format!("/api/v1/albums/{album}")).await;
+    assert_eq!(view["photos"].as_array().unwrap().len(), 6);
+    let (_, photos) = guildhall::content::albums::find(&app.state.db, album).await.unwrap();
+    let rows: Vec<i32> = photos.iter().map(|p| p.sort_order).collect();
+    assert_eq!(rows, [1, 2, 3, 4, 5, 6], "the album row lock orders parallel appends");
 }

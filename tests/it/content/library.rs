@@ -18,8 +18,11 @@ async fn fixture(app: &TestApp, staff: &reqwest::Client) -> Fixture {
     let make = |fields: Vec<(&'static str, String)>| {
         let file = file.clone();
         async move {
-            let mut all: Vec<(&str, String)> =
-                vec![("kind", "document".into()), ("file_id", file), ("audience", "everyone".into())];
+            let mut all: Vec<(&str, String)> = vec![
+                ("kind", "document".into()),
+                ("file_id", file),
+                ("audience", "everyone".into()),
+            ];
             for (k, v) in fields {
                 all.retain(|(key, _)| *key != k);
                 all.push((k, v));
@@ -50,7 +53,11 @@ async fn fixture(app: &TestApp, staff: &reqwest::Client) -> Fixture {
 }
 
 /// (list ids, detail statuses, file statuses) of the three for `reader`.
-async fn sees(app: &TestApp, reader: Option<&reqwest::Client>, f: &Fixture) -> (Vec<i64>, [u16; 3], [u16; 3]) {
+async fn sees(
+    app: &TestApp,
+    reader: Option<&reqwest::Client>,
+    f: &Fixture,
+) -> (Vec<i64>, [u16; 3], [u16; 3]) {
     let (status, page) = get_json(app, reader, "/api/v1/library").await;
     assert_eq!(status, 200);
     let mut detail = [0; 3];
@@ -84,12 +91,14 @@ async fn journals_and_documents_follow_the_audience_rule_on_list_detail_and_file
     );
 
     // The detail names the file; the download is the file itself, private.
-    let (_, item) = get_json(&app, Some(&director), &format!("/api/v1/library/{}", f.members)).await;
+    let (_, item) =
+        get_json(&app, Some(&director), &format!("/api/v1/library/{}", f.members)).await;
     assert_eq!(item["kind"], "journal");
     assert_eq!(item["issue_label"], "2026年第3期");
     assert_eq!(item["file"]["content_type"], "application/pdf");
     assert_eq!(item["download_path"], format!("/api/v1/library/{}/file", f.members));
-    let res = director.get(app.url(&format!("/api/v1/library/{}/file", f.members))).send().await.unwrap();
+    let res =
+        director.get(app.url(&format!("/api/v1/library/{}/file", f.members))).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/pdf");
     assert_eq!(res.headers()["cache-control"], "private, no-store");
     assert_eq!(res.bytes().await.unwrap().to_vec(), pdf());
@@ -160,7 +169,11 @@ async fn parallel_downloads_are_all_counted_and_shown_to_staff() {
     let row = format!("tr[data-id=\"{}\"] td.downloads", f.public);
     assert_eq!(crate::support::html::texts(&page, &row), ["24"]);
     // The workbench list filters and searches too.
-    let page = staff.get(app.url("/admin/library?kind=journal&q=%E4%BC%9A%E5%88%8A")).send().await.unwrap();
+    let page = staff
+        .get(app.url("/admin/library?kind=journal&q=%E4%BC%9A%E5%88%8A"))
+        .send()
+        .await
+        .unwrap();
     let body = page.text().await.unwrap();
     assert_eq!(crate::support::html::count(&body, "#library tbody tr"), 1);
 }

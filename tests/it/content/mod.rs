@@ -6,8 +6,8 @@
 mod articles;
 mod audience;
 mod bad_input;
-mod home;
 mod gallery;
+mod home;
 mod import;
 mod library;
 mod shelf;

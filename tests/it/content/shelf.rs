@@ -44,7 +44,12 @@ pub fn mp4(n: usize) -> Vec<u8> {
 }
 
 /// Posts a form and returns the id in the redirect (`/admin/<area>/{id}`), asserting 303.
-pub async fn created(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> i64 {
+pub async fn created(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> i64 {
     let res = post_form(app, client, path, fields).await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
     let location = res.headers()["location"].to_str().unwrap().to_owned();
