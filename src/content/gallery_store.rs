@@ -6,9 +6,10 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::result::Error;
 
-use super::library_model::{AlbumFields, AlbumRow, PhotoRow, VideoFields, VideoRow};
+use super::library_model::{AlbumFields, AlbumRow, PhotoRow};
 use super::library_store::{readable, searched};
 use super::model::status;
+use super::video_model::{VideoFields, VideoRow};
 use crate::db::DbConn;
 use crate::db::schema::{album_photos, albums, videos};
 use crate::kernel::search::{self, SearchQuery};

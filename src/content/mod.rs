@@ -19,6 +19,7 @@ pub mod reading;
 pub mod store;
 pub mod tickets;
 pub mod tickets_store;
+pub mod video_model;
 pub mod videos;
 
 use chrono::NaiveDateTime;
