@@ -14,6 +14,7 @@ pub mod events;
 pub mod events_lottery;
 pub mod experts;
 pub mod learning;
+pub mod library;
 pub mod listings;
 pub mod me;
 pub mod me_email;
@@ -200,6 +201,15 @@ pub fn routes() -> Vec<RouteDef> {
             content::download_article_attachment,
         ),
         RouteDef::get("/v1/article-categories", Access::Public, content::list_article_categories),
+        // library, albums, videos (issue 17)
+        RouteDef::get("/v1/library", Access::Public, library::list_library),
+        RouteDef::get("/v1/library/{id}", Access::Public, library::show_library_item),
+        RouteDef::get("/v1/library/{id}/file", Access::Public, library::download_library_item),
+        RouteDef::get("/v1/albums", Access::Public, library::list_albums),
+        RouteDef::get("/v1/albums/{id}", Access::Public, library::show_album),
+        RouteDef::get("/v1/videos", Access::Public, library::list_videos),
+        RouteDef::get("/v1/videos/{id}", Access::Public, library::show_video),
+        RouteDef::get("/v1/videos/{id}/file", Access::Public, library::play_video),
         RouteDef::get("/v1/me/tickets", Access::User, tickets::list_my_tickets),
         RouteDef::post("/v1/me/tickets", Access::User, tickets::create_my_ticket),
         RouteDef::get("/v1/me/tickets/{id}", Access::User, tickets::show_my_ticket),

@@ -109,6 +109,9 @@ pub struct ContentConfig {
     pub import_timeout_ms: u64,
     /// Most images fetched for one import.
     pub import_max_images: usize,
+    /// Largest uploaded video (MP4) in bytes, enforced while the upload is read; other
+    /// files keep `media.max_upload_bytes`.
+    pub video_max_bytes: usize,
 }
 
 impl Default for ContentConfig {
@@ -117,6 +120,7 @@ impl Default for ContentConfig {
             import_image_hosts: vec!["mmbiz.qpic.cn".into(), "mmbiz.qlogo.cn".into()],
             import_timeout_ms: 5000,
             import_max_images: 30,
+            video_max_bytes: 100 * 1024 * 1024,
         }
     }
 }

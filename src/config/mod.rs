@@ -266,6 +266,9 @@ impl Config {
         if self.media.max_upload_bytes < 1024 || self.media.max_image_pixels < 1_000_000 {
             return fail("media", "limits are too small to be useful".into());
         }
+        if self.content.video_max_bytes < 1024 * 1024 {
+            return fail("content.video_max_bytes", "at least 1 MB".into());
+        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return fail("log.format", "must be `text` or `json`".into());
         }

@@ -1,18 +1,26 @@
 //! Content (信息发布): articles staff write in the workbench editor (sanitised once, on
 //! write), read by their audience at request time; WeChat article import; the
 //! mini-program home (banners, shortcuts, pinned and latest articles, upcoming
-//! events); support tickets (客户支持).
+//! events); support tickets (客户支持); the resource library (资源库 / 会刊), albums (相册)
+//! and videos (视频), read by the same audience rule.
 
 pub mod access;
+pub mod albums;
 pub mod articles;
+pub mod gallery_store;
 pub mod home;
 pub mod home_store;
 pub mod import;
+pub mod library;
+pub mod library_model;
+pub mod library_store;
 pub mod model;
 pub mod reading;
 pub mod store;
 pub mod tickets;
 pub mod tickets_store;
+pub mod video_model;
+pub mod videos;
 
 use chrono::NaiveDateTime;
 

@@ -1012,6 +1012,88 @@ diesel::allow_tables_to_appear_in_same_query!(articles, search_grams);
 diesel::allow_tables_to_appear_in_same_query!(support_tickets, users);
 // --- end content ---
 
+// --- library, albums, videos (issue 17) ---
+diesel::table! {
+    /// The resource library (资源库 / 会刊): journals and documents behind the audience rule.
+    library_items (id) {
+        id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        issue_label -> Text,
+        summary -> Text,
+        cover_file_id -> Nullable<BigInt>,
+        file_id -> BigInt,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        audience -> Text,
+        min_position_id -> Nullable<BigInt>,
+        search_text -> Text,
+        download_count -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Photo albums (相册), optionally of an event.
+    albums (id) {
+        id -> BigInt,
+        title -> Text,
+        description -> Text,
+        event_id -> Nullable<BigInt>,
+        cover_file_id -> Nullable<BigInt>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        audience -> Text,
+        min_position_id -> Nullable<BigInt>,
+        search_text -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The photos of an album, in staff's order.
+    album_photos (id) {
+        id -> BigInt,
+        album_id -> BigInt,
+        file_id -> BigInt,
+        caption -> Text,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Videos (视频): an uploaded MP4 with a poster, or a Tencent Video / channels link.
+    videos (id) {
+        id -> BigInt,
+        title -> Text,
+        summary -> Text,
+        source -> Text,
+        file_id -> Nullable<BigInt>,
+        link_url -> Text,
+        poster_file_id -> Nullable<BigInt>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        audience -> Text,
+        min_position_id -> Nullable<BigInt>,
+        search_text -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(album_photos -> albums (album_id));
+diesel::allow_tables_to_appear_in_same_query!(library_items, albums, album_photos, videos);
+diesel::allow_tables_to_appear_in_same_query!(library_items, search_grams);
+diesel::allow_tables_to_appear_in_same_query!(albums, search_grams);
+diesel::allow_tables_to_appear_in_same_query!(videos, search_grams);
+// --- end library, albums, videos ---
+
 // --- learning (issue 18) ---
 diesel::table! {
     /// Courses (课程) staff publish on the learning platform.

@@ -25,6 +25,7 @@ const ASSETS: &[Asset] = &[
     asset!("app.js", "text/javascript; charset=utf-8"),
     asset!("docs.js", "text/javascript; charset=utf-8"),
     asset!("content_editor.js", "text/javascript; charset=utf-8"),
+    asset!("library_upload.js", "text/javascript; charset=utf-8"),
     asset!("vendor/wangeditor/wangeditor.js", "text/javascript; charset=utf-8"),
     asset!("vendor/wangeditor/style.css", "text/css; charset=utf-8"),
     asset!("vendor/htmx/htmx.min.js", "text/javascript; charset=utf-8"),

@@ -23,9 +23,20 @@ const DRAIN_CAP: usize = 128 * 1024 * 1024;
 /// Reads the part named `file`; parts named in `others` are read and ignored, any
 /// other part and a second file are refused (422).
 pub async fn read_single_file(
+    multipart: Multipart,
+    max_bytes: usize,
+    others: &[&str],
+) -> Result<UploadedFile, AppError> {
+    read_single_file_draining(multipart, max_bytes, others, DRAIN_CAP).await
+}
+
+/// As [`read_single_file`], draining up to `drain_cap` bytes after the limit is passed
+/// (video uploads: a client sending twice the limit still receives its 413).
+pub async fn read_single_file_draining(
     mut multipart: Multipart,
     max_bytes: usize,
     others: &[&str],
+    drain_cap: usize,
 ) -> Result<UploadedFile, AppError> {
     let mut found: Option<UploadedFile> = None;
     let mut seen = 0usize;
@@ -46,7 +57,7 @@ pub async fn read_single_file(
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| AppError::BadRequest(format!("上传中断: {e}")))?;
             seen = seen.saturating_add(chunk.len());
-            if seen > DRAIN_CAP {
+            if seen > drain_cap {
                 return Err(too_large(max_bytes));
             }
             if !is_file || over_limit {

@@ -126,6 +126,22 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("lesson.create", "新增课时"),
     ("lesson.update", "修改课时"),
     ("lesson.delete", "删除课时"),
+    // library, albums, videos (issue 17)
+    ("library.create", "新增资源库资料"),
+    ("library.update", "修改资源库资料"),
+    ("library.publish", "发布资源库资料"),
+    ("library.unpublish", "撤回资源库资料"),
+    ("album.create", "新建相册"),
+    ("album.update", "修改相册"),
+    ("album.publish", "发布相册"),
+    ("album.unpublish", "撤回相册"),
+    ("album.photo_add", "上传相册照片"),
+    ("album.photo_update", "修改相册照片"),
+    ("album.photo_delete", "删除相册照片"),
+    ("video.create", "新增视频"),
+    ("video.update", "修改视频"),
+    ("video.publish", "发布视频"),
+    ("video.unpublish", "撤回视频"),
 ];
 
 /// `(subject type, label, workbench page with {id})`: what an audit row is about.
@@ -156,6 +172,9 @@ pub const SUBJECTS: &[(&str, &str, Option<&str>)] = &[
     ("course_lessons", "课时", None),
     ("course_enrolments", "课程报名", None),
     ("course_certificates", "结业证书", None),
+    ("library_items", "资源库", Some("/admin/library/{id}")),
+    ("albums", "相册", Some("/admin/albums/{id}")),
+    ("videos", "视频", Some("/admin/videos/{id}")),
 ];
 
 /// The label of `action`, if it is a known one.

@@ -68,6 +68,59 @@ fn respond(req: &HttpRequest, file: &FileRow, etag: String, bytes: Vec<u8>) -> H
     }
 }
 
+/// Streams the stored file at `path` from disk (a video can be large: never held in
+/// memory), honouring a single byte range as [`show_media`] does. For routes that have
+/// checked the reader first (`cache`: their `Cache-Control`).
+pub async fn stream_file(
+    req: &HttpRequest,
+    path: &std::path::Path,
+    file: &FileRow,
+    cache: &'static str,
+) -> Result<HttpResponse, crate::error::AppError> {
+    use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+    let mut f = tokio::fs::File::open(path).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => media::not_found(),
+        _ => crate::error::AppError::internal(e),
+    })?;
+    let len = usize::try_from(f.metadata().await?.len()).unwrap_or(usize::MAX);
+    let mut res = HttpResponse::build(StatusCode::OK);
+    res.content_type(file.content_type.as_str())
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ACCEPT_RANGES, "bytes"));
+    let range = req.headers().get(header::RANGE).map(|v| parse_range(v, len));
+    let (start, end) = match range {
+        None | Some(Range::Ignore) => (0, len.saturating_sub(1)),
+        Some(Range::Unsatisfiable) => {
+            return Ok(HttpResponse::RangeNotSatisfiable()
+                .insert_header((header::CONTENT_RANGE, format!("bytes */{len}")))
+                .finish());
+        }
+        Some(Range::Part(start, end)) => {
+            res.status(StatusCode::PARTIAL_CONTENT)
+                .insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")));
+            (start, end)
+        }
+    };
+    f.seek(std::io::SeekFrom::Start(start as u64)).await?;
+    let left = if len == 0 { 0 } else { (end + 1 - start) as u64 };
+    res.no_chunking(left);
+    let chunks = futures_util::stream::unfold((f, left), |(mut f, left)| async move {
+        if left == 0 {
+            return None;
+        }
+        let mut buf = vec![0u8; usize::try_from(left.min(64 * 1024)).unwrap_or(64 * 1024)];
+        match f.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(web::Bytes::from(buf)), (f, left.saturating_sub(n as u64))))
+            }
+            Err(e) => Some((Err(e), (f, 0))),
+        }
+    });
+    Ok(res.streaming(chunks))
+}
+
 /// A `Range` header's meaning for a body of `len` bytes.
 #[derive(Debug, PartialEq, Eq)]
 enum Range {

@@ -1,6 +1,7 @@
 //! The workbench under `/admin`: staff sessions, CSRF, and one module per area.
 
 pub mod account;
+pub mod albums;
 pub mod applications;
 pub mod articles;
 pub mod articles_publish;
@@ -26,6 +27,8 @@ pub mod experts;
 pub mod files;
 pub mod home;
 pub mod income;
+pub mod library;
+pub mod library_uploads;
 pub mod listings;
 pub mod listings_admin;
 pub mod members;
@@ -50,6 +53,7 @@ pub mod surveys_reminders;
 pub mod surveys_results;
 pub mod tickets;
 pub mod time_zones;
+pub mod videos;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
@@ -330,6 +334,31 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/content-home/shortcuts", EDITORS, content_admin::update_shortcuts),
         RouteDef::post("/content-home/teasers", EDITORS, content_admin::update_teasers),
         RouteDef::post("/content-home/categories", EDITORS, content_admin::create_article_category),
+        // library, albums, videos (issue 17)
+        RouteDef::get("/library", EDITORS, library::list_library),
+        RouteDef::post("/library", EDITORS, library::create_library_item),
+        RouteDef::get("/library/new", EDITORS, library::new_library_item),
+        RouteDef::post("/library/uploads", EDITORS, library_uploads::upload_library_file),
+        RouteDef::get("/library/{id}", EDITORS, library::edit_library_item),
+        RouteDef::post("/library/{id}", EDITORS, library::update_library_item),
+        RouteDef::post("/library/{id}/publish", EDITORS, library::publish_library_item),
+        RouteDef::post("/library/{id}/unpublish", EDITORS, library::unpublish_library_item),
+        RouteDef::get("/albums", EDITORS, albums::list_albums),
+        RouteDef::post("/albums", EDITORS, albums::create_album),
+        RouteDef::get("/albums/new", EDITORS, albums::new_album),
+        RouteDef::get("/albums/{id}", EDITORS, albums::edit_album),
+        RouteDef::post("/albums/{id}", EDITORS, albums::update_album),
+        RouteDef::post("/albums/{id}/publish", EDITORS, albums::publish_album),
+        RouteDef::post("/albums/{id}/unpublish", EDITORS, albums::publish_album),
+        RouteDef::post("/albums/{id}/photos", EDITORS, library_uploads::upload_album_photo),
+        RouteDef::post("/albums/{id}/photos/{photo_id}", EDITORS, albums::change_photo),
+        RouteDef::get("/videos", EDITORS, videos::list_videos),
+        RouteDef::post("/videos", EDITORS, videos::create_video),
+        RouteDef::get("/videos/new", EDITORS, videos::new_video),
+        RouteDef::get("/videos/{id}", EDITORS, videos::edit_video),
+        RouteDef::post("/videos/{id}", EDITORS, videos::update_video),
+        RouteDef::post("/videos/{id}/publish", EDITORS, videos::publish_video),
+        RouteDef::post("/videos/{id}/unpublish", EDITORS, videos::publish_video),
         RouteDef::get("/tickets", SECRETARIES, tickets::list_tickets),
         RouteDef::get("/tickets/{id}", SECRETARIES, tickets::show_ticket),
         RouteDef::post("/tickets/{id}/answer", SECRETARIES, tickets::answer_ticket),

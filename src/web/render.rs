@@ -69,6 +69,9 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),
     ("/admin/articles", "信息发布", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/content-home", "首页与栏目", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/library", "资源库", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/albums", "相册", &[Role::Admin, Role::Secretary, Role::Editor]),
+    ("/admin/videos", "视频", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/tickets", "客户支持", &[Role::Admin, Role::Secretary]),
     ("/admin/courses", "学习平台", &[Role::Admin, Role::Secretary, Role::Editor]),
 ];

@@ -57,6 +57,14 @@ impl MediaStore {
         self.limits
     }
 
+    /// The same store refusing files above `max_bytes` instead (videos: `[content]
+    /// video_max_bytes`); everything else unchanged.
+    pub fn with_max_bytes(&self, max_bytes: usize) -> Self {
+        let mut store = self.clone();
+        store.limits.max_bytes = max_bytes;
+        store
+    }
+
     /// The work gate (upload slots, decode memory).
     pub fn gate(&self) -> &WorkGate {
         &self.gate

@@ -6,8 +6,11 @@
 mod articles;
 mod audience;
 mod bad_input;
+mod gallery;
 mod home;
 mod import;
+mod library;
+mod shelf;
 mod tickets;
 
 use guildhall::accounts::Role;
