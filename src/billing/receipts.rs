@@ -278,3 +278,8 @@ mod tests {
         assert_eq!(fields, ["title", "tax_number", "email"]);
     }
 }
+
+/// Invoice requests waiting for finance (待开具), for the pending count.
+pub fn requested_invoices(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(rstore::count_invoices(conn, invoice_status::REQUESTED)?)
+}

@@ -5,6 +5,8 @@
 //! the review permission (`positions.can_review`). The check is read from the database
 //! on every request, so a position or role change takes effect at once.
 
+pub mod pending;
+pub mod stats;
 mod store;
 
 use crate::db::{Db, DbConn};
