@@ -22,7 +22,6 @@ use guildhall::app::{AppState, Application, Dependencies};
 use guildhall::config::Config;
 use guildhall::kernel::clock::{SharedClock, SystemClock};
 
-const EVENTS: usize = 2_000;
 const PER_EVENT: usize = 250;
 const AUDIT_ROWS: usize = 200_000;
 const BATCH: usize = 1_000;
@@ -63,15 +62,14 @@ async fn first_id(state: &AppState, table: &'static str) -> i64 {
         .db
         .run(move |conn| {
             let sql = format!("SELECT COALESCE(MIN(id), 0) AS id FROM {table}");
-            let row: Id =
-                guildhall::per_backend!(conn, |c| diesel::sql_query(&sql).get_result(c))?;
+            let row: Id = guildhall::per_backend!(conn, |c| diesel::sql_query(&sql).get_result(c))?;
             Ok(row.id)
         })
         .await
         .unwrap()
 }
 
-async fn seed(state: &AppState, members: usize) {
+async fn seed(state: &AppState, members: usize, events_n: usize) {
     let started = Instant::now();
     let now = Utc::now().naive_utc();
     let day = chrono::Duration::days(1);
@@ -111,7 +109,7 @@ async fn seed(state: &AppState, members: usize) {
 
     let started = Instant::now();
     // Events every ~1.8 days back over 10 years; the newest three run today and this week.
-    let events: Vec<String> = (0..EVENTS)
+    let events: Vec<String> = (0..events_n)
         .map(|i| {
             let starts = if i < 3 {
                 now + chrono::Duration::hours(i64::try_from(i).unwrap() * 30 - 1)
@@ -139,8 +137,8 @@ async fn seed(state: &AppState, members: usize) {
     )
     .await;
     let e0 = first_id(state, "events").await;
-    let mut regs = Vec::with_capacity(EVENTS * PER_EVENT);
-    for e in 0..EVENTS {
+    let mut regs = Vec::with_capacity(events_n * PER_EVENT);
+    for e in 0..events_n {
         for j in 0..PER_EVENT {
             let user = u0 + i64::try_from((e * PER_EVENT + j) % members).unwrap();
             let status = if e < 3 && j % 10 == 0 { "pending" } else { "registered" };
@@ -159,8 +157,8 @@ async fn seed(state: &AppState, members: usize) {
     )
     .await;
     let r0 = first_id(state, "event_registrations").await;
-    let mut scans = Vec::with_capacity(EVENTS * PER_EVENT * 2);
-    for r in 0..EVENTS * PER_EVENT {
+    let mut scans = Vec::with_capacity(events_n * PER_EVENT * 2);
+    for r in 0..events_n * PER_EVENT {
         let event = e0 + i64::try_from(r / PER_EVENT).unwrap();
         let reg = r0 + i64::try_from(r).unwrap();
         let t = ts(now - chrono::Duration::hours(i64::try_from(r / PER_EVENT).unwrap() * 44));
@@ -175,8 +173,8 @@ async fn seed(state: &AppState, members: usize) {
     )
     .await;
     println!(
-        "seeded {EVENTS} events, {} registrations, {n_scans} scans in {:.1} s",
-        EVENTS * PER_EVENT,
+        "seeded {events_n} events, {} registrations, {n_scans} scans in {:.1} s",
+        events_n * PER_EVENT,
         started.elapsed().as_secs_f64()
     );
 
@@ -204,11 +202,15 @@ async fn seed(state: &AppState, members: usize) {
         orders,
     )
     .await;
-    let actions = ["member.edit", "event.publish", "staff.sign_in", "application.approve"];
+    let actions = ["member.edit", "event.published", "staff.sign_in", "application.approve"];
     let audit: Vec<String> = (0..AUDIT_ROWS)
         .map(|i| {
             let t = ts(now - chrono::Duration::minutes(i64::try_from(AUDIT_ROWS - i).unwrap()));
-            format!("('staff', 1, '{}', 'members', {}, '{{}}', {t})", actions[i % 4], i % members + 1)
+            format!(
+                "('staff', 1, '{}', 'members', {}, '{{}}', {t})",
+                actions[i % 4],
+                i % members + 1
+            )
         })
         .collect();
     bulk(
@@ -218,11 +220,20 @@ async fn seed(state: &AppState, members: usize) {
         audit,
     )
     .await;
-    println!("seeded dues orders and {AUDIT_ROWS} audit rows in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "seeded dues orders and {AUDIT_ROWS} audit rows in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Fires GETs from `concurrency` tasks for `seconds`; prints p50, p99, max and errors.
-async fn measure(label: &str, client: reqwest::Client, url: String, concurrency: usize, seconds: u64) {
+async fn measure(
+    label: &str,
+    client: reqwest::Client,
+    url: String,
+    concurrency: usize,
+    seconds: u64,
+) {
     let until = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
@@ -283,10 +294,33 @@ async fn staff_client(state: &AppState, base: &str) -> reqwest::Client {
     client
 }
 
+/// A fresh session cookie (`name=value`) of the bench account.
+async fn login_cookie(base: &str) -> String {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page =
+        client.get(format!("{base}/admin/login")).send().await.unwrap().text().await.unwrap();
+    let token =
+        page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    let form = [
+        ("username", "benchsecretary"),
+        ("password", "bench-password-42"),
+        ("csrf_token", token),
+        ("next", "/admin"),
+    ];
+    let res = client.post(format!("{base}/admin/login")).form(&form).send().await.unwrap();
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    set.split(';').next().unwrap().to_owned()
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let members: usize = arg("--members").and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let seconds: u64 = arg("--seconds").and_then(|a| a.parse().ok()).unwrap_or(15);
+    let events: usize = arg("--events").and_then(|a| a.parse().ok()).unwrap_or(2_000);
     let dir = tempfile::tempdir()?;
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
@@ -303,21 +337,32 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
-    seed(&state, members).await;
+    seed(&state, members, events).await;
 
+    let clock: SharedClock = Arc::new(SystemClock);
+    let tz = chrono_tz::Asia::Shanghai;
+    for round in 1..=3 {
+        // A fresh cache: the statistics block computed from the database.
+        let cache = guildhall::workbench::stats::StatsCache::default();
+        let started = Instant::now();
+        let stats = cache.get(&state.db, &clock, tz).await.expect("stats");
+        println!(
+            "statistics block computed (uncached), round {round}: {:.1} ms ({} current members)",
+            started.elapsed().as_secs_f64() * 1e3,
+            stats.members.current
+        );
+    }
     let staff = staff_client(&state, &base).await;
-    let started = Instant::now();
-    let home = staff.get(format!("{base}/admin")).send().await?;
-    assert_eq!(home.status(), 200);
-    let body = home.text().await?;
-    println!(
-        "home, first answer (statistics computed): {:.1} ms, {} bytes",
-        started.elapsed().as_secs_f64() * 1e3,
-        body.len()
-    );
+    let body = staff.get(format!("{base}/admin")).send().await?.text().await?;
     assert!(body.contains("id=\"stats\"") && body.contains("events-today"));
     println!("--- workbench, 8 concurrent staff, {seconds} s each ---");
     measure("home /admin", staff.clone(), format!("{base}/admin"), 8, seconds).await;
     measure("audit log first page", staff.clone(), format!("{base}/admin/audit"), 8, seconds).await;
+    if let Some(minutes) = arg("--serve").and_then(|a| a.parse::<u64>().ok()) {
+        // For looking at the page (headless Chromium through a cookie-adding proxy).
+        let cookie = login_cookie(&base).await;
+        println!("serving {base} for {minutes} min; cookie: {cookie}");
+        tokio::time::sleep(Duration::from_secs(minutes * 60)).await;
+    }
     Ok(())
 }

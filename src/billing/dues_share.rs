@@ -50,7 +50,8 @@ pub fn dues_share(conn: &mut DbConn, today: NaiveDate) -> Result<DuesShare, AppE
                 .checked_sub_months(Months::new(12))
                 .and_then(|d| d.succ_opt())
                 .unwrap_or(today);
-            let (a, b) = (start.format("%Y-%m-%d").to_string(), today.format("%Y-%m-%d").to_string());
+            let (a, b) =
+                (start.format("%Y-%m-%d").to_string(), today.format("%Y-%m-%d").to_string());
             let label = format!("{a} – {b}");
             (a, b, label)
         }

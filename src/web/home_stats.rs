@@ -78,7 +78,9 @@ pub fn stats_view(stats: &HomeStats, tz: chrono_tz::Tz) -> StatsView {
             StatChart { id: "by-type", title: "会员类型", chart: bars(&m.by_type) },
             StatChart { id: "by-industry", title: "行业分布", chart: bars(&m.by_industry) },
             StatChart { id: "by-position", title: "职务分布", chart: bars(&m.by_position) },
-            StatChart { id: "by-status", title: "会员状态（全部）", chart: bars(&m.by_status) },
+            StatChart {
+                id: "by-status", title: "会员状态（全部）", chart: bars(&m.by_status)
+            },
         ],
         joined_total: m.joined_per_month.iter().map(|g| g.count).sum(),
         joined: charts::column_chart_with(&joined, charts::month_tick),
@@ -161,7 +163,9 @@ mod tests {
         // Tuesday 2026-11-24 14:30 in Shanghai.
         let now = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(6, 30, 0).unwrap();
         let [today, tomorrow, monday, next] = day_and_week(now, tz);
-        let utc = |d: u32, h: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let utc = |d: u32, h: u32| {
+            NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
+        };
         assert_eq!(today, utc(23, 16));
         assert_eq!(tomorrow, utc(24, 16));
         assert_eq!(monday, utc(22, 16));

@@ -6,11 +6,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::charts::{BAR_X, Bar, BarChart, ColumnChart, WIDTH, bar_chart, column_chart};
 use super::error::PageError;
 use super::pager::{Pager, pager, query_string};
 use super::render::{Chrome, render};
 use super::session::{RequireRole, Secretaries};
-use super::charts::{BAR_X, Bar, BarChart, ColumnChart, WIDTH, bar_chart, column_chart};
 use crate::app::AppState;
 use crate::kernel::page::PAGE_SIZE;
 use crate::membership::catalog::{self, Catalogue};

@@ -114,9 +114,13 @@ async fn each_role_sees_its_queues_with_the_counts_of_the_queues_and_the_badges(
     assert!(badges(&body).is_empty());
     fill_every_queue(&app).await;
 
-    let review = ["/admin/applications", "/admin/experts", "/admin/certificates", "/admin/listings"];
-    let secretary_queues: Vec<&str> =
-        review.iter().copied().chain(["/admin/events", "/admin/tickets", "/admin/listing-reports"]).collect();
+    let review =
+        ["/admin/applications", "/admin/experts", "/admin/certificates", "/admin/listings"];
+    let secretary_queues: Vec<&str> = review
+        .iter()
+        .copied()
+        .chain(["/admin/events", "/admin/tickets", "/admin/listing-reports"])
+        .collect();
     let mut admin_queues = secretary_queues.clone();
     admin_queues.extend(["/admin/invoices", "/admin/outbox"]);
     let expected: [(Role, Vec<&str>); 4] = [
@@ -143,7 +147,8 @@ async fn each_role_sees_its_queues_with_the_counts_of_the_queues_and_the_badges(
         // The badges are the same numbers; the review inbox carries their sum.
         let mut want: Vec<(String, i64)> =
             tiles.iter().filter(|t| t.3 > 0).map(|t| (t.0.clone(), t.3)).collect();
-        let reviews: i64 = tiles.iter().filter(|t| review.contains(&t.0.as_str())).map(|t| t.3).sum();
+        let reviews: i64 =
+            tiles.iter().filter(|t| review.contains(&t.0.as_str())).map(|t| t.3).sum();
         if reviews > 0 {
             want.push(("/admin/reviews".into(), reviews));
         }
@@ -186,7 +191,11 @@ async fn todays_and_this_weeks_events_show_registrations_and_live_check_ins() {
     assert_eq!(html::texts(&body, &format!("{line} .pending")), vec!["1"]);
     assert_eq!(html::texts(&body, &format!("{line} .checked-in")), vec!["0"]);
     let week: Vec<String> = html::texts(&body, "#events-week tr.event-line td a");
-    assert_eq!(week, vec![thursday.title.clone()], "today's event is not repeated, next week's is out");
+    assert_eq!(
+        week,
+        vec![thursday.title.clone()],
+        "today's event is not repeated, next week's is out"
+    );
 }
 
 #[tokio::test]

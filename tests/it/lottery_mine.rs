@@ -149,11 +149,18 @@ async fn the_scan_button_still_checks_in_to_events() {
         .await
         .unwrap();
     assert!(res.status().is_success());
-    let token =
-        codes::printed(&app.state.config.hmac_key(), event.id, Action::CheckIn, event.token_version);
+    let token = codes::printed(
+        &app.state.config.hmac_key(),
+        event.id,
+        Action::CheckIn,
+        event.token_version,
+    );
     let qr = format!("{}/q/{token}", app.state.config.public_base_url);
     let answer = scan(&app, &client, &qr).await;
-    assert_eq!((answer["kind"].as_str(), answer["outcome"].as_str()), (Some("event"), Some("checked_in")));
+    assert_eq!(
+        (answer["kind"].as_str(), answer["outcome"].as_str()),
+        (Some("event"), Some("checked_in"))
+    );
     assert_eq!(answer["event_id"], event.id);
 }
 

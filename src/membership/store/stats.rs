@@ -76,8 +76,5 @@ pub fn joined_per_month(
 
 /// Members per status.
 pub fn by_status(conn: &mut DbConn) -> Result<Vec<(String, i64)>, Error> {
-    members::table
-        .group_by(members::status)
-        .select((members::status, count_star()))
-        .load(conn)
+    members::table.group_by(members::status).select((members::status, count_star())).load(conn)
 }
