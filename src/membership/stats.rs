@@ -78,7 +78,7 @@ pub fn member_stats(
         .collect();
     industries.push(of(&by_industry, None, "未填写".into()));
     industries.retain(|g| g.count > 0);
-    industries.sort_by(|a, b| b.count.cmp(&a.count));
+    industries.sort_by_key(|g| std::cmp::Reverse(g.count));
     let offset = tz.offset_from_utc_datetime(&now).fix().local_minus_utc() / 60;
     let local_today = (now + chrono::Duration::minutes(offset.into())).date();
     let keys = month_keys(local_today);
