@@ -55,6 +55,8 @@ pub struct AppState {
     pub article_cache: crate::content::reading::ListCache,
     /// Cards: today's counted viewers and rendered share images.
     pub cards: Arc<crate::profiles::card_cache::CardCaches>,
+    /// The workbench home's statistics block (60 s).
+    pub home_stats: crate::workbench::stats::StatsCache,
 }
 
 impl AppState {
@@ -187,6 +189,7 @@ impl Application {
             ),
             contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
             cards: Arc::default(),
+            home_stats: crate::workbench::stats::StatsCache::default(),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

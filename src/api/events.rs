@@ -220,9 +220,23 @@ pub struct ScanRequest {
     pub qr: String,
 }
 
-/// What the scan did.
+/// What the scan did: an event's check-in or check-out, or a lottery sign-in
+/// (`kind` tells them apart).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ScanAnswer {
+    /// An event's check-in or check-out code.
+    Event(ScanView),
+    /// A lottery's sign-in code.
+    Lottery(super::events_lottery::LotteryScanView),
+}
+
+/// What an event code's scan did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ScanView {
+    /// `event`.
+    #[schema(pattern = "^event$")]
+    pub kind: &'static str,
     /// `checked_in`, `already_checked_in`, `checked_out`, `already_checked_out`.
     pub outcome: Outcome,
     /// zh-CN message to show.
@@ -235,13 +249,14 @@ pub struct ScanView {
     pub registration: RegistrationView,
 }
 
-/// Records a check-in or check-out from a scanned QR code. Success and harmless
-/// repeats answer 200 with `outcome`; refusals answer 409 with one of the codes
-/// `invalid_code`, `event_cancelled`, `outside_window`, `not_registered`,
-/// `registration_not_approved`, `not_checked_in`, `check_in_disabled`,
-/// `check_out_disabled`, `screen_code_required`.
+/// The mini-program's one scan button: records a check-in or check-out from an event's
+/// QR code, or signs in to a lottery from its code (as `POST /api/v1/lottery-entries`).
+/// Success and harmless repeats answer 200 with `kind` and `outcome`; refusals answer
+/// 409 with one of the codes `invalid_code`, `event_cancelled`, `outside_window`,
+/// `not_registered`, `registration_not_approved`, `not_checked_in`,
+/// `check_in_disabled`, `check_out_disabled`, `screen_code_required`, `lottery_closed`.
 #[utoipa::path(post, path = "/api/v1/scans", tag = "events", request_body = ScanRequest,
-    responses((status = 200, body = ScanView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = ScanAnswer), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_scan(
     state: web::Data<AppState>,
@@ -250,18 +265,23 @@ pub async fn create_scan(
 ) -> Result<HttpResponse, ApiError> {
     let qr = body.into_inner().qr;
     if qr.is_empty() || qr.len() > 2048 || !qr.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(crate::error::AppError::field("qr", "请扫描活动二维码").into());
+        return Err(crate::error::AppError::field("qr", "请扫描活动或抽奖的二维码").into());
+    }
+    if crate::events::lottery::is_lottery_code(&qr) {
+        let view = super::events_lottery::lottery_scan(&state, user.user.id, qr).await?;
+        return Ok(super::views::ok(&state, ScanAnswer::Lottery(view)));
     }
     let key = state.config.hmac_key();
     let result = scans::scan(&state.db, &state.clock, key, user.user.id, qr).await?;
     Ok(super::views::ok(
         &state,
-        ScanView {
+        ScanAnswer::Event(ScanView {
+            kind: "event",
             outcome: result.outcome,
             message: result.outcome.message().into(),
             event_id: result.event.id,
             event_title: result.event.details.title,
             registration: result.registration.into(),
-        },
+        }),
     ))
 }

@@ -97,6 +97,7 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::post("/v1/scans", Access::User, events::create_scan),
         RouteDef::post("/v1/lottery-entries", Access::User, events_lottery::create_lottery_entry),
         RouteDef::get("/v1/lottery-wins", Access::User, events_lottery::list_lottery_wins),
+        RouteDef::get("/v1/me/lotteries", Access::User, events_lottery::list_my_lotteries),
         RouteDef::get("/v1/surveys", Access::User, surveys::list_surveys),
         RouteDef::get("/v1/surveys/{id}", Access::User, surveys::show_survey),
         RouteDef::post("/v1/surveys/{id}/responses", Access::User, surveys::create_response),

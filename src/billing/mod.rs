@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod dues;
 pub mod dues_model;
+pub mod dues_share;
 pub mod model;
 pub mod offline;
 pub mod orders;

@@ -257,6 +257,11 @@ pub async fn issue_invoice(
     .await
 }
 
+/// Invoice requests waiting for finance (待开具), for the pending count.
+pub fn requested_invoices(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(rstore::count_invoices(conn, invoice_status::REQUESTED)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

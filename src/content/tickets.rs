@@ -311,5 +311,10 @@ pub async fn staff_thread(db: &Db, id: i64) -> Result<ThreadView, AppError> {
 
 /// Open tickets waiting for staff (the menu badge).
 pub async fn unanswered(db: &Db) -> Result<i64, AppError> {
-    db.run(|conn| Ok(store::unanswered(conn)?)).await
+    db.run(unanswered_in).await
+}
+
+/// Open tickets waiting for staff, inside a connection (the pending counts).
+pub fn unanswered_in(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(store::unanswered(conn)?)
 }

@@ -181,3 +181,32 @@ pub async fn wins_of_user(
 ) -> Result<Vec<(i64, String, String, NaiveDateTime)>, AppError> {
     db.run(move |conn| Ok(store::wins_of_user(conn, user_id)?)).await
 }
+
+/// Whether a scanned text is a lottery sign-in code (`…/q/lot.…`), so the one scan
+/// endpoint can hand it to [`sign_in`].
+pub fn is_lottery_code(scanned: &str) -> bool {
+    super::codes::token_of(scanned).starts_with("lot.")
+}
+
+/// The lottery a scanned sign-in code belongs to when its signature and version check
+/// out (the `/q/…` landing page; records nothing).
+pub async fn lottery_of_code(
+    db: &Db,
+    key: Vec<u8>,
+    scanned: String,
+) -> Result<Option<LotteryRow>, AppError> {
+    let token = super::codes::token_of(&scanned).to_owned();
+    let Some(id) = token
+        .strip_prefix("lot.")
+        .and_then(|t| t.split('.').next())
+        .and_then(|i| i.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    db.run(move |conn| {
+        let Some(lottery) = store::lottery(conn, id)? else { return Ok(None) };
+        let valid = model::verify_sign_in(&key, &token, |_| Some(lottery.token_version));
+        Ok(valid.map(|_| lottery))
+    })
+    .await
+}

@@ -202,3 +202,16 @@ pub fn wins_of_user(
         .select((lotteries::id, lotteries::title, lottery_prizes::name, lottery_wins::created_at))
         .load(conn)
 }
+
+/// The lotteries `user_id` signed in to, newest sign-in first: (lottery, signed in at).
+pub fn entries_of_user(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> QResult<Vec<(LotteryRow, NaiveDateTime)>> {
+    lottery_entries::table
+        .inner_join(lotteries::table.on(lotteries::id.eq(lottery_entries::lottery_id)))
+        .filter(lottery_entries::user_id.eq(user_id))
+        .order(lottery_entries::id.desc())
+        .select((LotteryRow::as_select(), lottery_entries::created_at))
+        .load(conn)
+}

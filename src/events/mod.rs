@@ -4,8 +4,10 @@
 
 pub mod changes;
 pub mod codes;
+pub mod dashboard;
 pub mod export;
 pub mod lottery;
+pub mod lottery_mine;
 pub mod lottery_model;
 pub mod lottery_store;
 pub mod model;

@@ -80,6 +80,8 @@ pub struct EventFilter {
     pub status: Option<String>,
     /// Title contains.
     pub q: Option<String>,
+    /// Only events with registrations awaiting approval (the home's queue link).
+    pub pending: bool,
 }
 
 /// One page of events for staff (newest start first) and the total.
@@ -96,6 +98,10 @@ pub fn list_events(
         }
         if let Some(text) = &f.q {
             q = q.filter(lower(events::title).like(like_pattern(text)).escape('\\'));
+        }
+        if f.pending {
+            let pending = regs::table.filter(regs::status.eq(reg::PENDING)).select(regs::event_id);
+            q = q.filter(events::id.eq_any(pending));
         }
         q
     };

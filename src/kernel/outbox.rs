@@ -314,3 +314,11 @@ pub fn for_recipient(conn: &mut DbConn, recipient: &str) -> Result<Vec<OutboxRow
         .select(OutboxRow::as_select())
         .load(conn)?)
 }
+
+/// Messages given up (发送失败), for the admins' pending count.
+pub fn failed_count(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(status::FAILED))
+        .select(diesel::dsl::count_star())
+        .first(conn)?)
+}

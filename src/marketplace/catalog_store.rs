@@ -187,3 +187,11 @@ pub fn reports_page(
         .load(conn)?;
     Ok((rows, base().count().get_result(conn)?))
 }
+
+/// Reports in `status`.
+pub fn count_reports(conn: &mut DbConn, status: &str) -> Result<i64, Error> {
+    listing_reports::table
+        .filter(listing_reports::status.eq(status.to_owned()))
+        .count()
+        .get_result(conn)
+}

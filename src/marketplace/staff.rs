@@ -277,3 +277,8 @@ pub fn live_review_fields(
     };
     Ok((Some(row.owner_user_id), live))
 }
+
+/// Open reports, for the pending count.
+pub fn open_reports(conn: &mut DbConn) -> Result<i64, AppError> {
+    Ok(catalog_store::count_reports(conn, "open")?)
+}

@@ -11,6 +11,7 @@ pub mod members;
 pub mod model;
 pub mod numbering;
 pub mod queue;
+pub mod stats;
 pub mod store;
 
 use crate::db::DbConn;

@@ -141,7 +141,7 @@ pub fn counts(conn: &mut DbConn) -> Result<Vec<(InboxKind, i64)>, AppError> {
     Ok(out)
 }
 
-/// Waiting items per kind, for the menu badges.
+/// Waiting items per kind (the workbench counts them through `workbench::pending`).
 pub async fn pending_counts(db: &Db) -> Result<Vec<(InboxKind, i64)>, AppError> {
     db.run(counts).await
 }

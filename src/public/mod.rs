@@ -60,17 +60,36 @@ pub struct QrLandingPage {
     pub event_title: Option<String>,
     /// 签到 / 签退, when the code is valid.
     pub action_label: Option<&'static str>,
+    /// The lottery's title, when the code is a valid lottery sign-in code.
+    pub lottery_title: Option<String>,
+    /// Whether that lottery still takes sign-ins (drawing has not begun).
+    pub lottery_open: bool,
 }
 
-/// `GET /q/{token}`: says to scan the code with the mini-program; names the event
-/// when the code is current (it records nothing).
+/// `GET /q/{token}`: says to scan the code with the mini-program; names the event, or
+/// the lottery for a lottery sign-in code, when the code is current (it records
+/// nothing).
 pub async fn show_qr_landing(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PublicPageError> {
     let association = state.association_settings().await?.name;
-    let mut page = QrLandingPage { association, event_title: None, action_label: None };
-    if let Some((event_id, ..)) = codes::parse(&token)
+    let mut page = QrLandingPage {
+        association,
+        event_title: None,
+        action_label: None,
+        lottery_title: None,
+        lottery_open: false,
+    };
+    if events::lottery::is_lottery_code(&token) {
+        let key = state.config.hmac_key();
+        if let Some(lottery) =
+            events::lottery::lottery_of_code(&state.db, key, token.into_inner()).await?
+        {
+            page.lottery_open = lottery.status == events::lottery_model::status::OPEN;
+            page.lottery_title = Some(lottery.title);
+        }
+    } else if let Some((event_id, ..)) = codes::parse(&token)
         && let Ok(event) = events::find_event(&state.db, event_id).await
     {
         let key = state.config.hmac_key();

@@ -42,6 +42,9 @@ pub struct ListQuery {
     /// Title search.
     #[serde(default)]
     pub q: String,
+    /// `1`: only events with registrations awaiting approval (the home's queue link).
+    #[serde(default)]
+    pub pending: String,
     /// Page.
     #[serde(default)]
     pub page: Option<i64>,
@@ -79,6 +82,7 @@ pub async fn list_events(
     let filter = EventFilter {
         status: Some(query.status.clone()).filter(|s| !s.is_empty()),
         q: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
+        pending: query.pending == "1",
     };
     let page = events::list_events(&state.db, filter, query.page.unwrap_or(1)).await?;
     let pages = page.pages();
@@ -95,7 +99,11 @@ pub async fn list_events(
             status: e.status,
         })
         .collect();
-    let filter_qs = serde_urlencoded_pairs(&[("status", &query.status), ("q", &query.q)]);
+    let filter_qs = serde_urlencoded_pairs(&[
+        ("status", &query.status),
+        ("q", &query.q),
+        ("pending", &query.pending),
+    ]);
     render(&EventsPage {
         chrome,
         rows,

@@ -1,8 +1,12 @@
-//! The workbench home page.
+//! The workbench home page: what waits (the queues the staff member may act on, the
+//! same counts as the menu badges), today's and this week's events with live counts,
+//! the member statistics with charts (cached for a minute), and recent activity.
 
 use actix_web::{HttpResponse, web};
 
 use super::error::PageError;
+use super::home_stats::{EventLine, StatsView, day_and_week, event_lines, stats_view};
+use super::queues::PendingQueue;
 use super::render::{Chrome, render};
 use super::session::StaffSession;
 use crate::app::AppState;
@@ -29,8 +33,34 @@ pub struct ActivityRow {
 pub struct HomePage {
     /// Layout.
     pub chrome: Chrome,
-    /// Recent audit entries.
+    /// Recent audit entries (roles that may read the audit log).
     pub activity: Vec<ActivityRow>,
+    /// Whether the activity block is shown.
+    pub activity_link: bool,
+    /// Events running today.
+    pub today: Vec<EventLine>,
+    /// The week's other events.
+    pub week: Vec<EventLine>,
+    /// Whether the staff member may open events (the links).
+    pub events_link: bool,
+    /// The statistics block, for roles that may see the member roll.
+    pub stats: Option<StatsView>,
+    /// Chart width.
+    pub width: u32,
+    /// Where bars start.
+    pub bar_x: u32,
+}
+
+impl HomePage {
+    /// The queues to show: every one the staff member may act on.
+    pub fn queues(&self) -> &[PendingQueue] {
+        &self.chrome.pending
+    }
+
+    /// Whether nothing waits in any of them.
+    pub fn nothing_waits(&self) -> bool {
+        self.chrome.pending.iter().all(|q| q.count == 0)
+    }
 }
 
 /// `GET /admin`.
@@ -40,7 +70,28 @@ pub async fn show_home(
 ) -> Result<HttpResponse, PageError> {
     let chrome = Chrome::build(&state, &staff, "/admin", "工作台首页").await?;
     let tz = state.association_settings().await?.time_zone;
-    let entries = crate::kernel::audit::recent(&state.db, 20).await?;
+    let role = staff.role();
+    let events_link = super::roles::admits(role, "/admin/events");
+    let (today, week) = if events_link {
+        let [d0, d1, w0, w1] = day_and_week(state.clock.now_naive(), tz);
+        crate::events::dashboard::today_and_week(&state.db, (d0, d1), (w0, w1)).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let stats = if super::roles::admits(role, "/admin/members")
+        || super::roles::admits(role, "/admin/dues")
+    {
+        let stats = state.home_stats.get(&state.db, &state.clock, tz).await?;
+        Some(stats_view(&stats, tz))
+    } else {
+        None
+    };
+    // Recent activity is a slice of the audit log: only for those who may read it.
+    let entries = if super::roles::admits(role, "/admin/audit") {
+        crate::kernel::audit::recent(&state.db, 20).await?
+    } else {
+        Vec::new()
+    };
     let activity = entries
         .into_iter()
         .map(|e| ActivityRow {
@@ -59,7 +110,17 @@ pub async fn show_home(
             },
         })
         .collect();
-    render(&HomePage { chrome, activity })
+    render(&HomePage {
+        chrome,
+        activity,
+        activity_link: super::roles::admits(role, "/admin/audit"),
+        today: event_lines(today, tz),
+        week: event_lines(week, tz),
+        events_link,
+        stats,
+        width: super::charts::WIDTH,
+        bar_x: super::charts::BAR_X,
+    })
 }
 
 fn actor_label(kind: &str) -> &'static str {

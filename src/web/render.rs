@@ -40,6 +40,9 @@ pub struct Chrome {
     pub menu: Vec<MenuItem>,
     /// Page title.
     pub title: String,
+    /// The queues this staff member may act on, with their counts (the menu badges
+    /// are these numbers; the home lists them).
+    pub pending: Vec<super::queues::PendingQueue>,
 }
 
 const MENU: &[(&str, &str, &[Role])] = &[
@@ -67,6 +70,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("/admin/experts", "专家库", &[Role::Admin, Role::Secretary]),
     ("/admin/certificates", "荣誉证书", &[Role::Admin, Role::Secretary]),
     ("/admin/listings", "供需管理", &[Role::Admin, Role::Secretary]),
+    ("/admin/listing-reports", "供需举报", &[Role::Admin, Role::Secretary]),
     ("/admin/articles", "信息发布", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/content-home", "首页与栏目", &[Role::Admin, Role::Secretary, Role::Editor]),
     ("/admin/library", "资源库", &[Role::Admin, Role::Secretary, Role::Editor]),
@@ -82,28 +86,6 @@ pub fn menu_roles() -> impl Iterator<Item = (&'static str, &'static [Role])> {
     MENU.iter().map(|(href, _, roles)| (*href, *roles))
 }
 
-/// Pending counts shown as menu badges: (href, count), zero counts left out.
-async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>, PageError> {
-    let mut out = Vec::new();
-    if matches!(role, Role::Admin | Role::Secretary) {
-        use crate::kernel::revisions::RevisionKind;
-        use crate::profiles::reviews::{self, InboxKind};
-        let counts = reviews::pending_counts(&state.db).await?;
-        out.push(("/admin/reviews", counts.iter().map(|(_, n)| n).sum()));
-        for (kind, n) in counts {
-            let href = match kind {
-                InboxKind::Application => "/admin/applications",
-                InboxKind::Revision(RevisionKind::Expert) => "/admin/experts",
-                InboxKind::Revision(RevisionKind::Certificate) => "/admin/certificates",
-                InboxKind::Revision(RevisionKind::Listing) => "/admin/listings",
-            };
-            out.push((href, n));
-        }
-        out.push(("/admin/tickets", crate::content::tickets::unanswered(&state.db).await?));
-    }
-    Ok(out.into_iter().filter(|(_, n)| *n > 0).collect())
-}
-
 impl Chrome {
     /// Builds the chrome for `staff` on the page at `current` (a menu href).
     pub async fn build(
@@ -114,7 +96,8 @@ impl Chrome {
     ) -> Result<Self, PageError> {
         let settings = state.association_settings().await?;
         let role = staff.role();
-        let badges = badges(state, role).await?;
+        let pending = super::queues::pending_for(state, role).await?;
+        let badges = super::queues::badges(&pending);
         let badge = |href: &str| badges.iter().find(|(h, _)| *h == href).map(|(_, n)| *n);
         let menu = MENU
             .iter()
@@ -134,18 +117,8 @@ impl Chrome {
             flashes: staff.take_flashes(),
             menu,
             title: title.to_owned(),
+            pending,
         })
-    }
-}
-
-impl Chrome {
-    /// Menu entries with something waiting (their badge), for the home page; the
-    /// review inbox, which sums them, is left out.
-    pub fn pending_queues(&self) -> Vec<&MenuItem> {
-        self.menu
-            .iter()
-            .filter(|item| item.badge.is_some() && item.href != "/admin/reviews")
-            .collect()
     }
 }
 

@@ -34,6 +34,12 @@ fn roles_of(method: &Method, path: &str) -> Option<&'static [Role]> {
     RESTRICTED.iter().find(|(m, def, _)| m == method && def.is_match(path)).map(|(_, _, r)| *r)
 }
 
+/// Whether the route table lets `role` open the page at `path` (a GET): how the home
+/// and the menu badges decide which queues a staff member may act on.
+pub fn admits(role: Role, path: &str) -> bool {
+    roles_of(&Method::GET, path).is_none_or(|roles| roles.contains(&role))
+}
+
 /// Middleware: 403 for a staff member whose role the route does not admit.
 pub async fn check_roles(
     req: ServiceRequest,

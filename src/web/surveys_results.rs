@@ -6,11 +6,11 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::charts::{BAR_X, Bar, BarChart, ColumnChart, WIDTH, bar_chart, column_chart};
 use super::error::PageError;
 use super::pager::{Pager, pager, query_string};
 use super::render::{Chrome, render};
 use super::session::{RequireRole, Secretaries};
-use super::surveys_charts::{BAR_X, BarChart, ColumnChart, WIDTH, bar_chart, column_chart};
 use crate::app::AppState;
 use crate::kernel::page::PAGE_SIZE;
 use crate::membership::catalog::{self, Catalogue};
@@ -123,6 +123,13 @@ pub struct SurveyResultsPage {
     pub bar_x: u32,
 }
 
+/// The chart values of survey bars.
+fn chart_bars(bars: &[results::Bar]) -> Vec<Bar> {
+    bars.iter()
+        .map(|b| Bar { label: b.label.clone(), count: b.count, percent: b.percent })
+        .collect()
+}
+
 fn question_view(number: usize, q: QuestionResult, texts: Option<TextsPreview>) -> QuestionView {
     let kind = q.question.row.kind.as_str();
     QuestionView {
@@ -132,7 +139,7 @@ fn question_view(number: usize, q: QuestionResult, texts: Option<TextsPreview>) 
         multiple: kind == qkind::MULTIPLE,
         answered: q.answered,
         average: q.average.map(|a| format!("{a:.2}")),
-        chart: (!q.bars.is_empty()).then(|| bar_chart(&q.bars)),
+        chart: (!q.bars.is_empty()).then(|| bar_chart(&chart_bars(&q.bars))),
         texts,
     }
 }
@@ -175,7 +182,7 @@ pub async fn show_results(
         chrome,
         filtered: !filter_is_empty(filter),
         total: res.total,
-        per_day: column_chart(&res.per_day),
+        per_day: column_chart(&chart_bars(&res.per_day)),
         questions,
         catalogue,
         survey,

@@ -5,6 +5,8 @@
 //! the review permission (`positions.can_review`). The check is read from the database
 //! on every request, so a position or role change takes effect at once.
 
+pub mod pending;
+pub mod stats;
 mod store;
 
 use crate::db::{Db, DbConn};
@@ -43,10 +45,19 @@ pub async fn require_reviewer(
     db.run(move |conn| reviewer_of(conn, user_id, queue)?.ok_or(AppError::Forbidden)).await
 }
 
-/// The queues with their pending counts.
+/// The review queues with their pending counts: the same counting as the browser
+/// workbench's home and menu badges ([`pending::counts`]).
 pub async fn queues(db: &Db, user_id: i64) -> Result<Vec<(InboxKind, i64)>, AppError> {
     require_reviewer(db, user_id, None).await?;
-    reviews::pending_counts(db).await
+    let review = InboxKind::all().into_iter().map(pending::Queue::Review).collect();
+    Ok(pending::counts(db, review)
+        .await?
+        .into_iter()
+        .filter_map(|(q, n)| match q {
+            pending::Queue::Review(kind) => Some((kind, n)),
+            _ => None,
+        })
+        .collect())
 }
 
 /// A page of pending items, oldest first, of one queue or all.

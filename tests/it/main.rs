@@ -14,6 +14,7 @@ mod events_scans;
 mod events_web;
 mod home;
 mod learning;
+mod lottery_mine;
 mod marketplace;
 mod me;
 mod membership;

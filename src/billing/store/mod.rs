@@ -213,3 +213,21 @@ pub fn totals(conn: &mut DbConn, filter: &OrderFilter) -> QResult<Vec<(String, i
     }
     Ok(out)
 }
+
+/// `(status, cents, orders)` of the dues orders whose period key lies in `[first, last]`
+/// (one key for calendar years; anniversary keys are dates, which order as text),
+/// grouped by amount too: `SUM` of a `BIGINT` is `NUMERIC` on PostgreSQL, and a period
+/// has a few distinct amounts (one per member type).
+pub fn dues_by_status(
+    conn: &mut DbConn,
+    first: &str,
+    last: &str,
+) -> QResult<Vec<(String, i64, i64)>> {
+    orders::table
+        .filter(orders::kind.eq(super::model::OrderKind::Dues.as_str()))
+        .filter(orders::period.ge(first.to_owned()))
+        .filter(orders::period.le(last.to_owned()))
+        .group_by((orders::status, orders::amount_cents))
+        .select((orders::status, orders::amount_cents, diesel::dsl::count_star()))
+        .load(conn)
+}

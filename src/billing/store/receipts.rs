@@ -121,3 +121,8 @@ pub fn invoices(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// Invoice requests in `status`.
+pub fn count_invoices(conn: &mut DbConn, status: &str) -> QResult<i64> {
+    inv::table.filter(inv::status.eq(status.to_owned())).count().get_result(conn)
+}

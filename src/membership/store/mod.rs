@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod dues;
 pub mod import;
 pub mod members;
+pub mod stats;
 
 use diesel::prelude::*;
 

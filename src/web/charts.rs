@@ -1,8 +1,40 @@
-//! Geometry of the results page's SVG charts: the templates draw `<rect>`s and `<text>`s
-//! from these numbers, so labels stay ordinary escaped template text (no `|safe`, no
-//! chart library, nothing fetched by the browser).
+//! Geometry of the workbench's SVG charts (survey results, the home's statistics): the
+//! templates draw `<rect>`s and `<text>`s from these numbers, so labels stay ordinary
+//! escaped template text (no `|safe`, no chart library, nothing fetched by the browser,
+//! and they print).
 
-use crate::surveys::results::Bar;
+/// One value of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// What it counts (an option, a member type, a day `2026-11-24`, a month `2026-11`).
+    pub label: String,
+    /// How many.
+    pub count: i64,
+    /// Its share (0–100) for bar lengths; column charts scale by count instead.
+    pub percent: f64,
+}
+
+impl Bar {
+    /// Bars of `(label, count)` pairs, each with its share of their total.
+    pub fn shares(groups: Vec<(String, i64)>) -> Vec<Self> {
+        let total: i64 = groups.iter().map(|(_, n)| n).sum();
+        groups
+            .into_iter()
+            .map(|(label, count)| Self { label, count, percent: percent(count, total) })
+            .collect()
+    }
+}
+
+/// `part` of `whole` in percent with one decimal (0 when `whole` is 0).
+pub fn percent(part: i64, whole: i64) -> f64 {
+    if whole <= 0 {
+        return 0.0;
+    }
+    // Counts of members and answers are far below 2^53: exact in an f64.
+    #[expect(clippy::cast_precision_loss, reason = "counts far below 2^53")]
+    let share = part as f64 * 100.0 / whole as f64;
+    (share * 10.0).round() / 10.0
+}
 
 /// Width of every chart's `viewBox`.
 pub const WIDTH: u32 = 720;
@@ -125,8 +157,15 @@ const PLOT_HEIGHT: u32 = 160;
 const MAX_COLUMN: u32 = 40;
 
 /// Columns for `days` (oldest first), every column the same width; at most ~12 date
-/// labels are printed so they never overlap.
+/// labels (`11-24`) are printed so they never overlap.
 pub fn column_chart(days: &[Bar]) -> ColumnChart {
+    column_chart_with(days, |label| label.get(5..).unwrap_or(label).to_owned())
+}
+
+/// Columns for `values` (oldest first) whose axis labels `tick` shortens (a month
+/// `2026-11` to `26-11`).
+pub fn column_chart_with(values: &[Bar], tick: impl Fn(&str) -> String) -> ColumnChart {
+    let days = values;
     let n = u32::try_from(days.len()).unwrap_or(u32::MAX).max(1);
     let plot_width = WIDTH - PLOT_LEFT - 16;
     let slot = (plot_width / n).max(1);
@@ -148,16 +187,17 @@ pub fn column_chart(days: &[Bar]) -> ColumnChart {
                 height: h,
                 centre: x + width / 2,
                 day: d.label.clone(),
-                tick: if shown {
-                    d.label.get(5..).unwrap_or(&d.label).to_owned()
-                } else {
-                    String::new()
-                },
+                tick: if shown { tick(&d.label) } else { String::new() },
                 count: d.count,
             }
         })
         .collect();
     ColumnChart { height: axis_y + 28, axis_y, max, columns }
+}
+
+/// A month key `2026-11` as an axis label `26-11`.
+pub fn month_tick(month: &str) -> String {
+    month.get(2..).unwrap_or(month).to_owned()
 }
 
 #[cfg(test)]
