@@ -15,6 +15,8 @@ use crate::db::DbUrl;
 mod learning;
 mod limits;
 mod providers;
+mod storage;
+pub use storage::StorageConfig;
 pub use learning::LearningConfig;
 pub use limits::{ContentConfig, LimitsConfig, MetricsConfig};
 pub use providers::{
@@ -128,6 +130,9 @@ pub struct MediaConfig {
     pub max_image_pixels: u64,
     /// Longest side of generated thumbnails.
     pub thumbnail_px: u32,
+    /// Where the files live (`[media.storage]`).
+    #[serde(default)]
+    pub storage: StorageConfig,
 }
 
 /// Log output.
@@ -179,6 +184,7 @@ impl Default for Config {
                 max_upload_bytes: 10 * 1024 * 1024,
                 max_image_pixels: 40_000_000,
                 thumbnail_px: 320,
+                storage: StorageConfig::default(),
             },
             log: LogConfig { level: "info".into(), format: "text".into() },
             association: AssociationConfig {
@@ -266,6 +272,7 @@ impl Config {
         if self.media.max_upload_bytes < 1024 || self.media.max_image_pixels < 1_000_000 {
             return fail("media", "limits are too small to be useful".into());
         }
+        self.media.storage.validate()?;
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return fail("log.format", "must be `text` or `json`".into());
         }

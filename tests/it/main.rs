@@ -28,6 +28,7 @@ mod robustness;
 mod route_walk;
 mod schema_drift;
 mod search;
+mod scale;
 mod sign_in;
 mod sms_limits;
 mod staff_admin;

@@ -42,14 +42,32 @@ pub struct TestApp {
     /// Outbox rows the test has looked at ([`TestApp::outbox_to`]); any other row still
     /// pending when the test ends fails it (a message nobody expected).
     seen_outbox: parking_lot::Mutex<std::collections::HashSet<i64>>,
-    pg: Option<PgDatabase>,
+    _pg: Option<PgDatabase>,
+    /// A second instance ([`TestApp::spawn_sibling`]): the first one checks the outbox.
+    sibling: bool,
+}
+
+/// Builds and starts a server on `config` with the manual `clock`: its address and state.
+async fn start(config: Config, clock: ManualClock) -> (String, actix_web::web::Data<AppState>) {
+    let shared: SharedClock = Arc::new(clock);
+    let deps = Dependencies {
+        clock: shared,
+        outbox_interval: None,
+        billing_interval: None,
+        ..Dependencies::default()
+    };
+    let app = Application::build(config, deps).await.expect("server builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    (address, state)
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         use diesel::{ExpressionMethods as _, QueryDsl as _};
         use guildhall::db::schema::outbox;
-        if std::thread::panicking() {
+        if std::thread::panicking() || self.sibling {
             return;
         }
         let Ok(mut conn) = self.state.db.get() else { return };
@@ -82,6 +100,22 @@ impl Drop for PgDatabase {
             let _ = diesel::sql_query(sql).execute(&mut conn);
         }
     }
+}
+
+/// A fresh, empty PostgreSQL database (dropped with the value), when
+/// `TEST_DATABASE_URL` is set.
+pub struct FreshPg {
+    _db: PgDatabase,
+    /// Its URL.
+    pub url: String,
+}
+
+/// A fresh PostgreSQL database, or `None` on SQLite runs.
+pub fn fresh_pg() -> Option<FreshPg> {
+    let admin = test_database_url()?;
+    let db = fresh_pg_database(&admin);
+    let url = with_database(&admin, &db.name);
+    Some(FreshPg { _db: db, url })
 }
 
 /// The password every test staff account gets.
@@ -188,18 +222,21 @@ impl TestApp {
         tweak(&mut config);
         guildhall::telemetry::init(&config.log);
         let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 24, 6, 30, 0).unwrap());
-        let shared: SharedClock = Arc::new(clock.clone());
-        let deps = Dependencies {
-            clock: shared,
-            outbox_interval: None,
-            billing_interval: None,
-            ..Dependencies::default()
-        };
-        let app = Application::build(config, deps).await.expect("server builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let state = app.state();
-        tokio::spawn(app.run_until_stopped());
-        Self { address, state, clock, data_dir, seen_outbox: Default::default(), pg }
+        let (address, state) = start(config, clock.clone()).await;
+        Self { address, state, clock, data_dir, seen_outbox: Default::default(), _pg: pg, sibling: false }
+    }
+
+    /// A second instance on this one's database, configuration and clock, with its own
+    /// data directory and in-process state (as a second server behind a load balancer).
+    /// It leaves the database and the check of unlooked-at messages to `self`.
+    pub async fn spawn_sibling(&self) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = (*self.state.config).clone();
+        config.bind = "127.0.0.1:0".into();
+        config.data_dir = data_dir.path().to_path_buf();
+        let (address, state) = start(config, self.clock.clone()).await;
+        let clock = self.clock.clone();
+        Self { address, state, clock, data_dir, seen_outbox: Default::default(), _pg: None, sibling: true }
     }
 
     /// An absolute URL for `path`.
@@ -379,6 +416,6 @@ impl TestApp {
 
     /// Whether this run is on PostgreSQL.
     pub fn on_postgres(&self) -> bool {
-        self.pg.is_some()
+        self.state.db.backend() == guildhall::db::Backend::Postgres
     }
 }
