@@ -86,7 +86,12 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
-    async fn check(throttle: &LoginThrottle, name: &str, ip: &str, at: DateTime<Utc>) -> Result<(), u64> {
+    async fn check(
+        throttle: &LoginThrottle,
+        name: &str,
+        ip: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), u64> {
         throttle.check(name, ip, at).await.unwrap()
     }
 
@@ -100,7 +105,10 @@ mod tests {
         }
         let wait = check(&throttle, "wang", "2.2.2.2", t0).await.unwrap_err();
         assert_eq!(wait, 15 * 60);
-        assert!(check(&throttle, "li", "2.2.2.2", t0).await.is_ok(), "other accounts are not locked");
+        assert!(
+            check(&throttle, "li", "2.2.2.2", t0).await.is_ok(),
+            "other accounts are not locked"
+        );
         assert!(check(&throttle, "wang", "1.1.1.1", t0 + Duration::minutes(16)).await.is_ok());
     }
 

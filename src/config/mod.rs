@@ -16,12 +16,12 @@ mod learning;
 mod limits;
 mod providers;
 mod storage;
-pub use storage::StorageConfig;
 pub use learning::LearningConfig;
 pub use limits::{ContentConfig, LimitsConfig, MetricsConfig};
 pub use providers::{
     EmailConfig, NoticesConfig, SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig,
 };
+pub use storage::StorageConfig;
 
 /// A secret value: never printed by `Debug` or logs.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]

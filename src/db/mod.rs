@@ -155,12 +155,7 @@ impl Db {
             .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self {
-            pool,
-            backend: url.backend,
-            url: url.clone(),
-            writer: std::sync::Arc::default(),
-        })
+        Ok(Self { pool, backend: url.backend, url: url.clone(), writer: std::sync::Arc::default() })
     }
 
     /// The backend behind this pool.

@@ -18,7 +18,7 @@ pub mod review;
 pub mod revisions;
 pub mod rich_text;
 pub mod search;
-pub mod shared_limit;
 pub mod settings;
+pub mod shared_limit;
 pub mod tokens;
 pub mod xlsx;

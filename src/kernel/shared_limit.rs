@@ -109,9 +109,8 @@ impl Limiter {
         };
         let (scope, key) = (w.scope, key.to_owned());
         w.db.run(move |conn| {
-            let mine = rate_hits::table
-                .filter(rate_hits::scope.eq(scope))
-                .filter(rate_hits::key.eq(&key));
+            let mine =
+                rate_hits::table.filter(rate_hits::scope.eq(scope)).filter(rate_hits::key.eq(&key));
             diesel::delete(mine).execute(conn)?;
             Ok(())
         })

@@ -223,7 +223,15 @@ impl TestApp {
         guildhall::telemetry::init(&config.log);
         let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 24, 6, 30, 0).unwrap());
         let (address, state) = start(config, clock.clone()).await;
-        Self { address, state, clock, data_dir, seen_outbox: Default::default(), _pg: pg, sibling: false }
+        Self {
+            address,
+            state,
+            clock,
+            data_dir,
+            seen_outbox: Default::default(),
+            _pg: pg,
+            sibling: false,
+        }
     }
 
     /// A second instance on this one's database, configuration and clock, with its own
@@ -236,7 +244,15 @@ impl TestApp {
         config.data_dir = data_dir.path().to_path_buf();
         let (address, state) = start(config, self.clock.clone()).await;
         let clock = self.clock.clone();
-        Self { address, state, clock, data_dir, seen_outbox: Default::default(), _pg: None, sibling: true }
+        Self {
+            address,
+            state,
+            clock,
+            data_dir,
+            seen_outbox: Default::default(),
+            _pg: None,
+            sibling: true,
+        }
     }
 
     /// An absolute URL for `path`.
