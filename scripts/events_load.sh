@@ -8,6 +8,7 @@
 #   PG=… INSTANCES=2 KILL=1 scripts/events_load.sh   # kill -9 the second half-way; the
 #                                     # scans go on on the first; verify
 #   PROFILE=debug …                   # a debug build (no release target at hand)
+#   SKIP_BUILD=1 …                    # use the binaries as built
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USERS=${USERS:-10000}
@@ -16,7 +17,9 @@ PORT=${PORT:-18600}
 INSTANCES=${INSTANCES:-1}
 PROFILE=${PROFILE:-release}
 WORK=$(mktemp -d /tmp/guildhall-load.XXXXXX)
-if [[ "$PROFILE" == release ]]; then
+if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
+  :  # the binaries are already built
+elif [[ "$PROFILE" == release ]]; then
   cargo build --release --bin guildhall --example events_load >/dev/null
 else
   cargo build --bin guildhall --example events_load >/dev/null
