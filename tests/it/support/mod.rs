@@ -5,7 +5,11 @@
 pub mod fake_notify;
 pub mod fakes;
 pub mod html;
+mod pg;
 pub mod wechat_pay;
+
+use pg::{PgDatabase, fresh_pg_database, with_database};
+pub use pg::{fresh_pg, test_database_url};
 
 use std::sync::Arc;
 
@@ -87,60 +91,8 @@ impl Drop for TestApp {
     }
 }
 
-/// A PostgreSQL database made for one test, dropped afterwards.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = guildhall::db::establish_pg(&self.admin_url) {
-            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-            let _ = diesel::sql_query(sql).execute(&mut conn);
-        }
-    }
-}
-
-/// A fresh, empty PostgreSQL database (dropped with the value), when
-/// `TEST_DATABASE_URL` is set.
-pub struct FreshPg {
-    _db: PgDatabase,
-    /// Its URL.
-    pub url: String,
-}
-
-/// A fresh PostgreSQL database, or `None` on SQLite runs.
-pub fn fresh_pg() -> Option<FreshPg> {
-    let admin = test_database_url()?;
-    let db = fresh_pg_database(&admin);
-    let url = with_database(&admin, &db.name);
-    Some(FreshPg { _db: db, url })
-}
-
 /// The password every test staff account gets.
 pub const STAFF_PASSWORD: &str = "test-password-42";
-
-/// Which database tests run against.
-pub fn test_database_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
-}
-
-fn fresh_pg_database(admin_url: &str) -> PgDatabase {
-    let name = format!("gh_test_{}", random_token(9).to_lowercase().replace(['-', '_'], "x"));
-    let mut conn = guildhall::db::establish_pg(admin_url)
-        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut conn)
-        .expect("create database");
-    PgDatabase { admin_url: admin_url.to_owned(), name }
-}
-
-fn with_database(admin_url: &str, name: &str) -> String {
-    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
-}
 
 impl TestApp {
     /// Starts a server with default test settings.
