@@ -2,12 +2,13 @@
 //!
 //! `events_load seed --db FILE --users N --out DIR` creates a published event whose
 //! check-in window is open now, N users with bearer tokens (through the library, in the
-//! server's SQLite file), and writes `DIR/tokens.txt` and `DIR/event.txt` (id and QR).
+//! server's database: a SQLite file or a `postgres://` URL), and writes `DIR/tokens.txt` and `DIR/event.txt` (id and QR).
 //! `events_load register --base URL --dir DIR` registers every user over HTTP.
-//! `events_load scan --base URL --dir DIR --concurrency C` fires every user's check-in
-//! scan over C connections, appends each answered success to `DIR/ok.txt`, and prints
-//! scans/s, latency percentiles and status counts. Connection errors (a killed server)
-//! are retried until the server answers.
+//! `events_load scan --base URL[,URL2…] --dir DIR --concurrency C` fires every user's
+//! check-in scan over C connections, spread over the given instances, appends each
+//! answered success to `DIR/ok.txt`, and prints scans/s, latency percentiles and status
+//! counts. Connection errors (a killed server) are retried on the next instance until
+//! one answers.
 //! `events_load verify --db FILE --dir DIR` checks the database against `ok.txt`.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark tool fails loudly")]
 
@@ -123,7 +124,7 @@ async fn register() {
     let (base, dir) = (need("--base"), need("--dir"));
     let event = read_lines(&format!("{dir}/event.txt"));
     let url = format!("{base}/api/v1/events/{}/registrations", event[0]);
-    let results = run_all(read_lines(&format!("{dir}/tokens.txt")), 64, move |c, token| {
+    let results = run_all(read_lines(&format!("{dir}/tokens.txt")), 64, move |c, token, _| {
         c.post(url.clone()).bearer_auth(token).send()
     })
     .await;
@@ -137,10 +138,11 @@ struct Answer {
 }
 
 /// Sends one request per token over `concurrency` workers; connection failures are
-/// retried (the server may be restarting) until an HTTP answer arrives.
+/// retried (the server may be restarting, or the next instance may answer) until an
+/// HTTP answer arrives. `send` gets the token's index plus the attempt number.
 async fn run_all<F, Fut>(tokens: Vec<String>, concurrency: usize, send: F) -> Vec<Answer>
 where
-    F: Fn(&reqwest::Client, &str) -> Fut + Send + Sync + 'static,
+    F: Fn(&reqwest::Client, &str, usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send,
 {
     let tokens = Arc::new(tokens);
@@ -154,9 +156,9 @@ where
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(token) = tokens.get(i) else { break };
-                loop {
+                for attempt in 0.. {
                     let started = Instant::now();
-                    match send(&client, token).await {
+                    match send(&client, token, i + attempt).await {
                         Ok(res) => {
                             let status = res.status().as_u16();
                             let _ = res.bytes().await;
@@ -182,7 +184,7 @@ async fn scan() {
     let concurrency: usize = arg("--concurrency").map_or(64, |c| c.parse().unwrap());
     let event = read_lines(&format!("{dir}/event.txt"));
     let body = serde_json::json!({ "qr": event[1] });
-    let url = format!("{base}/api/v1/scans");
+    let urls: Vec<String> = base.split(',').map(|b| format!("{b}/api/v1/scans")).collect();
     let ok_file = Arc::new(std::sync::Mutex::new(
         std::fs::OpenOptions::new()
             .create(true)
@@ -193,7 +195,8 @@ async fn scan() {
     let started = Instant::now();
     let log = ok_file.clone();
     let results =
-        run_all(read_lines(&format!("{dir}/tokens.txt")), concurrency, move |c, token| {
+        run_all(read_lines(&format!("{dir}/tokens.txt")), concurrency, move |c, token, n| {
+            let url = &urls[n % urls.len()];
             let request = c.post(url.clone()).bearer_auth(token).json(&body).send();
             let (log, token) = (log.clone(), token.to_owned());
             async move {

@@ -12,14 +12,15 @@ use tracing_actix_web::TracingLogger;
 use crate::accounts::LoginThrottle;
 use crate::accounts::wechat::WechatClient;
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Db, Exclusive, IfHeld};
 use crate::error::AppError;
 use crate::http::metrics::Metrics;
 use crate::kernel::clock::{SharedClock, SystemClock};
 use crate::kernel::gate::WorkGate;
-use crate::kernel::media::{MediaLimits, MediaLinks, MediaStore, UploadQuota};
+use crate::kernel::media::{Blobs, MediaLimits, MediaLinks, MediaStore, UploadQuota};
 use crate::kernel::rate_limit::RateLimiter;
 use crate::kernel::settings::{self, AssociationSettings};
+use crate::kernel::shared_limit::Limiter;
 use crate::notify::Providers;
 
 /// What every handler can reach.
@@ -41,8 +42,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// WeChat's API.
     pub wechat: WechatClient,
-    /// SMS code requests per client address.
-    pub sms_ip_limiter: RateLimiter,
+    /// SMS code requests per client address (shared by every instance on PostgreSQL).
+    pub sms_ip_limiter: Limiter,
     /// Marketplace contact reveals per user.
     pub contact_limiter: RateLimiter,
     /// Recently checked bearer tokens.
@@ -133,10 +134,17 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrated");
         }
-        let kinds = config.notices.kinds.clone();
-        let started = deps.clock.now_naive();
-        db.write(move |conn| crate::notices::catalog::store_file_layer(conn, started, &kinds))
-            .await?;
+        // Instances started together on one PostgreSQL database do this one at a time.
+        let (kinds, started) = (config.notices.kinds.clone(), deps.clock.now_naive());
+        let startup = db.exclusively(Exclusive::Startup, IfHeld::Wait, || async {
+            db.write(move |conn| crate::notices::catalog::store_file_layer(conn, started, &kinds))
+                .await?;
+            db.write(crate::membership::index_unindexed_members).await
+        });
+        let indexed = startup.await?.unwrap_or(0);
+        if indexed > 0 {
+            tracing::info!(indexed, "members indexed for search");
+        }
         if config.environment == crate::config::Environment::Production {
             let check = config.clone();
             let missing = db
@@ -146,15 +154,12 @@ impl Application {
                 anyhow::bail!(message);
             }
         }
-        let indexed = db.write(crate::membership::index_unindexed_members).await?;
-        if indexed > 0 {
-            tracing::info!(indexed, "members indexed for search");
-        }
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
         let gate = WorkGate::new(config.limits.work_memory_mb, config.limits.uploads_in_flight);
+        let blobs = Blobs::from_config(&config.media.storage, config.data_dir.join("files"))?;
         let media = MediaStore::new(
-            config.data_dir.join("files"),
+            blobs,
             MediaLimits {
                 max_bytes: config.media.max_upload_bytes,
                 max_pixels: config.media.max_image_pixels,
@@ -176,14 +181,16 @@ impl Application {
             db: db.clone(),
             clock: deps.clock.clone(),
             media,
-            throttle: LoginThrottle::default(),
+            throttle: LoginThrottle::for_db(&db),
             metrics: Metrics::new()?,
             wechat,
-            tokens: crate::accounts::tokens::TokenCache::default(),
+            tokens: crate::accounts::tokens::TokenCache::for_backend(db.backend()),
             payments,
             home_cache: crate::content::home::HomeCache::default(),
             article_cache: crate::content::reading::ListCache::default(),
-            sms_ip_limiter: RateLimiter::new(
+            sms_ip_limiter: Limiter::for_db(
+                &db,
+                "sms_address",
                 crate::accounts::sms::MAX_PER_IP_HOUR,
                 chrono::Duration::hours(1),
             ),

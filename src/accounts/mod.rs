@@ -125,7 +125,7 @@ pub async fn sign_in_staff(
     let now = clock.now();
     // The throttle counts the name the lookup uses, so " Finance" is the same account.
     let name = model::normalise_username(username);
-    if let Err(wait) = throttle.check(&name, ip, now) {
+    if let Err(wait) = throttle.check(&name, ip, now).await? {
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
             message: format!("登录失败次数过多，请 {} 分钟后再试", wait.div_ceil(60)),
@@ -139,7 +139,7 @@ pub async fn sign_in_staff(
     );
     let matches = blocking::cpu(move || Ok(password::verify(&secret, &hash))).await?;
     let Some(row) = row.filter(|r| matches && r.active) else {
-        throttle.record_failure(&name, ip, now);
+        throttle.record_failure(&name, ip, now).await?;
         return Err(AppError::field("password", "用户名或密码错误，或账号已停用"));
     };
     let (at, address, id) = (clock.now_naive(), ip.to_owned(), row.id);
@@ -149,7 +149,7 @@ pub async fn sign_in_staff(
         entry.record(conn, at, &serde_json::json!({}))
     })
     .await?;
-    throttle.clear_account(&row.username);
+    throttle.clear_account(&row.username).await?;
     Ok(row)
 }
 

@@ -1,6 +1,7 @@
 //! SMS sign-in codes: 6 digits from a CSPRNG, stored only as an HMAC, valid 5 minutes,
 //! burned after 5 wrong tries; at most 1 per phone per 60 s and 10 per phone per day
-//! (kept in the database), 20 per client address per hour (in memory).
+//! (kept in the database), 20 per client address per hour (in memory on SQLite, in the
+//! database on PostgreSQL so every instance counts the same requests).
 
 use chrono::{Duration, NaiveDateTime};
 use rand::Rng as _;
@@ -11,7 +12,7 @@ use crate::db::{Db, DbConn, is_unique_violation};
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
 use crate::kernel::outbox::{self, Channel};
-use crate::kernel::rate_limit::RateLimiter;
+use crate::kernel::shared_limit::Limiter;
 use crate::kernel::tokens::{constant_time_eq, sign};
 
 /// Minutes a code stays valid.
@@ -88,11 +89,11 @@ pub async fn send_code(
     db: &Db,
     clock: &SharedClock,
     ctx: CodeContext<'_>,
-    ip_limiter: &RateLimiter,
+    ip_limiter: &Limiter,
     phone: String,
     ip: &str,
 ) -> Result<SentCode, AppError> {
-    if let Err(wait) = ip_limiter.hit(ip, clock.now()) {
+    if let Err(wait) = ip_limiter.hit(ip, clock.now()).await? {
         return Err(rate_limited(i64::try_from(wait).unwrap_or(60), "请求过于频繁，请稍后再试"));
     }
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000));

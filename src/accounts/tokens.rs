@@ -53,9 +53,22 @@ const CACHE_ENTRIES: usize = 100_000;
 /// 8:55) does not cost each one a database trip. An entry lives at most
 /// [`CACHE_SECONDS`] and never past the token's expiry; [`revoke`] removes it at once.
 /// Keyed by the token's hash, like the database.
-#[derive(Debug, Default)]
+///
+/// Only on SQLite (one process, so the only revocations are this process's own). On
+/// PostgreSQL several instances share the database and a logout on one must be refused
+/// by all at once: the cache is off and every request checks the token row (one indexed
+/// query, the same cost as any revocation check would be).
+#[derive(Debug)]
 pub struct TokenCache {
+    enabled: bool,
     entries: parking_lot::Mutex<std::collections::HashMap<String, CachedToken>>,
+}
+
+impl Default for TokenCache {
+    /// An enabled cache (one process).
+    fn default() -> Self {
+        Self { enabled: true, entries: parking_lot::Mutex::default() }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +79,15 @@ struct CachedToken {
 }
 
 impl TokenCache {
+    /// Enabled on SQLite, off on PostgreSQL (see the type's documentation).
+    pub fn for_backend(backend: crate::db::Backend) -> Self {
+        Self { enabled: backend == crate::db::Backend::Sqlite, ..Self::default() }
+    }
+
     fn get(&self, hash: &str, now: NaiveDateTime) -> Option<UserRow> {
+        if !self.enabled {
+            return None;
+        }
         let entries = self.entries.lock();
         let entry = entries.get(hash)?;
         let fresh =
@@ -75,6 +96,9 @@ impl TokenCache {
     }
 
     fn put(&self, hash: String, entry: CachedToken) {
+        if !self.enabled {
+            return;
+        }
         let mut entries = self.entries.lock();
         if entries.len() >= CACHE_ENTRIES {
             entries.clear();

@@ -34,13 +34,21 @@ pub async fn run_once(cx: &PassContext) -> Result<(SweepReport, DailyReport), Ap
     Ok((sweep, daily))
 }
 
-/// Runs [`run_once`] every `every` until the process stops.
+/// Runs [`run_once`] every `every` until the process stops. With several instances on
+/// PostgreSQL one of them runs each pass (an advisory lock; the others skip it), and
+/// the pass also sweeps out old shared rate-limit hits.
 pub async fn run_worker(cx: PassContext, every: Duration) {
+    use crate::db::{Exclusive, IfHeld};
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(e) = run_once(&cx).await {
+        let pass = cx.db.exclusively(Exclusive::BillingPass, IfHeld::Skip, || async {
+            run_once(&cx).await?;
+            let now = cx.clock.now_naive();
+            cx.db.run(move |conn| crate::kernel::shared_limit::sweep(conn, now)).await
+        });
+        if let Err(e) = pass.await {
             e.log_if_internal();
         }
     }

@@ -15,11 +15,13 @@ use crate::db::DbUrl;
 mod learning;
 mod limits;
 mod providers;
+mod storage;
 pub use learning::LearningConfig;
 pub use limits::{ContentConfig, LimitsConfig, MetricsConfig};
 pub use providers::{
     EmailConfig, NoticesConfig, SmsConfig, TencentSmsConfig, WechatConfig, WechatPayConfig,
 };
+pub use storage::StorageConfig;
 
 /// A secret value: never printed by `Debug` or logs.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -128,6 +130,9 @@ pub struct MediaConfig {
     pub max_image_pixels: u64,
     /// Longest side of generated thumbnails.
     pub thumbnail_px: u32,
+    /// Where the files live (`[media.storage]`).
+    #[serde(default)]
+    pub storage: StorageConfig,
 }
 
 /// Log output.
@@ -179,6 +184,7 @@ impl Default for Config {
                 max_upload_bytes: 10 * 1024 * 1024,
                 max_image_pixels: 40_000_000,
                 thumbnail_px: 320,
+                storage: StorageConfig::default(),
             },
             log: LogConfig { level: "info".into(), format: "text".into() },
             association: AssociationConfig {
@@ -269,6 +275,7 @@ impl Config {
         if self.content.video_max_bytes < 1024 * 1024 {
             return fail("content.video_max_bytes", "at least 1 MB".into());
         }
+        self.media.storage.validate()?;
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return fail("log.format", "must be `text` or `json`".into());
         }

@@ -16,7 +16,9 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 mod conn;
+mod locks;
 pub use conn::DbConn;
+pub use locks::{Exclusive, IfHeld};
 
 /// Runs the same diesel expression natively on either backend, for the rare query the
 /// multi-backend type cannot express (e.g. `RETURNING`). Use it inside stores only.
@@ -132,6 +134,7 @@ impl r2d2::ManageConnection for Manager {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     backend: Backend,
+    url: DbUrl,
     writer: std::sync::Arc<Writer>,
 }
 
@@ -152,7 +155,7 @@ impl Db {
             .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Self { pool, backend: url.backend, writer: std::sync::Arc::default() })
+        Ok(Self { pool, backend: url.backend, url: url.clone(), writer: std::sync::Arc::default() })
     }
 
     /// The backend behind this pool.
@@ -223,11 +226,21 @@ impl Db {
     }
 
     /// Applies every pending migration of this backend's tree; returns how many ran.
+    /// On PostgreSQL one instance at a time migrates (an advisory lock, waited for), so
+    /// instances started together do not run the same migration twice.
     pub fn migrate(&self) -> anyhow::Result<usize> {
-        let mut conn = self.get()?;
-        let applied = match &mut *conn {
-            DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        let applied = if self.backend == Backend::Postgres {
+            let mut conn = locks::lock_connection(&self.url.target, Exclusive::Migrations, true)?
+                .ok_or_else(|| anyhow::anyhow!("the migration lock was not granted"))?;
+            // This session's lock is released when `conn` is dropped (closed) below.
+            conn.batch_execute("SET TIME ZONE 'UTC'")?;
+            conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len())
+        } else {
+            let mut conn = self.get()?;
+            match &mut *conn {
+                DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+                DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            }
         };
         applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
     }

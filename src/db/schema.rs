@@ -1271,3 +1271,15 @@ diesel::allow_tables_to_appear_in_same_query!(card_styles, cards, card_views);
 diesel::allow_tables_to_appear_in_same_query!(card_views, users);
 diesel::allow_tables_to_appear_in_same_query!(card_views, members);
 // --- end cards ---
+
+// --- scale-out (issue 21) ---
+diesel::table! {
+    /// Rate-limit hits shared by every instance (PostgreSQL; SQLite counts in memory).
+    rate_hits (id) {
+        id -> BigInt,
+        scope -> Text,
+        key -> Text,
+        hit_at -> Timestamp,
+    }
+}
+// --- end scale-out ---

@@ -19,5 +19,6 @@ pub mod revisions;
 pub mod rich_text;
 pub mod search;
 pub mod settings;
+pub mod shared_limit;
 pub mod tokens;
 pub mod xlsx;

@@ -178,6 +178,41 @@ pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> Result<Vec<Outb
         .load(conn)?)
 }
 
+/// How long a message claimed by one instance's worker is invisible to the others. A
+/// crash while sending lets it come back after this (delivery stays at least once).
+pub const CLAIM_MINUTES: i64 = 5;
+
+/// Claims the pending messages due at `now`, oldest first, for this worker. On
+/// PostgreSQL (several instances) the rows are locked with `FOR UPDATE SKIP LOCKED` and
+/// their next attempt moved [`CLAIM_MINUTES`] ahead in one transaction, so another
+/// instance's worker neither waits for them nor sends them too; the outcome (sent,
+/// failed with its back-off, …) overwrites the claim. On SQLite one worker runs: [`due`].
+pub fn claim_due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, AppError> {
+    let DbConn::Pg(pg) = conn else { return due(conn, now, limit) };
+    let claimed = pg.transaction(|c| {
+        let rows: Vec<OutboxRow> = outbox::table
+            .filter(outbox::status.eq(status::PENDING))
+            .filter(outbox::next_attempt_at.le(now))
+            .order(outbox::id.asc())
+            .limit(limit)
+            .select(OutboxRow::as_select())
+            .for_update()
+            .skip_locked()
+            .load(c)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let until = now + chrono::Duration::minutes(CLAIM_MINUTES);
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set(outbox::next_attempt_at.eq(until))
+            .execute(c)?;
+        Ok::<_, diesel::result::Error>(rows)
+    })?;
+    Ok(claimed)
+}
+
 /// Records a successful delivery. The payload (which may hold a sign-in code) is
 /// cleared: once sent it is not needed, and the audit log keeps the business record.
 pub fn mark_sent(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Result<(), AppError> {

@@ -206,7 +206,7 @@ pub async fn deliver_due(
     let due = db
         .run(move |conn| {
             outbox::expire(conn, now)?;
-            outbox::due(conn, now, 100)
+            outbox::claim_due(conn, now, 100)
         })
         .await?;
     let mut delivered = 0;

@@ -1,6 +1,7 @@
 //! `GET /media/{id}-{sig}` (and `/thumbnail`): public files by their signed link, for
 //! anyone without a token. Cacheable for a year (a file id's bytes never change), with
-//! an `ETag` (the content hash) and single byte ranges for large files.
+//! an `ETag` (the content hash) and single byte ranges for large files; or, with files in
+//! a bucket and `media.storage.public = "redirect"`, a 302 to a presigned URL.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -28,6 +29,13 @@ pub async fn show_media(
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .insert_header((header::CACHE_CONTROL, CACHE))
+            .finish());
+    }
+    if let Some(url) = state.media.redirect_url(&file, thumbnail).await? {
+        // The presigned URL expires: the redirect itself is not cached for long.
+        return Ok(HttpResponse::Found()
+            .insert_header((header::LOCATION, url))
+            .insert_header((header::CACHE_CONTROL, "private, max-age=60"))
             .finish());
     }
     let bytes = state.media.read(&file, thumbnail).await?;

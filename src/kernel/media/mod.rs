@@ -1,11 +1,11 @@
 //! The media pipeline: every upload is checked by content, images re-encoded without
-//! metadata and thumbnailed, bytes stored under the data directory by content hash.
+//! metadata and thumbnailed, bytes stored by content hash (`blobs`: the data directory
+//! or an S3-compatible bucket).
 
+pub mod blobs;
 pub mod inspect;
 pub mod links;
 pub mod store;
-
-use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 
@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
 use crate::kernel::gate::WorkGate;
 use crate::kernel::tokens::sha256_hex;
+pub use blobs::Blobs;
 pub use inspect::{FileKind, MediaLimits};
 pub use links::{MediaLinks, MediaUrls};
 pub use store::FileRow;
@@ -36,20 +37,20 @@ pub struct UploadQuota {
     pub bytes: i64,
 }
 
-/// The directory holding uploaded bytes: `<root>/<aa>/<sha256>.<ext>`.
+/// Uploaded bytes, named `<aa>/<sha256>.<ext>` in [`Blobs`].
 #[derive(Debug, Clone)]
 pub struct MediaStore {
-    root: PathBuf,
+    blobs: Blobs,
     limits: MediaLimits,
     gate: WorkGate,
     quota: UploadQuota,
 }
 
 impl MediaStore {
-    /// A store under `root` applying `limits`, decoding under `gate`, with a daily
+    /// A store in `blobs` applying `limits`, decoding under `gate`, with a daily
     /// `quota` per uploader.
-    pub fn new(root: PathBuf, limits: MediaLimits, gate: WorkGate, quota: UploadQuota) -> Self {
-        Self { root, limits, gate, quota }
+    pub fn new(blobs: Blobs, limits: MediaLimits, gate: WorkGate, quota: UploadQuota) -> Self {
+        Self { blobs, limits, gate, quota }
     }
 
     /// The limits in force.
@@ -97,14 +98,9 @@ impl MediaStore {
         Ok(())
     }
 
-    /// Where the bytes of `file` live (or its thumbnail).
-    pub fn path_of(&self, file: &FileRow, thumbnail: bool) -> PathBuf {
-        let name = if thumbnail {
-            format!("{}.thumb.{}", file.sha256, file.extension)
-        } else {
-            format!("{}.{}", file.sha256, file.extension)
-        };
-        self.root.join(&file.sha256[..2]).join(name)
+    /// The name of the bytes of `file` (or its thumbnail) in the store.
+    pub fn name_of(file: &FileRow, thumbnail: bool) -> String {
+        blob_name(&file.sha256, &file.extension, thumbnail)
     }
 
     /// Checks, normalises and stores `raw`; returns the new record. On any refusal
@@ -124,14 +120,16 @@ impl MediaStore {
         let processed =
             crate::kernel::blocking::cpu(move || inspect::process(&raw, limits, &gate)).await?;
         let sha256 = sha256_hex(&processed.bytes);
-        let dir = self.root.join(&sha256[..2]);
-        let main = dir.join(format!("{sha256}.{}", processed.extension));
-        let thumb = dir.join(format!("{sha256}.thumb.{}", processed.extension));
+        let main = blob_name(&sha256, processed.extension, false);
         let mut written = Vec::new();
-        tokio::fs::create_dir_all(&dir).await?;
-        write_new(&main, &processed.bytes, &mut written).await?;
+        if self.blobs.put_new(&main, &processed.bytes).await? {
+            written.push(main);
+        }
         if let Some(bytes) = &processed.thumbnail {
-            write_new(&thumb, bytes, &mut written).await?;
+            let thumb = blob_name(&sha256, processed.extension, true);
+            if self.blobs.put_new(&thumb, bytes).await? {
+                written.push(thumb);
+            }
         }
         let at = clock.now_naive();
         let name = original_name.map(|n| n.chars().take(200).collect::<String>());
@@ -173,9 +171,9 @@ impl MediaStore {
             })
             .await;
         if inserted.is_err() {
-            for path in written {
-                if let Err(e) = tokio::fs::remove_file(&path).await {
-                    tracing::warn!(path = %path.display(), error = %e, "could not remove orphan upload");
+            for name in written {
+                if let Err(e) = self.blobs.remove(&name).await {
+                    tracing::warn!(%name, error = %e, "could not remove orphan upload");
                 }
             }
         }
@@ -184,11 +182,17 @@ impl MediaStore {
 
     /// Reads the bytes of `file` (or its thumbnail).
     pub async fn read(&self, file: &FileRow, thumbnail: bool) -> Result<Vec<u8>, AppError> {
-        let path = self.path_of(file, thumbnail && file.has_thumbnail);
-        tokio::fs::read(&path).await.map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => AppError::not_found("文件"),
-            _ => AppError::internal(e),
-        })
+        self.blobs.get(&Self::name_of(file, thumbnail && file.has_thumbnail)).await
+    }
+
+    /// A presigned URL of `file` (or its thumbnail) when public files are served by
+    /// redirect from a bucket (`media.storage.public = "redirect"`), else `None`.
+    pub async fn redirect_url(
+        &self,
+        file: &FileRow,
+        thumbnail: bool,
+    ) -> Result<Option<String>, AppError> {
+        self.blobs.redirect_url(&Self::name_of(file, thumbnail && file.has_thumbnail)).await
     }
 }
 
@@ -210,17 +214,11 @@ fn lock_uploader(conn: &mut DbConn, uploader: Uploader) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Writes `bytes` to `path` unless identical bytes are already there (same hash), via a
-/// temporary file and a rename so a reader never sees half a file.
-async fn write_new(path: &Path, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<(), AppError> {
-    if tokio::fs::try_exists(path).await? {
-        return Ok(());
-    }
-    let tmp = path.with_extension(format!("tmp{}", crate::kernel::tokens::random_token(6)));
-    tokio::fs::write(&tmp, bytes).await?;
-    tokio::fs::rename(&tmp, path).await?;
-    written.push(path.to_path_buf());
-    Ok(())
+/// `<aa>/<sha256>.<ext>`, or `<aa>/<sha256>.thumb.<ext>` for the thumbnail.
+fn blob_name(sha256: &str, extension: &str, thumbnail: bool) -> String {
+    let prefix = sha256.get(..2).unwrap_or("00");
+    let thumb = if thumbnail { ".thumb" } else { "" };
+    format!("{prefix}/{sha256}{thumb}.{extension}")
 }
 
 /// Loads a file record for a staff member: every file when `sees_all`, otherwise only

@@ -5,7 +5,11 @@
 pub mod fake_notify;
 pub mod fakes;
 pub mod html;
+mod pg;
 pub mod wechat_pay;
+
+use pg::{PgDatabase, fresh_pg_database, with_database};
+pub use pg::{fresh_pg, test_database_url};
 
 use std::sync::Arc;
 
@@ -42,14 +46,32 @@ pub struct TestApp {
     /// Outbox rows the test has looked at ([`TestApp::outbox_to`]); any other row still
     /// pending when the test ends fails it (a message nobody expected).
     seen_outbox: parking_lot::Mutex<std::collections::HashSet<i64>>,
-    pg: Option<PgDatabase>,
+    _pg: Option<PgDatabase>,
+    /// A second instance ([`TestApp::spawn_sibling`]): the first one checks the outbox.
+    sibling: bool,
+}
+
+/// Builds and starts a server on `config` with the manual `clock`: its address and state.
+async fn start(config: Config, clock: ManualClock) -> (String, actix_web::web::Data<AppState>) {
+    let shared: SharedClock = Arc::new(clock);
+    let deps = Dependencies {
+        clock: shared,
+        outbox_interval: None,
+        billing_interval: None,
+        ..Dependencies::default()
+    };
+    let app = Application::build(config, deps).await.expect("server builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    (address, state)
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         use diesel::{ExpressionMethods as _, QueryDsl as _};
         use guildhall::db::schema::outbox;
-        if std::thread::panicking() {
+        if std::thread::panicking() || self.sibling {
             return;
         }
         let Ok(mut conn) = self.state.db.get() else { return };
@@ -69,44 +91,8 @@ impl Drop for TestApp {
     }
 }
 
-/// A PostgreSQL database made for one test, dropped afterwards.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = guildhall::db::establish_pg(&self.admin_url) {
-            let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-            let _ = diesel::sql_query(sql).execute(&mut conn);
-        }
-    }
-}
-
 /// The password every test staff account gets.
 pub const STAFF_PASSWORD: &str = "test-password-42";
-
-/// Which database tests run against.
-pub fn test_database_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
-}
-
-fn fresh_pg_database(admin_url: &str) -> PgDatabase {
-    let name = format!("gh_test_{}", random_token(9).to_lowercase().replace(['-', '_'], "x"));
-    let mut conn = guildhall::db::establish_pg(admin_url)
-        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut conn)
-        .expect("create database");
-    PgDatabase { admin_url: admin_url.to_owned(), name }
-}
-
-fn with_database(admin_url: &str, name: &str) -> String {
-    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
-}
 
 impl TestApp {
     /// Starts a server with default test settings.
@@ -188,18 +174,37 @@ impl TestApp {
         tweak(&mut config);
         guildhall::telemetry::init(&config.log);
         let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 24, 6, 30, 0).unwrap());
-        let shared: SharedClock = Arc::new(clock.clone());
-        let deps = Dependencies {
-            clock: shared,
-            outbox_interval: None,
-            billing_interval: None,
-            ..Dependencies::default()
-        };
-        let app = Application::build(config, deps).await.expect("server builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let state = app.state();
-        tokio::spawn(app.run_until_stopped());
-        Self { address, state, clock, data_dir, seen_outbox: Default::default(), pg }
+        let (address, state) = start(config, clock.clone()).await;
+        Self {
+            address,
+            state,
+            clock,
+            data_dir,
+            seen_outbox: Default::default(),
+            _pg: pg,
+            sibling: false,
+        }
+    }
+
+    /// A second instance on this one's database, configuration and clock, with its own
+    /// data directory and in-process state (as a second server behind a load balancer).
+    /// It leaves the database and the check of unlooked-at messages to `self`.
+    pub async fn spawn_sibling(&self) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = (*self.state.config).clone();
+        config.bind = "127.0.0.1:0".into();
+        config.data_dir = data_dir.path().to_path_buf();
+        let (address, state) = start(config, self.clock.clone()).await;
+        let clock = self.clock.clone();
+        Self {
+            address,
+            state,
+            clock,
+            data_dir,
+            seen_outbox: Default::default(),
+            _pg: None,
+            sibling: true,
+        }
     }
 
     /// An absolute URL for `path`.
@@ -379,6 +384,6 @@ impl TestApp {
 
     /// Whether this run is on PostgreSQL.
     pub fn on_postgres(&self) -> bool {
-        self.pg.is_some()
+        self.state.db.backend() == guildhall::db::Backend::Postgres
     }
 }
