@@ -101,8 +101,7 @@ pub async fn download_library_item(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let file = library::download(&state.db, user.id(), *id).await?;
-    let path = state.media.path_of(&file, false);
-    let mut res = crate::public::media::stream_file(&req, &path, &file, PRIVATE).await?;
+    let mut res = crate::public::media::serve_checked(&state.media, &req, &file, PRIVATE).await?;
     let disposition = format!("attachment; filename=\"file-{}.{}\"", file.id, file.extension);
     if let Ok(v) = header::HeaderValue::from_str(&disposition) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
@@ -184,6 +183,5 @@ pub async fn play_video(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let file = videos::file(&state.db, user.id(), *id).await?;
-    let path = state.media.path_of(&file, false);
-    Ok(crate::public::media::stream_file(&req, &path, &file, PRIVATE).await?)
+    Ok(crate::public::media::serve_checked(&state.media, &req, &file, PRIVATE).await?)
 }

@@ -76,10 +76,28 @@ fn respond(req: &HttpRequest, file: &FileRow, etag: String, bytes: Vec<u8>) -> H
     }
 }
 
+/// Answers a file whose reader the route has checked: streamed from disk when files
+/// live in the data directory; read whole from the bucket otherwise (decision: no
+/// ranged bucket reads yet — keep video size limits modest on S3 deployments).
+pub async fn serve_checked(
+    media: &crate::kernel::media::MediaStore,
+    req: &HttpRequest,
+    file: &FileRow,
+    cache: &'static str,
+) -> Result<HttpResponse, crate::error::AppError> {
+    if let Some(path) = media.local_path(file) {
+        return stream_file(req, &path, file, cache).await;
+    }
+    let bytes = media.read(file, false).await?;
+    let mut res = respond(req, file, format!("\"{}\"", file.sha256), bytes);
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+    Ok(res)
+}
+
 /// Streams the stored file at `path` from disk (a video can be large: never held in
 /// memory), honouring a single byte range as [`show_media`] does. For routes that have
 /// checked the reader first (`cache`: their `Cache-Control`).
-pub async fn stream_file(
+async fn stream_file(
     req: &HttpRequest,
     path: &std::path::Path,
     file: &FileRow,

@@ -74,6 +74,16 @@ impl Blobs {
     }
 
     /// The bytes stored as `name`; 404 when there are none.
+    /// The file on disk of `name`, when the store is the data directory (large files are
+    /// then streamed from it instead of read into memory).
+    pub fn local_path(&self, name: &str) -> Option<PathBuf> {
+        match self {
+            Self::Local(root) => Some(root.join(name)),
+            Self::S3(_) => None,
+        }
+    }
+
+    /// Reads the bytes of `name`.
     pub async fn get(&self, name: &str) -> Result<Vec<u8>, AppError> {
         match self {
             Self::Local(root) => {

@@ -180,6 +180,11 @@ impl MediaStore {
         inserted
     }
 
+    /// Where `file` lies on disk, when files are kept in the data directory.
+    pub fn local_path(&self, file: &FileRow) -> Option<std::path::PathBuf> {
+        self.blobs.local_path(&Self::name_of(file, false))
+    }
+
     /// Reads the bytes of `file` (or its thumbnail).
     pub async fn read(&self, file: &FileRow, thumbnail: bool) -> Result<Vec<u8>, AppError> {
         self.blobs.get(&Self::name_of(file, thumbnail && file.has_thumbnail)).await
