@@ -13,6 +13,7 @@ pub mod certificates_staff;
 pub mod certificates_store;
 pub mod enterprises;
 pub mod enterprises_model;
+pub mod enterprises_review;
 pub mod enterprises_store;
 pub mod experts;
 pub mod experts_model;

@@ -93,6 +93,7 @@ async fn badges(state: &AppState, role: Role) -> Result<Vec<(&'static str, i64)>
                 InboxKind::Revision(RevisionKind::Expert) => "/admin/experts",
                 InboxKind::Revision(RevisionKind::Certificate) => "/admin/certificates",
                 InboxKind::Revision(RevisionKind::Listing) => "/admin/listings",
+                InboxKind::Revision(RevisionKind::Enterprise) => "/admin/enterprises",
             };
             out.push((href, n));
         }
