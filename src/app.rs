@@ -22,6 +22,9 @@ use crate::kernel::rate_limit::RateLimiter;
 use crate::kernel::settings::{self, AssociationSettings};
 use crate::notify::Providers;
 
+/// How long the association settings are reused without a write of this process.
+const SETTINGS_FRESH: Duration = Duration::from_secs(5);
+
 /// What every handler can reach.
 #[derive(Debug)]
 pub struct AppState {
@@ -53,8 +56,12 @@ pub struct AppState {
     pub home_cache: crate::content::home::HomeCache,
     /// Article list pages per audience and filter.
     pub article_cache: crate::content::reading::ListCache,
-    /// Cards: today's counted viewers and rendered share images.
+    /// Cards: today's counted viewers, resolved cards and rendered share images.
     pub cards: Arc<crate::profiles::card_cache::CardCaches>,
+    /// The association settings as last read, with the [`Db::generation`] they were
+    /// read at (every page and card needs them; they change only through writes).
+    /// Kept at most [`SETTINGS_FRESH`], for writes by other processes.
+    settings_cache: parking_lot::Mutex<Option<(u64, std::time::Instant, AssociationSettings)>>,
 }
 
 impl AppState {
@@ -80,8 +87,17 @@ impl AppState {
 impl AppState {
     /// The association settings, with configured defaults.
     pub async fn association_settings(&self) -> Result<AssociationSettings, AppError> {
+        let generation = self.db.generation();
+        if let Some((g, read_at, cached)) = &*self.settings_cache.lock()
+            && *g == generation
+            && read_at.elapsed() < SETTINGS_FRESH
+        {
+            return Ok(cached.clone());
+        }
         let defaults = self.config.association.clone();
-        self.db.run(move |conn| settings::load(conn, &defaults)).await
+        let loaded = self.db.run(move |conn| settings::load(conn, &defaults)).await?;
+        *self.settings_cache.lock() = Some((generation, std::time::Instant::now(), loaded.clone()));
+        Ok(loaded)
     }
 }
 
@@ -187,6 +203,7 @@ impl Application {
             ),
             contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
             cards: Arc::default(),
+            settings_cache: parking_lot::Mutex::new(None),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

@@ -7,6 +7,7 @@ pub mod card_model;
 pub mod card_staff;
 pub mod card_store;
 pub mod card_view;
+pub mod card_visits;
 pub mod certificates;
 pub mod certificates_model;
 pub mod certificates_staff;

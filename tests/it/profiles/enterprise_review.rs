@@ -163,3 +163,35 @@ async fn deleting_a_pending_enterprise_voids_its_review() {
     assert!(inbox_ids(&app, &staff, "enterprise").await.is_empty());
     assert_eq!(decide(&app, &staff, rev, "approve", "").await, 409);
 }
+
+/// The shared card's enterprise block follows every change at once, although the
+/// card is served from memory between writes ("live stays live").
+#[tokio::test]
+async fn a_shared_card_shows_enterprise_changes_at_once() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.staff_client(Role::Admin).await;
+    let staff = secretary(&app).await;
+    let (owner, owner_id) = member(&app).await;
+    let (status, share) = send(&app, &owner, Method::POST, "/api/v1/me/card/share", None).await;
+    assert_eq!(status, 200, "{share}");
+    let path = format!("/api/v1/cards/{}", share["slug"].as_str().unwrap());
+    let on_card = |card: &Value| -> Vec<String> {
+        let items = card["card"]["enterprises"].as_array().unwrap();
+        items.iter().map(|e| e["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, card) = get(&app, &app.client(), &path).await;
+    assert!(on_card(&card).is_empty());
+
+    let id = create(&app, &owner, "示范机器人有限公司").await["id"].as_i64().unwrap();
+    assert_eq!(on_card(&get(&app, &app.client(), &path).await.1), ["示范机器人有限公司"]);
+    set_review(&app, &admin, true).await;
+    edit(&app, &owner, id, "示范机器人集团").await;
+    assert_eq!(on_card(&get(&app, &app.client(), &path).await.1), ["示范机器人有限公司"]);
+    let rev = pending_revision(&app, &staff, "enterprise").await;
+    assert_eq!(decide(&app, &staff, rev, "approve", "").await, 303);
+    assert_eq!(on_card(&get(&app, &app.client(), &path).await.1), ["示范机器人集团"]);
+
+    // Raw SQL (another context's fixture) announces itself too: the card is gone.
+    app.exec(format!("UPDATE members SET status = 'resigned' WHERE user_id = {owner_id}")).await;
+    assert_eq!(get(&app, &app.client(), &path).await.0, 404);
+}
