@@ -23,6 +23,9 @@ use crate::kernel::settings::{self, AssociationSettings};
 use crate::kernel::shared_limit::Limiter;
 use crate::notify::Providers;
 
+/// How long the association settings are reused without a write of this process.
+const SETTINGS_FRESH: Duration = Duration::from_secs(5);
+
 /// What every handler can reach.
 #[derive(Debug)]
 pub struct AppState {
@@ -54,10 +57,14 @@ pub struct AppState {
     pub home_cache: crate::content::home::HomeCache,
     /// Article list pages per audience and filter.
     pub article_cache: crate::content::reading::ListCache,
-    /// Cards: today's counted viewers and rendered share images.
+    /// Cards: today's counted viewers, resolved cards and rendered share images.
     pub cards: Arc<crate::profiles::card_cache::CardCaches>,
     /// The workbench home's statistics block (60 s).
     pub home_stats: crate::workbench::stats::StatsCache,
+    /// The association settings as last read, with the [`Db::generation`] they were
+    /// read at (every page and card needs them; they change only through writes).
+    /// Kept at most [`SETTINGS_FRESH`], for writes by other processes.
+    settings_cache: parking_lot::Mutex<Option<(u64, std::time::Instant, AssociationSettings)>>,
 }
 
 impl AppState {
@@ -83,8 +90,17 @@ impl AppState {
 impl AppState {
     /// The association settings, with configured defaults.
     pub async fn association_settings(&self) -> Result<AssociationSettings, AppError> {
+        let generation = self.db.generation();
+        if let Some((g, read_at, cached)) = &*self.settings_cache.lock()
+            && *g == generation
+            && read_at.elapsed() < SETTINGS_FRESH
+        {
+            return Ok(cached.clone());
+        }
         let defaults = self.config.association.clone();
-        self.db.run(move |conn| settings::load(conn, &defaults)).await
+        let loaded = self.db.run(move |conn| settings::load(conn, &defaults)).await?;
+        *self.settings_cache.lock() = Some((generation, std::time::Instant::now(), loaded.clone()));
+        Ok(loaded)
     }
 }
 
@@ -197,6 +213,7 @@ impl Application {
             contact_limiter: RateLimiter::new(contact_reveals, chrono::Duration::hours(24)),
             cards: Arc::default(),
             home_stats: crate::workbench::stats::StatsCache::default(),
+            settings_cache: parking_lot::Mutex::new(None),
         });
         if let Some(every) = deps.billing_interval {
             tokio::spawn(crate::billing::passes::run_worker(state.pass_context(), every));

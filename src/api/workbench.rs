@@ -19,7 +19,7 @@ use crate::workbench::{self, ItemDetail, WorkbenchDecision};
 /// One queue.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueView {
-    /// `application`, `expert`, `certificate`, `listing`.
+    /// `application`, `expert`, `certificate`, `listing`, `enterprise`.
     pub kind: String,
     /// 会员申请…
     pub label: String,
@@ -101,7 +101,7 @@ pub struct WorkItemDetailView {
 /// `?kind=&page=`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ItemsQuery {
-    /// A queue (`application`, `expert`, `certificate`, `listing`); empty: all.
+    /// A queue (`application`, `expert`, `certificate`, `listing`, `enterprise`); empty: all.
     pub kind: Option<String>,
     /// 1-based page.
     pub page: Option<i64>,

@@ -193,6 +193,32 @@ impl Db {
         .map_err(|e| AppError::internal(anyhow::anyhow!("database task: {e}")))?
     }
 
+    /// How many write transactions this process has run: it changes after every
+    /// [`Db::write`] / [`Writer::transaction`] (commit or not) and every [`Db::changed`].
+    /// An in-memory copy of database content is fresh while the generation it was read
+    /// at is still current — read the generation *before* reading the content. Writes
+    /// by other processes are not seen: such caches also expire after a few seconds.
+    pub fn generation(&self) -> u64 {
+        self.writer.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Marks in-memory copies of content stale: for writes that bypass [`Db::write`]
+    /// (raw SQL in tests and maintenance).
+    pub fn changed(&self) {
+        self.writer.bump();
+    }
+
+    /// Like [`Db::write`], for a write that changes nothing any in-memory copy holds
+    /// (view counters): it leaves [`Db::generation`] alone, so a burst of counted views
+    /// does not make every cached card stale.
+    pub async fn write_counter<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_writer(move |conn, writer| writer.transaction_inner(conn, f, false)).await
+    }
+
     /// Runs `f` in one write transaction (see [`Writer::transaction`]) on the blocking
     /// thread pool: the way every use case writes.
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
@@ -277,15 +303,52 @@ impl Drop for InWrite {
 #[derive(Debug, Default)]
 pub struct Writer {
     queue: parking_lot::Mutex<()>,
+    /// [`Db::generation`].
+    generation: std::sync::atomic::AtomicU64,
+}
+
+/// Bumps the generation when dropped: after the commit (or rollback, or a panic).
+struct Bump<'a>(Option<&'a Writer>);
+
+impl Drop for Bump<'_> {
+    fn drop(&mut self) {
+        if let Some(writer) = self.0 {
+            writer.bump();
+        }
+    }
 }
 
 impl Writer {
+    fn bump(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// [`Writer::transaction`], bumping [`Db::generation`] afterwards when `bump`.
+    fn transaction_inner<T>(
+        &self,
+        conn: &mut DbConn,
+        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+        bump: bool,
+    ) -> Result<T, AppError> {
+        // Declared first, dropped last: after the commit below.
+        let _bump = Bump(bump.then_some(self));
+        self.begin_and_run(conn, f)
+    }
+
     /// Runs `f` in one write transaction. On SQLite it begins with `BEGIN IMMEDIATE`,
     /// taking the write lock up front: a deferred transaction that reads and then writes
     /// would fail with `SQLITE_BUSY` under concurrency instead of waiting its turn. Nested
     /// `conn.transaction` calls inside `f` become savepoints; a nested write transaction
     /// is refused (it would wait for the queue this thread holds).
     pub fn transaction<T>(
+        &self,
+        conn: &mut DbConn,
+        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        self.transaction_inner(conn, f, true)
+    }
+
+    fn begin_and_run<T>(
         &self,
         conn: &mut DbConn,
         f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,

@@ -747,6 +747,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        published -> Bool,
+        live_revision_id -> Nullable<BigInt>,
     }
 }
 

@@ -1,4 +1,5 @@
-//! Association settings (name, logo, time zone): key/value rows with typed access.
+//! Association settings (name, logo, time zone, enterprise review): key/value rows with
+//! typed access.
 
 use diesel::prelude::*;
 
@@ -14,6 +15,8 @@ pub mod keys {
     pub const LOGO_FILE_ID: &str = "logo_file_id";
     /// IANA time zone in which times are shown.
     pub const TIME_ZONE: &str = "time_zone";
+    /// `1` when new and edited enterprises are reviewed (absent or anything else: not).
+    pub const ENTERPRISE_REVIEW: &str = "enterprise_review";
 }
 
 /// The association settings as the surfaces use them.
@@ -25,6 +28,8 @@ pub struct AssociationSettings {
     pub logo_file_id: Option<i64>,
     /// Time zone for showing times.
     pub time_zone: chrono_tz::Tz,
+    /// New and edited enterprises wait for review (off by default).
+    pub enterprise_review: bool,
 }
 
 /// Reads one setting.
@@ -69,7 +74,14 @@ pub fn load(
         name: value(keys::ASSOCIATION_NAME).unwrap_or(&defaults.name).to_owned(),
         logo_file_id: value(keys::LOGO_FILE_ID).and_then(|v| v.parse().ok()),
         time_zone: value(keys::TIME_ZONE).and_then(|v| v.parse().ok()).unwrap_or(fallback_tz),
+        enterprise_review: value(keys::ENTERPRISE_REVIEW) == Some("1"),
     })
+}
+
+/// Whether new and edited enterprises are reviewed now (read in the writing
+/// transaction, so a change of the setting applies to the next write at once).
+pub fn enterprise_review(conn: &mut DbConn) -> Result<bool, AppError> {
+    Ok(get(conn, keys::ENTERPRISE_REVIEW)?.as_deref() == Some("1"))
 }
 
 /// New association settings from the workbench.
@@ -81,6 +93,8 @@ pub struct AssociationChanges {
     pub time_zone: String,
     /// Logo file id (an uploaded image), or none.
     pub logo_file_id: Option<i64>,
+    /// Review new and edited enterprises.
+    pub enterprise_review: bool,
 }
 
 /// Validates and stores the association settings in one transaction, audited.
@@ -114,6 +128,8 @@ pub async fn update_association(
         put(conn, keys::TIME_ZONE, &changes.time_zone, at)?;
         let logo = changes.logo_file_id.map(|id| id.to_string()).unwrap_or_default();
         put(conn, keys::LOGO_FILE_ID, &logo, at)?;
+        let review = if changes.enterprise_review { "1" } else { "0" };
+        put(conn, keys::ENTERPRISE_REVIEW, review, at)?;
         crate::kernel::audit::AuditEntry::new(
             crate::kernel::audit::Actor::Staff(staff_id),
             "settings.update",
@@ -123,7 +139,8 @@ pub async fn update_association(
         .record(
             conn,
             at,
-            &serde_json::json!({"name": name, "time_zone": changes.time_zone}),
+            &serde_json::json!({"name": name, "time_zone": changes.time_zone,
+                "enterprise_review": changes.enterprise_review}),
         )
     })
     .await

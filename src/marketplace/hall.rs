@@ -99,7 +99,9 @@ pub async fn hall(db: &Db, clock: &SharedClock, query: HallQuery) -> Result<List
 /// One listing of the hall (404 unless the rule shows it); the view is counted.
 pub async fn detail(db: &Db, clock: &SharedClock, id: i64) -> Result<PublicListing, AppError> {
     let now = clock.now_naive();
-    db.write(move |conn| {
+    // A view count is a counter: it leaves cached cards fresh (their supply items' view
+    // counts may lag a few seconds).
+    db.write_counter(move |conn| {
         if store::visible_one(conn, now, id)?.is_none() {
             return Err(AppError::not_found("供需信息"));
         }

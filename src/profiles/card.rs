@@ -15,6 +15,8 @@ use crate::db::{Db, DbConn};
 use crate::error::{AppError, FieldError};
 use crate::kernel::clock::SharedClock;
 
+pub use super::card_visits::{Visitor, VisitorsView, count_view, visitors};
+
 fn members_only() -> AppError {
     AppError::Refused { code: "members_only", message: "仅限正式会员".into() }
 }
@@ -314,15 +316,37 @@ pub async fn unshare(db: &Db, clock: &SharedClock, user_id: i64) -> Result<(), A
 
 /// A shared card as the public sees it now, with its id and owner (for counting
 /// views); `None` when the slug is unknown, unshared, or the owner is no longer an
-/// active member.
+/// active member. Resolved once and then served from `cache` until the next write
+/// transaction (or [`super::card_cache::RESOLVED_SECONDS`]), so a share burst reads
+/// the database once per card, and an edit still shows at the very next view.
 pub async fn public_card(
+    db: &Db,
+    cache: &super::card_cache::ResolvedCards,
+    slug: String,
+    here: Here,
+) -> Result<Option<super::card_cache::Resolved>, AppError> {
+    if !slug_well_formed(&slug) {
+        return Ok(None);
+    }
+    // The generation is read before the card: a write committing meanwhile makes this
+    // copy stale at once.
+    let stamp = super::card_cache::Stamp { generation: db.generation(), at: here.now };
+    if let Some(hit) = cache.get(&slug, stamp) {
+        return Ok(Some(hit));
+    }
+    let key = slug.clone();
+    let resolved = resolve_public(db, slug, here).await?.map(std::sync::Arc::new);
+    if let Some(card) = &resolved {
+        cache.put(key, stamp, card.clone());
+    }
+    Ok(resolved)
+}
+
+async fn resolve_public(
     db: &Db,
     slug: String,
     here: Here,
 ) -> Result<Option<(i64, i64, PublicCard)>, AppError> {
-    if !slug_well_formed(&slug) {
-        return Ok(None);
-    }
     db.run(move |conn| {
         let Some(card) = store::card_by_slug(conn, &slug)? else { return Ok(None) };
         let Some(loaded) = load(conn, Some(&card), card.user_id, &here)? else { return Ok(None) };
@@ -336,79 +360,6 @@ pub async fn public_card(
             card: loaded.resolved,
         };
         Ok(Some((card.id, card.user_id, public)))
-    })
-    .await
-}
-
-/// Who viewed the card.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Visitor {
-    /// The viewer's name (members: the roll's name; other users: 游客).
-    pub name: String,
-    /// Company (members).
-    pub company: String,
-    /// Title (members).
-    pub title: String,
-    /// Last view (UTC).
-    pub viewed_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// The member's view counts and their recent signed-in visitors (访客).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct VisitorsView {
-    /// Counts.
-    pub views: ViewCounts,
-    /// Signed-in viewers, latest first (one entry per viewer; anonymous viewers are
-    /// counted, never listed).
-    pub visitors: Vec<Visitor>,
-}
-
-/// The views of the member's card.
-pub async fn visitors(db: &Db, user_id: i64, today: NaiveDate) -> Result<VisitorsView, AppError> {
-    db.run(move |conn| {
-        let member = crate::membership::member_of_user(conn, user_id)?.ok_or_else(members_only)?;
-        if !member.active {
-            return Err(members_only());
-        }
-        let Some(card) = store::card_of(conn, user_id)? else {
-            return Ok(VisitorsView { views: ViewCounts { total: 0, today: 0 }, visitors: vec![] });
-        };
-        let (total, today_count) = store::view_counts(conn, card.id, today)?;
-        let mut seen = std::collections::HashSet::new();
-        let mut visitors = Vec::new();
-        for (viewer, at) in store::recent_signed_in(conn, card.id, 200)? {
-            if !seen.insert(viewer) || visitors.len() >= 50 {
-                continue;
-            }
-            let summary = crate::membership::public_member_summary(conn, viewer)?;
-            let (name, company, title) = match summary {
-                Some(s) => (s.name, s.company, s.title),
-                None => ("游客".to_owned(), String::new(), String::new()),
-            };
-            visitors.push(Visitor { name, company, title, viewed_at: at.and_utc() });
-        }
-        Ok(VisitorsView { views: ViewCounts { total, today: today_count }, visitors })
-    })
-    .await
-}
-
-/// Counts a view of card `card_id` by `viewer` (`u<id>` or `a<hash>`) once a day.
-/// `seen` (the caller's memory of today's viewers) spares the write for repeat views.
-pub async fn count_view(
-    db: &Db,
-    seen: &super::card_cache::SeenViews,
-    card_id: i64,
-    viewer_key: String,
-    viewer_user_id: Option<i64>,
-    day: NaiveDate,
-    at: NaiveDateTime,
-) -> Result<(), AppError> {
-    if !seen.first_today(card_id, &viewer_key, day) {
-        return Ok(());
-    }
-    db.write(move |conn| {
-        store::record_view(conn, card_id, &viewer_key, viewer_user_id, day, at)?;
-        Ok(())
     })
     .await
 }

@@ -1,11 +1,13 @@
 //! Enterprises (企业风采): members whose type allows them keep any number; the public
-//! directory shows those of active members only; staff hide one with a note.
+//! directory shows those of active members only; staff hide one with a note; new and
+//! edited ones are reviewed when the association says so (`enterprises_review`).
 
 use chrono::{Datelike as _, NaiveDateTime};
 
 use super::enterprises_model::{
     EnterpriseInput, EnterpriseRow, MyEnterpriseView, PublicEnterprise,
 };
+use super::enterprises_review as review;
 use super::enterprises_store::{self as store, EnterpriseFilter, ShownRow};
 use super::reviewed::{self, ImageOwner};
 use crate::db::{Db, DbConn};
@@ -37,8 +39,19 @@ fn my_view(conn: &mut DbConn, row: EnterpriseRow) -> Result<MyEnterpriseView, Ap
         .map(|m| NamedRef { id: m.member_id, name: m.name })
         .unwrap_or(NamedRef { id: 0, name: String::new() });
     let (staff_hidden, staff_note) = (row.staff_hidden, row.staff_note.clone());
+    let (review, newest) = review::owner_state(conn, &row)?;
+    let submitted = match newest {
+        Some(fields) => {
+            let industry = match fields.industry_id {
+                Some(id) => crate::membership::industry_name(conn, id)?,
+                None => None,
+            };
+            Some(PublicEnterprise::new(row.with_fields(fields), industry, owner.clone()))
+        }
+        None => None,
+    };
     let enterprise = PublicEnterprise::new(row, industry, owner);
-    Ok(MyEnterpriseView { enterprise, visible, staff_hidden, staff_note })
+    Ok(MyEnterpriseView { enterprise, visible, staff_hidden, staff_note, review, submitted })
 }
 
 fn public(row: ShownRow) -> PublicEnterprise {
@@ -75,7 +88,8 @@ fn year(at: NaiveDateTime) -> i32 {
     at.year()
 }
 
-/// Adds an enterprise (active members whose type allows them).
+/// Adds an enterprise (active members whose type allows them): shown at once, or
+/// after approval when the association reviews enterprises.
 pub async fn create(
     db: &Db,
     clock: &SharedClock,
@@ -86,7 +100,10 @@ pub async fn create(
     db.write(move |conn| {
         require_allowed(conn, user_id)?;
         let fields = checked(conn, user_id, &input, None, year(at))?;
-        let id = store::insert(conn, user_id, &fields, at)?;
+        let reviewed = crate::kernel::settings::enterprise_review(conn)?;
+        let id = store::insert(conn, user_id, &fields, !reviewed, at)?;
+        let row = store::by_id(conn, id)?.ok_or_else(|| AppError::not_found("企业"))?;
+        review::save(conn, at, user_id, &row, &fields, reviewed)?;
         let row = store::by_id(conn, id)?.ok_or_else(|| AppError::not_found("企业"))?;
         my_view(conn, row)
     })
@@ -99,7 +116,8 @@ fn lock_mine(conn: &mut DbConn, user_id: i64, id: i64) -> Result<EnterpriseRow, 
         .ok_or_else(|| AppError::not_found("企业"))
 }
 
-/// Replaces the fields of one of the member's enterprises (the staff note stays).
+/// Replaces the fields of one of the member's enterprises (the staff note stays); when
+/// the association reviews enterprises, the edit waits while the live version stays.
 pub async fn update(
     db: &Db,
     clock: &SharedClock,
@@ -112,7 +130,8 @@ pub async fn update(
         require_allowed(conn, user_id)?;
         let current = lock_mine(conn, user_id, id)?;
         let fields = checked(conn, user_id, &input, Some(&current), year(at))?;
-        store::update(conn, id, &fields, at)?;
+        let reviewed = crate::kernel::settings::enterprise_review(conn)?;
+        review::save(conn, at, user_id, &current, &fields, reviewed)?;
         let row = store::by_id(conn, id)?.ok_or_else(|| AppError::not_found("企业"))?;
         my_view(conn, row)
     })
@@ -124,6 +143,7 @@ pub async fn delete(db: &Db, clock: &SharedClock, user_id: i64, id: i64) -> Resu
     let at = clock.now_naive();
     db.write(move |conn| {
         lock_mine(conn, user_id, id)?;
+        review::discard_pending(conn, at, id)?;
         store::delete(conn, id, at)?;
         Ok(())
     })

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::reviewed::{self, ImageRef, MAX_IMAGES};
 use crate::db::schema::enterprises;
 use crate::error::{AppError, FieldError};
+use crate::kernel::revisions::ReviewState;
+use crate::kernel::revisions::diff::{Field, FieldValue};
 use crate::membership::members::NamedRef;
 
 /// What the member sends (the whole enterprise; absent fields clear).
@@ -45,8 +47,9 @@ pub struct EnterpriseInput {
     pub image_file_ids: Vec<i64>,
 }
 
-/// The columns the member writes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Insertable, AsChangeset)]
+/// The columns the member writes; also a revision's snapshot when enterprises are
+/// reviewed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Insertable, AsChangeset, Serialize, Deserialize)]
 #[diesel(table_name = enterprises, treat_none_as_null = true)]
 pub struct EnterpriseFields {
     /// Name.
@@ -107,12 +110,76 @@ pub struct EnterpriseRow {
     pub created_at: NaiveDateTime,
     /// Updated.
     pub updated_at: NaiveDateTime,
+    /// Has a live version (false while a new one waits for its first approval).
+    pub published: bool,
+    /// The live revision (None: published without review).
+    pub live_revision_id: Option<i64>,
 }
 
 impl EnterpriseRow {
     /// The image ids, in order.
     pub fn images(&self) -> Vec<i64> {
         serde_json::from_str(&self.image_file_ids).unwrap_or_default()
+    }
+
+    /// The member's fields as stored in the row.
+    pub fn fields(&self) -> EnterpriseFields {
+        EnterpriseFields {
+            name: self.name.clone(),
+            logo_file_id: self.logo_file_id,
+            industry_id: self.industry_id,
+            introduction_html: self.introduction_html.clone(),
+            address: self.address.clone(),
+            website: self.website.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_phone: self.contact_phone.clone(),
+            founded_year: self.founded_year,
+            image_file_ids: self.image_file_ids.clone(),
+        }
+    }
+
+    /// This row with the member's fields replaced by `f` (a submitted version).
+    pub fn with_fields(&self, f: EnterpriseFields) -> Self {
+        Self {
+            name: f.name,
+            logo_file_id: f.logo_file_id,
+            industry_id: f.industry_id,
+            introduction_html: f.introduction_html,
+            address: f.address,
+            website: f.website,
+            contact_name: f.contact_name,
+            contact_phone: f.contact_phone,
+            founded_year: f.founded_year,
+            image_file_ids: f.image_file_ids,
+            ..self.clone()
+        }
+    }
+}
+
+impl EnterpriseFields {
+    /// The image ids, in order.
+    pub fn images(&self) -> Vec<i64> {
+        serde_json::from_str(&self.image_file_ids).unwrap_or_default()
+    }
+
+    /// The fields as the reviewer compares them (`industry`: the industry's name).
+    pub fn review_fields(&self, industry: &str) -> Vec<Field> {
+        let year = self.founded_year.map(|y| y.to_string()).unwrap_or_default();
+        vec![
+            Field::new("企业名称", FieldValue::Text(self.name.clone())),
+            Field::new("标志", FieldValue::Images(self.logo_file_id.into_iter().collect())),
+            Field::new("行业", FieldValue::Text(industry.to_owned())),
+            Field::new(
+                "企业简介",
+                FieldValue::LongText(crate::kernel::rich_text::plain_text(&self.introduction_html)),
+            ),
+            Field::new("地址", FieldValue::Text(self.address.clone())),
+            Field::new("网址", FieldValue::Text(self.website.clone())),
+            Field::new("联系人", FieldValue::Text(self.contact_name.clone())),
+            Field::new("联系电话", FieldValue::Text(self.contact_phone.clone())),
+            Field::new("成立年份", FieldValue::Text(year)),
+            Field::new("企业图片", FieldValue::Images(self.images())),
+        ]
     }
 }
 
@@ -223,6 +290,11 @@ pub struct MyEnterpriseView {
     pub staff_hidden: bool,
     /// Staff's note when hidden.
     pub staff_note: String,
+    /// Review state when the association reviews enterprises (已发布 otherwise; 待审核,
+    /// 修改审核中, or 已驳回 with the reviewer's note).
+    pub review: ReviewState,
+    /// The newest submission that is not live (pending or rejected), when there is one.
+    pub submitted: Option<PublicEnterprise>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Queries of `enterprises`. Whether an enterprise is shown is decided in the query
 //! itself — owner an active member (`members.status`), member type allowing enterprises
-//! (`member_types.enterprise_profiles`), not hidden by staff, not deleted — a documented
+//! (`member_types.enterprise_profiles`), published (approved once, when the association
+//! reviews enterprises), not hidden by staff, not deleted — a documented
 //! cross-context read, so a resignation hides every enterprise at once and a rejoin
 //! shows them again, with nothing to keep in step.
 
@@ -18,17 +19,19 @@ pub const SEARCH_SCOPE: &str = "enterprise";
 
 type Backend = <DbConn as diesel::Connection>::Backend;
 
-/// Inserts an enterprise of `owner`.
+/// Inserts an enterprise of `owner`; `published` false while it waits for review.
 pub fn insert(
     conn: &mut DbConn,
     owner: i64,
     fields: &EnterpriseFields,
+    published: bool,
     at: NaiveDateTime,
 ) -> Result<i64, Error> {
     let id: i64 = crate::per_backend!(conn, |c| diesel::insert_into(enterprises::table)
         .values((
             fields,
             enterprises::owner_user_id.eq(owner),
+            enterprises::published.eq(published),
             enterprises::created_at.eq(at),
             enterprises::updated_at.eq(at),
         ))
@@ -48,6 +51,23 @@ pub fn update(
     search::reindex(conn, SEARCH_SCOPE, id, &[&fields.name])?;
     diesel::update(enterprises::table.find(id))
         .set((fields, enterprises::updated_at.eq(at)))
+        .execute(conn)
+}
+
+/// Makes revision `revision_id` the live version of enterprise `id` (its fields are
+/// already in the row, or written by [`update`] in the same transaction).
+pub fn set_live(
+    conn: &mut DbConn,
+    id: i64,
+    revision_id: i64,
+    at: NaiveDateTime,
+) -> Result<usize, Error> {
+    diesel::update(enterprises::table.find(id))
+        .set((
+            enterprises::published.eq(true),
+            enterprises::live_revision_id.eq(Some(revision_id)),
+            enterprises::updated_at.eq(at),
+        ))
         .execute(conn)
 }
 
@@ -157,6 +177,7 @@ macro_rules! shown_query {
             .inner_join(owners.on(owners.field(members::user_id).eq(enterprises::owner_user_id)))
             .left_join(industries::table)
             .filter(enterprises::deleted_at.is_null())
+            .filter(enterprises::published.eq(true))
             .filter(enterprises::staff_hidden.eq(false))
             .filter(crate::active_member!(
                 enterprises::owner_user_id,

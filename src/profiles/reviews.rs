@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::{certificates, experts};
+use super::{certificates, enterprises_review, experts};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::audit::{self, Actor, AuditEntry};
@@ -181,6 +181,7 @@ fn owner_and_live(
         RevisionKind::Expert => experts::live_review_fields(conn, item_id),
         RevisionKind::Certificate => certificates::live_review_fields(conn, item_id),
         RevisionKind::Listing => crate::marketplace::staff::live_review_fields(conn, item_id),
+        RevisionKind::Enterprise => enterprises_review::live_review_fields(conn, item_id),
     }
 }
 
@@ -193,6 +194,7 @@ fn fields_of(
         RevisionKind::Expert => experts::review_fields(rev),
         RevisionKind::Certificate => certificates::review_fields(rev),
         RevisionKind::Listing => crate::marketplace::staff::review_fields(conn, rev),
+        RevisionKind::Enterprise => enterprises_review::review_fields(conn, rev),
     }
 }
 
@@ -261,6 +263,8 @@ pub async fn decide(
             }
             RevisionKind::Listing => crate::marketplace::staff::lock_for_review(conn, rev.item_id)
                 .map(|r| Some(r.owner_user_id)),
+            RevisionKind::Enterprise => enterprises_review::lock_for_review(conn, rev.item_id)
+                .map(|r| Some(r.owner_user_id)),
         };
         let owner = match locked {
             Err(AppError::NotFound(_)) => {
@@ -274,6 +278,7 @@ pub async fn decide(
                 RevisionKind::Expert => experts::make_live(conn, at, &decided)?,
                 RevisionKind::Certificate => certificates::make_live(conn, at, &decided)?,
                 RevisionKind::Listing => crate::marketplace::staff::make_live(conn, at, &decided)?,
+                RevisionKind::Enterprise => enterprises_review::make_live(conn, at, &decided)?,
             }
         }
         record_and_notify(conn, at, reviewer, kind, &decided, owner, decision)?;
@@ -292,11 +297,7 @@ fn record_and_notify(
     decision: Decision,
 ) -> Result<(), AppError> {
     let action = format!("{}.{}", kind.as_str(), decision.as_str());
-    let subject_type = match kind {
-        RevisionKind::Expert => "experts",
-        RevisionKind::Certificate => "certificates",
-        RevisionKind::Listing => "listings",
-    };
+    let subject_type = kind.table();
     let entry = AuditEntry {
         actor: reviewer,
         action: &action,

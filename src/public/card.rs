@@ -58,9 +58,10 @@ pub async fn view_card(
     viewer: Option<i64>,
 ) -> Result<(PublicCard, String), AppError> {
     let here = here(state).await?;
-    let (card_id, owner, card) = card::public_card(&state.db, slug, here.clone())
+    let resolved = card::public_card(&state.db, &state.cards.resolved, slug, here.clone())
         .await?
         .ok_or_else(|| AppError::not_found("名片"))?;
+    let (card_id, owner, card) = (resolved.0, resolved.1, resolved.2.clone());
     if viewer != Some(owner) {
         let key = viewer_key(state, req, viewer, &here);
         card::count_view(&state.db, &state.cards.seen, card_id, key, viewer, here.today, here.now)
@@ -250,9 +251,9 @@ async fn resolve_only(
 ) -> Result<(i64, PublicCard, String), AppError> {
     let here = here(state).await?;
     let association = here.association.clone();
-    card::public_card(&state.db, slug, here)
+    card::public_card(&state.db, &state.cards.resolved, slug, here)
         .await?
-        .map(|(id, _, card)| (id, card, association))
+        .map(|resolved| (resolved.0, resolved.2.clone(), association))
         .ok_or_else(|| AppError::not_found("名片"))
 }
 

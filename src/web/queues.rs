@@ -37,6 +37,9 @@ fn links(queue: Queue) -> (&'static str, &'static str) {
         Queue::Review(InboxKind::Revision(RevisionKind::Listing)) => {
             ("/admin/reviews?kind=listing", "/admin/listings")
         }
+        Queue::Review(InboxKind::Revision(RevisionKind::Enterprise)) => {
+            ("/admin/reviews?kind=enterprise", "/admin/enterprises")
+        }
         Queue::Registrations => ("/admin/events?pending=1", "/admin/events"),
         Queue::Tickets => ("/admin/tickets?unanswered=1", "/admin/tickets"),
         Queue::ListingReports => ("/admin/listing-reports", "/admin/listing-reports"),

@@ -144,6 +144,7 @@ fn item_href(detail: &ReviewDetail) -> String {
         RevisionKind::Expert => format!("/admin/experts/{}", detail.revision.item_id),
         RevisionKind::Certificate => format!("/admin/certificates/{}", detail.revision.item_id),
         RevisionKind::Listing => format!("/admin/listings/{}", detail.revision.item_id),
+        RevisionKind::Enterprise => "/admin/enterprises".to_owned(),
     }
 }
 

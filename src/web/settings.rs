@@ -1,4 +1,4 @@
-//! Association settings (admins): name, time zone, logo.
+//! Association settings (admins): name, time zone, logo, enterprise review.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -28,6 +28,8 @@ pub struct SettingsPage {
     pub base_url_warning: Option<String>,
     /// Logo file id field.
     pub logo_file_id: String,
+    /// Enterprise review checkbox.
+    pub enterprise_review: bool,
     /// Messages.
     pub errors: Vec<String>,
 }
@@ -39,6 +41,9 @@ pub struct SettingsForm {
     time_zone: String,
     #[serde(default)]
     logo_file_id: String,
+    /// A checkbox: present (`on`) when ticked.
+    #[serde(default)]
+    enterprise_review: Option<String>,
 }
 
 /// `GET /admin/settings`.
@@ -55,6 +60,7 @@ pub async fn show_settings(
         base_url_warning: loopback_warning(&state.config.public_base_url),
         time_zone: current.time_zone.name().to_owned(),
         logo_file_id: current.logo_file_id.map(|id| id.to_string()).unwrap_or_default(),
+        enterprise_review: current.enterprise_review,
         errors: Vec::new(),
     };
     render_with(StatusCode::OK, &page)
@@ -80,6 +86,7 @@ pub async fn update_settings(
                 name: form.name.clone(),
                 time_zone: form.time_zone.clone(),
                 logo_file_id,
+                enterprise_review: form.enterprise_review.is_some(),
             };
             settings::update_association(&state.db, &state.clock, admin.staff.id, changes).await
         }
@@ -99,6 +106,7 @@ pub async fn update_settings(
                 base_url_warning: loopback_warning(&state.config.public_base_url),
                 time_zone: form.time_zone,
                 logo_file_id: form.logo_file_id,
+                enterprise_review: form.enterprise_review.is_some(),
                 errors: fields.into_iter().map(|f| f.message).collect(),
             };
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)

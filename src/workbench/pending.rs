@@ -48,6 +48,7 @@ impl Queue {
             Self::Review(InboxKind::Revision(RevisionKind::Expert)) => "专家信息审核",
             Self::Review(InboxKind::Revision(RevisionKind::Certificate)) => "荣誉证书审核",
             Self::Review(InboxKind::Revision(RevisionKind::Listing)) => "供需信息审核",
+            Self::Review(InboxKind::Revision(RevisionKind::Enterprise)) => "企业风采审核",
             Self::Registrations => "活动报名审核",
             Self::Tickets => "待回复留言",
             Self::ListingReports => "供需举报",

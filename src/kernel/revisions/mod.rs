@@ -1,5 +1,5 @@
 //! Edit-while-live review: one mechanism for everything reviewed after publication
-//! (experts, certificates, listings; enterprises later). An item has at most one live
+//! (experts, certificates, listings; enterprises when the association turns review on). An item has at most one live
 //! (approved) revision and at most one pending revision; each revision is a JSON
 //! snapshot of the item's typed fields. These are the steps a context's use case runs
 //! inside its own transaction; the context copies an approved snapshot into its item.
@@ -33,11 +33,13 @@ pub enum RevisionKind {
     Certificate,
     /// 供需信息.
     Listing,
+    /// 企业风采 (reviewed only while the association setting says so).
+    Enterprise,
 }
 
 impl RevisionKind {
     /// Every kind, in inbox order.
-    pub const ALL: [Self; 3] = [Self::Expert, Self::Certificate, Self::Listing];
+    pub const ALL: [Self; 4] = [Self::Expert, Self::Certificate, Self::Listing, Self::Enterprise];
 
     /// Stored name.
     pub fn as_str(self) -> &'static str {
@@ -45,6 +47,7 @@ impl RevisionKind {
             Self::Expert => "expert",
             Self::Certificate => "certificate",
             Self::Listing => "listing",
+            Self::Enterprise => "enterprise",
         }
     }
 
@@ -54,6 +57,7 @@ impl RevisionKind {
             Self::Expert => "experts",
             Self::Certificate => "certificates",
             Self::Listing => "listings",
+            Self::Enterprise => "enterprises",
         }
     }
 
@@ -63,6 +67,7 @@ impl RevisionKind {
             Self::Expert => "专家信息",
             Self::Certificate => "荣誉证书",
             Self::Listing => "供需信息",
+            Self::Enterprise => "企业风采",
         }
     }
 
@@ -271,6 +276,20 @@ pub fn publish<T: Serialize>(
     insert(conn, at, draft, Submitter::Staff(staff_id), RevisionStatus::Approved)
 }
 
+/// Records the owner's `content` as approved without review (the kind is not reviewed
+/// now, e.g. enterprises while the association's setting is off). A pending revision
+/// from when review was on is superseded: the owner's newer version wins.
+pub fn accept_unreviewed<T: Serialize>(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    draft: &Draft<'_, T>,
+    user_id: i64,
+) -> Result<RevisionRow, AppError> {
+    let (kind, item) = (draft.kind.as_str(), draft.item_id);
+    store::close_pending(conn, kind, item, RevisionStatus::Superseded, at)?;
+    insert(conn, at, draft, Submitter::User(user_id), RevisionStatus::Approved)
+}
+
 /// The 409 for a revision that is no longer pending.
 pub fn already_decided(current: RevisionStatus) -> AppError {
     AppError::Conflict {
@@ -367,8 +386,20 @@ pub fn owner_state(
     item_id: i64,
     live_revision_id: Option<i64>,
 ) -> Result<(ReviewState, Option<RevisionRow>), AppError> {
+    owner_state_of(conn, kind, item_id, live_revision_id, live_revision_id.is_some())
+}
+
+/// [`owner_state`] for an item that can be live without a live revision (`has_live`:
+/// enterprises published before review existed).
+pub fn owner_state_of(
+    conn: &mut DbConn,
+    kind: RevisionKind,
+    item_id: i64,
+    live_revision_id: Option<i64>,
+    has_live: bool,
+) -> Result<(ReviewState, Option<RevisionRow>), AppError> {
     let newest = store::newest_after(conn, kind.as_str(), item_id, live_revision_id.unwrap_or(0))?;
-    let state = state_of(live_revision_id.is_some(), newest.as_ref());
+    let state = state_of(has_live, newest.as_ref());
     // A withdrawn edit of a live item is history; the owner sees only the live one.
     let newest = if state.state == "published" { None } else { newest };
     Ok((state, newest))
@@ -453,6 +484,7 @@ mod tests {
         for k in RevisionKind::ALL {
             assert_eq!(RevisionKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(RevisionKind::parse("enterprise"), None);
+        assert_eq!(RevisionKind::parse("enterprise"), Some(RevisionKind::Enterprise));
+        assert_eq!(RevisionKind::parse("member"), None);
     }
 }

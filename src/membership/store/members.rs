@@ -268,24 +268,52 @@ macro_rules! roll_query {
 /// or an offset over a whole large roll is what made it slow; staff narrow the search.
 pub const ROLL_COUNT_CAP: i64 = crate::kernel::page::COUNT_CAP;
 
+macro_rules! roll_select {
+    () => {
+        (
+            MemberRow::as_select(),
+            users::phone,
+            member_types::name,
+            positions::name,
+            industries::name.nullable(),
+        )
+    };
+}
+
 /// A page of the roll (all rows when `limit` is `None`), by member number.
+///
+/// A page is found over `members` alone (filters and offset walk its id index), then
+/// only that page's rows are joined for the phone and catalogue names: on PostgreSQL
+/// an offset of 10,000 through the joins took 250 ms, over the index alone it is an
+/// index walk. (Every member has its user, type and position: the inner joins drop
+/// nobody.)
 pub fn roll(
     conn: &mut DbConn,
     filter: &MemberFilter,
     offset: i64,
     limit: Option<i64>,
 ) -> Result<Vec<RollRow>, Error> {
-    let mut query = roll_query!(&mut *conn, filter).order(members::id.asc()).select((
-        MemberRow::as_select(),
-        users::phone,
-        member_types::name,
-        positions::name,
-        industries::name.nullable(),
-    ));
-    if let Some(limit) = limit {
-        query = query.offset(offset).limit(limit);
-    }
-    query.load(conn)
+    let Some(limit) = limit else {
+        return roll_query!(&mut *conn, filter)
+            .order(members::id.asc())
+            .select(roll_select!())
+            .load(conn);
+    };
+    let ids: Vec<i64> = roll_filters!(&mut *conn, members::table.into_boxed::<Backend>(), filter)
+        .order(members::id.asc())
+        .select(members::id)
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    members::table
+        .inner_join(users::table)
+        .inner_join(member_types::table)
+        .inner_join(positions::table)
+        .left_join(industries::table)
+        .filter(members::id.eq_any(ids))
+        .order(members::id.asc())
+        .select(roll_select!())
+        .load(conn)
 }
 
 /// Up to `limit` rows of the roll after member id `after_id`, by id (the export reads
@@ -299,13 +327,7 @@ pub fn roll_after(
     roll_query!(&mut *conn, filter)
         .filter(members::id.gt(after_id))
         .order(members::id.asc())
-        .select((
-            MemberRow::as_select(),
-            users::phone,
-            member_types::name,
-            positions::name,
-            industries::name.nullable(),
-        ))
+        .select(roll_select!())
         .limit(limit)
         .load(conn)
 }

@@ -106,6 +106,7 @@ pub async fn set_phone(app: &TestApp, user_id: i64, phone: &str) {
         })
         .await
         .unwrap();
+    app.state.db.changed();
 }
 
 /// GET a workbench page's HTML.

@@ -4,6 +4,7 @@
 
 mod card;
 mod directory;
+mod enterprise_review;
 mod enterprises;
 mod media;
 mod privacy;

@@ -39,7 +39,11 @@ async fn the_inbox_counts_and_lists_every_kind_oldest_first() {
     };
     assert_eq!(kinds, vec!["application", "expert", "certificate"], "oldest first");
     let tabs = html::texts(&body, "#kind-tabs a .count");
-    assert_eq!(tabs, vec!["3", "1", "1", "1", "0"], "all, then each kind (listings: none)");
+    assert_eq!(
+        tabs,
+        vec!["3", "1", "1", "1", "0", "0"],
+        "all, then each kind (listings, enterprises: none)"
+    );
     let badge = html::texts(&body, "nav.menu a[href='/admin/reviews'] .badge");
     assert_eq!(badge, vec!["3"]);
     assert_eq!(inbox_ids(&app, &staff, "expert").await.len(), 1);

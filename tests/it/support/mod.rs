@@ -146,6 +146,8 @@ impl TestApp {
             })
             .await
             .unwrap();
+        // Raw SQL bypasses `db.write`: cached copies of content must not outlive it.
+        self.state.db.changed();
     }
 
     /// Runs the background billing pass once (payment sweep, expiry, reminders).

@@ -1,0 +1,2 @@
+ALTER TABLE enterprises DROP COLUMN live_revision_id;
+ALTER TABLE enterprises DROP COLUMN published;
