@@ -11,8 +11,7 @@ use super::membership as ms;
 use super::{
     billing, cards, certificates as certs, content, enterprises, events, events_lottery, experts,
     learning, library, listings, me, me_email, notices, profiles, receipts, sign_in, subscriptions,
-    surveys,
-    tickets, uploads, workbench,
+    surveys, tickets, uploads, workbench,
 };
 use crate::error::FieldError;
 

@@ -73,6 +73,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("enterprise.submit", "提交企业风采"),
     ("enterprise.approve", "通过企业风采"),
     ("enterprise.reject", "驳回企业风采"),
+    ("enterprise.withdraw", "撤回企业风采修改"),
+    ("enterprise.delete", "删除企业风采"),
     ("expert.submit", "提交专家信息"),
     ("expert.withdraw", "撤回专家信息修改"),
     ("expert.approve", "通过专家信息"),

@@ -114,8 +114,13 @@ async fn each_role_sees_its_queues_with_the_counts_of_the_queues_and_the_badges(
     assert!(badges(&body).is_empty());
     fill_every_queue(&app).await;
 
-    let review =
-        ["/admin/applications", "/admin/experts", "/admin/certificates", "/admin/listings"];
+    let review = [
+        "/admin/applications",
+        "/admin/experts",
+        "/admin/certificates",
+        "/admin/listings",
+        "/admin/enterprises",
+    ];
     let secretary_queues: Vec<&str> = review
         .iter()
         .copied()
