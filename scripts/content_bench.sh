@@ -12,10 +12,11 @@ PORT=${PORT:-18617}
 PROFILE=${PROFILE:-release}
 WORK=$(mktemp -d /tmp/guildhall-content.XXXXXX)
 BASE="http://127.0.0.1:$PORT"
-if [[ "$PROFILE" == release ]]; then
-  cargo build --release --bin guildhall --example content_bench >/dev/null
-else
+if [[ "$PROFILE" == debug ]]; then
   cargo build --bin guildhall --example content_bench >/dev/null
+else
+  # release, or perf (release optimisation without LTO: Cargo.toml)
+  cargo build --profile "$PROFILE" --bin guildhall --example content_bench >/dev/null
 fi
 TARGET=${CARGO_TARGET_DIR:-target}/$PROFILE
 mkdir -p "$WORK/data"

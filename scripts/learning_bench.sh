@@ -12,10 +12,11 @@ ROUNDS=${ROUNDS:-12}
 RATE=${RATE:-500}
 CLIENTS=${CLIENTS:-32}
 PROFILE=${PROFILE:-release}
-if [[ "$PROFILE" == release ]]; then
-  cargo build --release --example learning_bench >/dev/null
-else
+if [[ "$PROFILE" == debug ]]; then
   cargo build --example learning_bench >/dev/null
+else
+  # release, or perf (release optimisation without LTO: Cargo.toml)
+  cargo build --profile "$PROFILE" --example learning_bench >/dev/null
 fi
 BIN=${CARGO_TARGET_DIR:-target}/$PROFILE/examples/learning_bench
 DB=${DATABASE_URL:-}
