@@ -95,7 +95,12 @@ async fn the_certificate_png_is_drawn_with_the_embedded_font() {
     let res = reqwest::get(app.url(path)).await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
-    let img = image::load_from_memory(&res.bytes().await.unwrap()).unwrap().to_rgba8();
+    let bytes = res.bytes().await.unwrap();
+    // To look at it: GUILDHALL_SAVE_CERTIFICATE_PNG=/tmp/cert.png cargo test … certificate_png
+    if let Ok(path) = std::env::var("GUILDHALL_SAVE_CERTIFICATE_PNG") {
+        std::fs::write(path, &bytes).unwrap();
+    }
+    let img = image::load_from_memory(&bytes).unwrap().to_rgba8();
     assert_eq!((img.width(), img.height()), (1600, 1131));
     // The learner's name is drawn in ink at the design's name position (a band across
     // the middle, 42 % down): some pixels there are dark, which the cream sheet is not.
