@@ -10,7 +10,6 @@ use super::access::Reader;
 use super::gallery_store::{self as store, ALBUM_SCOPE, GalleryFilter};
 use super::library::{admit, check_file, check_position, teasers_for};
 use super::library_model::{AlbumFields, AlbumInput, AlbumRow, PhotoRow, caption};
-use super::model::status;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 use crate::kernel::clock::SharedClock;
@@ -99,11 +98,8 @@ pub async fn set_published(
     let now = clock.now_naive();
     db.write(move |conn| {
         store::lock_album(conn, id)?.ok_or_else(|| AppError::not_found("相册"))?;
-        let (state, at, action) = if published {
-            (status::PUBLISHED, Some(now), "album.publish")
-        } else {
-            (status::DRAFT, None, "album.unpublish")
-        };
+        let (state, at, verb) = super::publication(published, now);
+        let action = &format!("album.{verb}");
         store::set_album_state(conn, id, state, at, now)?;
         audit(conn, now, staff_id, action, id, &().into())
     })

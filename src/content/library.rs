@@ -160,11 +160,8 @@ pub async fn set_published(
     let now = clock.now_naive();
     db.write(move |conn| {
         store::lock(conn, id)?.ok_or_else(|| AppError::not_found("资料"))?;
-        let (state, at, action) = if published {
-            (status::PUBLISHED, Some(now), "library.publish")
-        } else {
-            (status::DRAFT, None, "library.unpublish")
-        };
+        let (state, at, verb) = super::publication(published, now);
+        let action = &format!("library.{verb}");
         store::set_state(conn, id, state, at, now)?;
         super::audit_content(conn, now, staff_id, action, "library_items", Some(id), &().into())
     })

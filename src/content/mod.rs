@@ -39,6 +39,19 @@ pub mod setting_keys {
     pub const HOME_SHORTCUTS: &str = "home_shortcuts";
 }
 
+/// Publishing now (`true`) or taking back to draft: the state to store, the publication
+/// time and the audit verb (`publish` / `unpublish`). Library items, albums and videos.
+pub fn publication(
+    published: bool,
+    now: NaiveDateTime,
+) -> (&'static str, Option<NaiveDateTime>, &'static str) {
+    if published {
+        (model::status::PUBLISHED, Some(now), "publish")
+    } else {
+        (model::status::DRAFT, None, "unpublish")
+    }
+}
+
 /// Writes an audit row about a content item.
 pub fn audit_content(
     conn: &mut DbConn,

@@ -8,7 +8,6 @@ use serde::Serialize;
 use super::access::Reader;
 use super::gallery_store::{self as store, GalleryFilter, VIDEO_SCOPE};
 use super::library::{admit, check_file, check_position, teasers_for};
-use super::model::status;
 use super::video_model::{VideoFields, VideoInput, VideoRow, source};
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
@@ -78,11 +77,8 @@ pub async fn set_published(
     let now = clock.now_naive();
     db.write(move |conn| {
         store::lock_video(conn, id)?.ok_or_else(|| AppError::not_found("视频"))?;
-        let (state, at, action) = if published {
-            (status::PUBLISHED, Some(now), "video.publish")
-        } else {
-            (status::DRAFT, None, "video.unpublish")
-        };
+        let (state, at, verb) = super::publication(published, now);
+        let action = &format!("video.{verb}");
         store::set_video_state(conn, id, state, at, now)?;
         super::audit_content(conn, now, staff_id, action, "videos", Some(id), &().into())
     })
